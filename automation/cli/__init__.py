@@ -1,0 +1,75 @@
+"""The ``salesflow`` command: thin wrappers that parse options, call one library function and turn
+the library's own exceptions into a one-line message and an exit code (STYLE: sqlite-utils).
+
+Each command lives in its own module under ``automation/cli/`` and is registered in :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from automation import __version__
+from automation.config import ConfigError, load_config
+
+# module name under automation.cli -> command attribute; order = order in --help
+COMMANDS: list[str] = []
+
+
+class AppContext:
+    """Carries the global options; loads config lazily so ``init`` works without one."""
+
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+        self._config = None
+
+    @property
+    def config(self):  # type: ignore[no-untyped-def]
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+class SalesflowGroup(click.Group):
+    """Turns known exceptions into one line on stderr and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"配置错误 / config error in {exc.path}:", err=True)
+            for line in exc.lines:
+                click.echo(f"  - {line}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=SalesflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    envvar="SALESFLOW_CONFIG",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="config.yaml to use (default ./config.yaml, or $SALESFLOW_CONFIG).",
+)
+@click.version_option(__version__, prog_name="salesflow")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Salesflow 销售表单自动化: reps' Excel forms in, ledger, figures and reports out."""
+    ctx.obj = AppContext(config_path)
+
+
+def _register() -> None:
+    for name in COMMANDS:
+        module = importlib.import_module(f"automation.cli.{name}")
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``salesflow`` script and ``python -m automation``."""
+    cli(prog_name="salesflow")

@@ -1,0 +1,49 @@
+"""Shared fixtures: real files in tmp dirs, the repo's config, and the LibreOffice harness."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = Path(os.environ.get("SALESFLOW_TOOLS", ROOT.parent / "shared" / "tools"))
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs on a recorded day unless it sets its own: Monday 2026-11-23, 21:00."""
+    if "SALESFLOW_NOW" not in os.environ:
+        monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T21:00:00")
+
+
+@pytest.fixture
+def config_path() -> Path:
+    return ROOT / "config.yaml"
+
+
+@pytest.fixture
+def config(config_path: Path):  # type: ignore[no-untyped-def]
+    from automation.config import load_config
+
+    return load_config(config_path)
+
+
+@pytest.fixture
+def specs(config):  # type: ignore[no-untyped-def]
+    from automation.formspec import load_specs
+
+    return load_specs(config)
+
+
+@pytest.fixture(scope="session")
+def tools() -> Path:
+    """The ../shared/tools harness; engine tests fail (never skip) when it or LibreOffice is missing."""
+    if not (TOOLS / "recalc.py").exists():
+        pytest.fail(f"harness not found at {TOOLS}; set SALESFLOW_TOOLS or run from a checkout beside shared/")
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) not installed: run ../shared/tools/install.sh")
+    return TOOLS
