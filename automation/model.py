@@ -7,7 +7,8 @@ can point at the exact cell the rep typed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ class Row:
     """One data row of a form's table; ``cells`` maps field keys to cells (missing optional columns absent)."""
 
     number: int  # 1-based sheet row
-    cells: dict[str, Cell] = field(default_factory=dict)
+    cells: dict[str, Cell] = _field(default_factory=dict)
 
     def value(self, key: str) -> Any:
         c = self.cells.get(key)
@@ -77,7 +78,7 @@ class Issue:
     field: str | None = None  # field key
     column: str | None = None  # header label as the form shows it
     value: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = _field(default_factory=dict)
 
 
 @dataclass
@@ -94,11 +95,11 @@ class Submission:
     language: str = "zh"  # the form's language: messages back to the rep use it
     sheet: str = ""
     header_row: int = 0
-    columns: dict[str, int] = field(default_factory=dict)  # field key -> 1-based column
-    extra_columns: list[str] = field(default_factory=list)
-    info: dict[str, Cell] = field(default_factory=dict)
-    rows: list[Row] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    columns: dict[str, int] = _field(default_factory=dict)  # field key -> 1-based column
+    extra_columns: list[str] = _field(default_factory=list)
+    info: dict[str, Cell] = _field(default_factory=dict)
+    rows: list[Row] = _field(default_factory=list)
+    issues: list[Issue] = _field(default_factory=list)
     folder: str = ""  # inbox sub-folder it came from (rep id, supervisor id, or "hq")
     received_at: datetime | None = None
 
@@ -111,3 +112,54 @@ class Submission:
     @property
     def readable(self) -> bool:
         return self.form is not None
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    """What validation needs to know of a customer already in the register."""
+
+    customer_id: str
+    name: str
+    owner: str  # rep id
+    region: str = ""
+    stage: str = ""
+    credit_code: str = ""
+    phone: str = ""
+
+
+class CustomerDirectory:
+    """Look-ups of the register for validation; the ledger provides a subclass backed by the database.
+
+    This in-memory base class serves tests and a first run with an empty ledger. Names are matched
+    after :func:`automation.formspec.fold` (case, width and spaces ignored).
+    """
+
+    def __init__(self, customers: list[CustomerRef] | None = None, complaint_ids: set[str] | None = None):
+        from automation.formspec import fold
+
+        self._fold = fold
+        self._by_id = {c.customer_id: c for c in customers or []}
+        self._by_name: dict[str, list[CustomerRef]] = {}
+        self._by_code: dict[str, CustomerRef] = {}
+        for c in customers or []:
+            self._by_name.setdefault(fold(c.name), []).append(c)
+            if c.credit_code:
+                self._by_code[c.credit_code.upper()] = c
+        self._complaints = set(complaint_ids or ())
+
+    def by_id(self, customer_id: str) -> CustomerRef | None:
+        return self._by_id.get(str(customer_id).strip())
+
+    def by_name(self, name: str) -> list[CustomerRef]:
+        return list(self._by_name.get(self._fold(name), []))
+
+    def by_credit_code(self, code: str) -> CustomerRef | None:
+        return self._by_code.get(str(code).strip().upper())
+
+    def find(self, text: str) -> list[CustomerRef]:
+        """An id first, else every customer with that name (several means ambiguous)."""
+        hit = self.by_id(text)
+        return [hit] if hit else self.by_name(text)
+
+    def complaint_exists(self, complaint_id: str) -> bool:
+        return str(complaint_id).strip() in self._complaints
