@@ -1,0 +1,9 @@
+"""``salesflow watch``: the folder watcher. It notices ready forms; :mod:`automation.pipeline` does
+the work. See :mod:`automation.watch.watcher` for the threads and :mod:`automation.watch.noise`,
+:mod:`automation.watch.settle`, :mod:`automation.watch.quarantine` for the decisions."""
+
+from automation.watch.noise import is_noise_name
+from automation.watch.state import AlreadyRunning, read_heartbeat
+from automation.watch.watcher import RunSummary, Watcher
+
+__all__ = ["AlreadyRunning", "RunSummary", "Watcher", "is_noise_name", "read_heartbeat"]

@@ -1,0 +1,128 @@
+"""The emitter side of the watcher: a watchdog observer that only turns file events into hints.
+
+Events are hints, never facts: they are lost on SMB shares, when the kernel's event queue
+overflows, and while an observer thread is dead. So an event only says "look at this path soon";
+the reconciliation scan (:func:`scan_inbox`) finds whatever the events missed, and
+:meth:`InboxObserver.check` restarts an observer whose threads died.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+log = logging.getLogger("automation.watch")
+
+
+class _HintHandler(FileSystemEventHandler):
+    """Puts every created / modified / moved-to / closed path on the hint queue (never blocks)."""
+
+    def __init__(self, hints: queue.SimpleQueue[str]):
+        self._hints = hints
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("deleted", "opened", "closed_no_write"):
+            return
+        dest = getattr(event, "dest_path", "")
+        path = dest or event.src_path
+        self._hints.put(os.fsdecode(path))
+
+
+class InboxObserver:
+    """A restartable watchdog observer over the inbox (recursive), native or polling."""
+
+    def __init__(self, inbox: Path, hints: queue.SimpleQueue[str], *, poll: bool, poll_interval: float = 1.0):
+        self.inbox = inbox
+        self.hints = hints
+        self.poll = poll
+        self.poll_interval = poll_interval
+        self.restarts = 0
+        self._observer: BaseObserver | None = None
+
+    @property
+    def kind(self) -> str:
+        return "polling" if self.poll else "native"
+
+    def start(self) -> None:
+        """Start observing; a native observer that cannot start (e.g. the inotify watch limit is
+        reached) falls back to polling, because a slower watcher beats none."""
+        try:
+            self._observer = self._new(self.poll)
+            self._observer.start()
+        except OSError as exc:
+            if self.poll:
+                raise
+            log.warning("native file events unavailable (%s); falling back to polling / 改用轮询", exc)
+            self.poll = True
+            self._observer = self._new(True)
+            self._observer.start()
+
+    def _new(self, poll: bool) -> BaseObserver:
+        observer: BaseObserver = PollingObserver(timeout=self.poll_interval) if poll else Observer()
+        observer.schedule(_HintHandler(self.hints), str(self.inbox), recursive=True)
+        observer.daemon = True
+        return observer
+
+    def alive(self) -> bool:
+        """The dispatcher thread and every emitter thread are running."""
+        obs = self._observer
+        return obs is not None and obs.is_alive() and all(e.is_alive() for e in list(obs.emitters))
+
+    def check(self) -> bool:
+        """Restart a dead observer; True when a restart happened (the caller then rescans)."""
+        if self._observer is None or self.alive():
+            return False
+        log.warning("file observer stopped unexpectedly; restarting / 文件监视线程已停止，正在重启")
+        self._shutdown(self._observer)
+        self.restarts += 1
+        try:
+            self.start()
+        except OSError as exc:
+            log.error("file observer could not restart (%s); relying on scans / 仅依靠定期扫描", exc)
+            self._observer = None
+        return True
+
+    def stop(self) -> None:
+        if self._observer is not None:
+            self._shutdown(self._observer)
+            self._observer = None
+
+    @staticmethod
+    def _shutdown(observer: BaseObserver) -> None:
+        try:
+            observer.stop()
+            if observer.is_alive():
+                observer.join(timeout=5)
+        except Exception as exc:  # a half-dead observer may fail to stop; it is abandoned either way
+            log.debug("observer stop failed: %s", exc)
+
+
+def scan_inbox(inbox: Path) -> tuple[list[Path], list[Path]]:
+    """Every regular file directly in ``inbox/<folder>/`` (candidates) and every regular file lying
+    directly in ``inbox/`` (misplaced). Symlinked and hidden folders are not entered."""
+    candidates: list[Path] = []
+    misplaced: list[Path] = []
+    try:
+        top = list(os.scandir(inbox))
+    except OSError:
+        return candidates, misplaced
+    for entry in top:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file(follow_symlinks=False):
+            misplaced.append(Path(entry.path))
+        elif entry.is_dir(follow_symlinks=False):
+            try:
+                candidates.extend(
+                    Path(f.path) for f in os.scandir(entry.path) if f.is_file(follow_symlinks=False)
+                )
+            except OSError:
+                continue
+    return candidates, misplaced

@@ -1,0 +1,64 @@
+"""Where the watcher puts a file it gave up on: a copy and a reason, never the original.
+
+Decision: a file that fails ``1 + watcher.retries`` times (a fault of ours or of the system, never
+the rep's: a bad form is *rejected* by the pipeline, not failed) stays where the rep dropped it,
+untouched, so nothing a rep sent can be lost or blamed on them. The watcher copies it byte for
+byte to ``state_root/quarantine/<sha256[:12]>-<folder>-<name>`` with a ``.json`` beside it (reason,
+traceback, attempts, original path, times), logs an error, lists it in the heartbeat, and stops
+retrying it while it stays unchanged. Saving a new version, or restarting the watcher after the
+fault is fixed, retries it. The copy keeps the evidence even if the rep later deletes the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from automation.watch.state import system_time
+
+QUARANTINE_DIR = "quarantine"
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def _safe(part: str) -> str:
+    return _UNSAFE.sub("_", part).strip("._")[:80] or "file"
+
+
+def quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attempts: int) -> Path:
+    """Copy ``path`` into the quarantine folder with a reason file; returns the reason file."""
+    qdir = state_root / QUARANTINE_DIR
+    qdir.mkdir(parents=True, exist_ok=True)
+    digest = ""
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        digest = h.hexdigest()
+    except OSError:
+        pass
+    stem = f"{digest[:12] or 'unreadable'}-{_safe(folder)}-{_safe(path.name)}"
+    copy = qdir / stem
+    if digest and not copy.exists():
+        try:
+            tmp = copy.with_name(copy.name + ".part")
+            shutil.copyfile(path, tmp)
+            tmp.replace(copy)
+        except OSError:
+            pass
+    info: dict[str, Any] = {
+        "original": str(path),
+        "folder": folder,
+        "sha256": digest,
+        "copy": str(copy) if copy.exists() else None,
+        "attempts": attempts,
+        "reason": reason,
+        "time": system_time(),
+    }
+    note = qdir / f"{stem}.json"
+    note.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    return note

@@ -1,0 +1,402 @@
+"""The folder watcher: notices ready forms and hands them, one at a time, to the pipeline.
+
+The watcher never does the work (STYLE: watchdog). Three kinds of threads, each with one job:
+
+- emitters (:mod:`automation.watch.observe`) turn file events into *hints* on a queue;
+- the control loop (:meth:`Watcher.run`, the main thread) turns hints and periodic reconciliation
+  scans into candidates, waits until each settles (:mod:`automation.watch.settle`), queues ready
+  paths once each, retries failures with backoff, quarantines what keeps failing, restarts a dead
+  observer, debounces bursts into one ``on_batch_done`` call, and writes the heartbeat;
+- one worker thread calls ``process(path, config, ledger=..., folder=...)`` sequentially (the
+  SQLite ledger has one writer) and reports each outcome back.
+
+Everything the watcher knows lives in memory: after a crash, the start-up catch-up scan finds every
+file still in the inbox, and the pipeline's idempotent stages finish whatever a crash interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import signal
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from automation.config import Config
+from automation.watch.noise import inbox_folder, misplaced
+from automation.watch.observe import InboxObserver, scan_inbox
+from automation.watch.quarantine import quarantine
+from automation.watch.settle import Settler, signature
+from automation.watch.state import (
+    HEARTBEAT_NAME,
+    HEARTBEAT_SECONDS,
+    InstallationLock,
+    heartbeat_payload,
+    system_time,
+    write_json_atomic,
+)
+
+log = logging.getLogger("automation.watch")
+
+ProcessFn = Callable[..., Any]  # process(path, config, *, ledger=None, folder=None) -> Outcome
+BatchHook = Callable[[list[Any]], None]
+
+DEFAULT_RETRY_BACKOFF = 2.0  # seconds before the first retry; doubles per attempt
+MAX_RETRY_BACKOFF = 300.0
+BATCH_QUIET_SECONDS = 1.0  # a burst ends when nothing was handled or waiting for this long
+FAILED = "failed"
+_STOP = object()
+
+
+@dataclass
+class _Batch:
+    outcomes: list[Any]
+
+
+@dataclass
+class _Result:
+    path: Path
+    folder: str
+    outcome: Any = None
+    error: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """What a run did; ``exit_code`` is 0, 1 when files were quarantined, 2 on a fatal error."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    quarantined: list[str] = field(default_factory=list)
+    fatal: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.fatal:
+            return 2
+        return 1 if self.quarantined else 0
+
+
+def _default_process() -> ProcessFn:
+    from automation.pipeline import process
+
+    return process
+
+
+def _default_ledger(config: Config) -> Any:
+    from automation.ledger import open_ledger
+
+    return open_ledger(config)
+
+
+class Watcher:
+    """Watches ``config.inbox``; see the module docstring. Construct, then :meth:`run`."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        poll: bool | None = None,
+        process: ProcessFn | None = None,
+        ledger_factory: Callable[[Config], Any] | None = _default_ledger,
+        on_batch_done: BatchHook | None = None,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+        tick: float | None = None,
+    ):
+        self.config = config
+        ws = config.watcher
+        self.inbox = config.inbox
+        self.state_root = config.state_root
+        self.poll = ws.poll if poll is None else poll
+        self.process = process
+        self.ledger_factory = ledger_factory
+        self.on_batch_done = on_batch_done
+        self.retries = max(0, ws.retries)
+        self.retry_backoff = retry_backoff
+        self.reconcile_seconds = max(0.5, ws.reconcile_seconds)
+        self.tick = tick if tick is not None else min(0.25, max(0.02, ws.settle_seconds / 4))
+        self.quiet = max(BATCH_QUIET_SECONDS, ws.settle_seconds)
+        self.settler = Settler(ws.settle_seconds)
+        self.hints: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.observer = InboxObserver(self.inbox, self.hints, poll=self.poll, poll_interval=ws.poll_interval)
+        self.summary = RunSummary()
+        self._work: queue.Queue[Any] = queue.Queue()
+        self._results: queue.SimpleQueue[_Result] = queue.SimpleQueue()
+        self._queued: set[Path] = set()
+        self._attempts: Counter[Path] = Counter()
+        self._batch: list[Any] = []
+        self._batch_pending = False
+        self._last_activity = time.monotonic()
+        self._stop = threading.Event()
+        self._current: Path | None = None
+        self._warned: set[Path] = set()
+        self._last_scan: str | None = None
+        self._started = system_time()
+        self._state = "starting"
+        self._observing = False
+
+    # ----- public ------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Ask the watcher to finish the file in progress and stop (thread- and signal-safe)."""
+        self._stop.set()
+
+    @property
+    def backlog(self) -> int:
+        return len(self.settler) + len(self._queued)
+
+    def run(self, *, once: bool = False, install_signals: bool = True) -> RunSummary:
+        """Take the installation lock, catch up the backlog, then watch until stopped.
+
+        ``once``: catch up what is in the inbox now, without an observer, and return (cron, tests).
+        Raises :class:`automation.watch.state.AlreadyRunning` when another watcher holds the lock.
+        """
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        with InstallationLock(self.state_root), self._signals(install_signals):
+            worker = threading.Thread(target=self._work_loop, name="salesflow-worker", daemon=True)
+            worker.start()
+            if not once:
+                self.observer.start()
+                self._observing = True
+            log.info(
+                "watching %s (%s, settle %.1fs) / 开始监视",
+                self.inbox,
+                self.observer.kind if not once else "catch-up only",
+                self.settler.settle,
+            )
+            self._state = "running"
+            try:
+                self._loop(once)
+            finally:
+                self._state = "stopping"
+                self._heartbeat()
+                self.observer.stop()
+                self._work.put(_STOP)
+                worker.join()
+                self._drain_results()
+                self._state = "stopped"
+                self._heartbeat()
+                log.info("stopped / 已停止: %s", dict(self.summary.counts))
+        return self.summary
+
+    # ----- control loop ------------------------------------------------------------------------
+    def _loop(self, once: bool) -> None:
+        next_scan = 0.0
+        next_beat = 0.0
+        while not self._stop.is_set():
+            now = time.monotonic()
+            self._drain_hints()
+            if now >= next_scan and not (once and next_scan):
+                self._scan()
+                next_scan = now + self.reconcile_seconds
+            if self._observing and self.observer.check():
+                next_scan = 0.0
+                continue
+            for path in self.settler.ready():
+                self._enqueue(path)
+            self._drain_results()
+            self._maybe_batch(force=once)
+            if now >= next_beat:
+                self._heartbeat()
+                next_beat = now + HEARTBEAT_SECONDS
+            if once and not self.settler and not self._queued and not self._batch_pending and not self._batch:
+                return
+            self._stop.wait(self.tick)
+
+    def _drain_hints(self) -> None:
+        while True:
+            try:
+                raw = self.hints.get_nowait()
+            except queue.Empty:
+                return
+            self._hint(Path(raw))
+
+    def _hint(self, path: Path) -> None:
+        if path in self._queued:
+            return
+        if inbox_folder(path, self.inbox) is not None:
+            self.settler.hint(path)
+        elif path.parent == self.inbox and path.is_dir() and not path.is_symlink():
+            for f in scan_inbox(self.inbox)[0]:  # a whole folder moved in: look inside
+                if f.parent == path:
+                    self._hint(f)
+        elif misplaced(path, self.inbox) and path.is_file() and path not in self._warned:
+            self._warned.add(path)
+            log.warning(
+                "not processed: %s is not directly in inbox/<your id>/ / 文件位置不对，未处理",
+                path.relative_to(self.inbox),
+            )
+
+    def _scan(self) -> None:
+        """Reconciliation: every file in the inbox is a candidate again (events are only hints)."""
+        candidates, stray = scan_inbox(self.inbox)
+        for path in candidates:
+            self._hint(path)
+        for path in stray:
+            self._hint(path)
+        self.settler.prune_held(candidates)
+        self._last_scan = system_time()
+
+    def _enqueue(self, path: Path) -> None:
+        if path in self._queued:
+            return
+        folder = inbox_folder(path, self.inbox)
+        if folder is None:
+            return
+        self._queued.add(path)
+        self._work.put((path, folder))
+
+    def _drain_results(self) -> None:
+        while True:
+            try:
+                res = self._results.get_nowait()
+            except queue.Empty:
+                return
+            self._queued.discard(res.path)
+            self._last_activity = time.monotonic()
+            self._handle(res)
+
+    def _handle(self, res: _Result) -> None:
+        rel = self._rel(res.path)
+        status = getattr(res.outcome, "status", None) if res.error is None else FAILED
+        if status != FAILED and status is not None:
+            self.summary.counts[status] += 1
+            self._attempts.pop(res.path, None)
+            self._batch.append(res.outcome)
+            where = getattr(res.outcome, "archived_to", None)
+            log.info("%s %s%s", status, rel, f" -> {where}" if where else "")
+            self.settler.hold(res.path, signature(res.path))  # still there (e.g. ignored): leave it be
+            return
+        reason = res.error or "; ".join(map(str, getattr(res.outcome, "messages", []) or [])) or "failed"
+        self._attempts[res.path] += 1
+        attempts = self._attempts[res.path]
+        if attempts <= self.retries and signature(res.path) is not None:
+            delay = min(MAX_RETRY_BACKOFF, self.retry_backoff * 2 ** (attempts - 1))
+            self.summary.counts["retried"] += 1
+            log.warning(
+                "failed %s (attempt %d, retry in %.1fs): %s", rel, attempts, delay, reason.splitlines()[-1]
+            )
+            self.settler.defer(res.path, delay)
+            return
+        if signature(res.path) is None:  # gone meanwhile (moved by a half-finished run): nothing to keep
+            self._attempts.pop(res.path, None)
+            self.summary.counts[FAILED] += 1
+            log.warning("failed %s, and it is gone from the inbox: %s", rel, reason.splitlines()[-1])
+            return
+        note = quarantine(res.path, res.folder, self.state_root, reason=reason, attempts=attempts)
+        self._attempts.pop(res.path, None)
+        self.summary.counts["quarantined"] += 1
+        self.summary.quarantined.append(str(rel))
+        self.settler.hold(res.path, signature(res.path))
+        log.error(
+            "quarantined %s after %d attempts (file left in the inbox; see %s): %s",
+            rel,
+            attempts,
+            note,
+            reason,
+        )
+
+    def _maybe_batch(self, *, force: bool) -> None:
+        """One ``on_batch_done`` per burst: after a quiet spell with nothing settling or queued."""
+        if not self._batch or self._batch_pending or self.settler or self._queued:
+            return
+        if not force and time.monotonic() - self._last_activity < self.quiet:
+            return
+        batch, self._batch = self._batch, []
+        if self.on_batch_done is not None:
+            self._batch_pending = True
+            self._work.put(_Batch(batch))
+
+    def _heartbeat(self) -> None:
+        current = self._current
+        try:
+            write_json_atomic(
+                self.state_root / HEARTBEAT_NAME,
+                heartbeat_payload(
+                    state=self._state,
+                    started=self._started,
+                    observer=self.observer.kind if self._observing else "none",
+                    counts=dict(self.summary.counts),
+                    backlog=self.backlog,
+                    current=str(self._rel(current)) if current else None,
+                    quarantined=self.summary.quarantined,
+                    observer_restarts=self.observer.restarts,
+                    last_scan=self._last_scan,
+                ),
+            )
+        except OSError as exc:
+            log.warning("heartbeat not written: %s", exc)
+
+    # ----- worker thread -----------------------------------------------------------------------
+    def _work_loop(self) -> None:
+        try:
+            process = self.process or _default_process()
+            ledger = self.ledger_factory(self.config) if self.ledger_factory else None
+        except Exception as exc:
+            self.summary.fatal = f"cannot start processing: {exc}"
+            log.exception("cannot open the ledger / 无法打开台账")
+            self._stop.set()
+            return
+        try:
+            while True:
+                item = self._work.get()
+                if item is _STOP or self._stop.is_set():
+                    return
+                if isinstance(item, _Batch):
+                    self._run_batch_hook(item.outcomes)
+                    continue
+                path, folder = item
+                self._current = path
+                try:
+                    outcome = process(path, self.config, ledger=ledger, folder=folder)
+                    self._results.put(_Result(path, folder, outcome=outcome))
+                except Exception:
+                    self._results.put(_Result(path, folder, error=traceback.format_exc(limit=8)))
+                finally:
+                    self._current = None
+        finally:
+            close = getattr(ledger, "close", None)
+            if callable(close):
+                with contextlib.suppress(Exception):
+                    close()
+
+    def _run_batch_hook(self, outcomes: list[Any]) -> None:
+        try:
+            assert self.on_batch_done is not None
+            self.on_batch_done(outcomes)
+        except Exception:
+            log.exception("on_batch_done failed (forms are safe in the ledger)")
+        finally:
+            self._batch_pending = False
+
+    # ----- helpers -----------------------------------------------------------------------------
+    def _rel(self, path: Path) -> Path:
+        try:
+            return path.relative_to(self.inbox)
+        except ValueError:
+            return path
+
+    @contextlib.contextmanager
+    def _signals(self, install: bool) -> Any:
+        """SIGTERM / SIGINT: finish the current file, then stop (only from the main thread)."""
+        if not install or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+        def handler(signum: int, frame: Any) -> None:
+            log.info("signal %d: finishing the current file, then stopping / 收到停止信号", signum)
+            self._stop.set()
+
+        for sig in previous:
+            signal.signal(sig, handler)
+        try:
+            yield
+        finally:
+            for sig, old in previous.items():
+                signal.signal(sig, old)
