@@ -1,0 +1,218 @@
+"""Per-value rules of SPEC §2: required values, money >= 0, credit code, phone, email, choices,
+reps and regions, and text that looks like a formula.
+
+Cells intake could not normalise already carry ``cell.issue``; those are reported once (by
+:func:`automation.validate.validate` merging intake's issues) and not checked again here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from automation.formspec import fold
+from automation.model import Cell
+
+if TYPE_CHECKING:
+    from automation.config import Config
+    from automation.formspec import FieldSpec, FormSpec
+    from automation.model import Submission
+    from automation.validate.base import Emitter, ValidationContext
+
+# GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last is a check character.
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+# Mainland mobile: 11 digits starting 1[3-9]; optional +86 / 86 prefix.
+MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
+# Landline: area code 0 + 2-3 digits, 7-8 digit number, optional extension (转 / ext / x / -).
+LANDLINE = re.compile(
+    r"(?:\+?86)?(?:\(0\d{2,3}\)|0\d{2,3})-?[2-9]\d{6,7}(?:(?:-|转|ext\.?|x|#)\d{1,6})?", re.IGNORECASE
+)
+EMAIL = re.compile(
+    r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
+)
+
+
+def credit_code_problem(code: str) -> dict[str, str] | None:
+    """Why ``code`` is not a valid unified social credit code, in both languages, or None if it is."""
+    code = code.strip().upper()
+    if len(code) != 18:
+        return {"zh": f"应为 18 位，现为 {len(code)} 位", "en": f"it must be 18 characters, not {len(code)}"}
+    bad = sorted({ch for ch in code if ch not in CREDIT_ALPHABET})
+    if bad:
+        chars = " ".join(bad)
+        return {
+            "zh": f"含有不允许的字符 {chars}",
+            "en": f"it contains characters that are not allowed: {chars}",
+        }
+    total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(code[:17], CREDIT_WEIGHTS, strict=True))
+    check = CREDIT_ALPHABET[(31 - total % 31) % 31]
+    if code[17] != check:
+        return {
+            "zh": "校验位不对（可能有字符抄错）",
+            "en": "the check character does not match (a character may be mistyped)",
+        }
+    return None
+
+
+def valid_phone(text: str) -> bool:
+    """Mainland mobile or landline with area code; spaces, dots and full-width characters ignored."""
+    compact = re.sub(r"[\s.·]", "", fold(text) if text else "")
+    compact = compact.replace("（", "(").replace("）", ")")
+    return bool(MOBILE.fullmatch(compact) or LANDLINE.fullmatch(compact))
+
+
+def valid_email(text: str) -> bool:
+    return bool(EMAIL.fullmatch(text.strip()))
+
+
+def example(spec_field: FieldSpec, ctx: ValidationContext) -> dict[str, str]:
+    """A ', e.g. ...' tail for a required-value hint, so the rep sees what a good value looks like."""
+    day = ctx.received.date()
+    samples: dict[str, Any] = {
+        "date": day.isoformat(),
+        "money": "12500",
+        "int": "3",
+        "bool": {"zh": "是", "en": "Y"},
+        "week": f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}",
+        "period": f"{day.year}-{day.month:02d}",
+        "rep": ctx.config.reps[0].id if ctx.config.reps else "",
+    }
+    sample = samples.get(spec_field.type)
+    if spec_field.type in ("choice", "region") and spec_field.choices:
+        sample = {"zh": spec_field.choices[0].zh, "en": spec_field.choices[0].en}
+    if sample is None:
+        help_zh, help_en = spec_field.help_zh, spec_field.help_en
+        return {"zh": f"（{help_zh}）" if help_zh else "", "en": f" ({help_en})" if help_en else ""}
+    if isinstance(sample, str):
+        sample = {"zh": sample, "en": sample}
+    return {"zh": f"，例如 {sample['zh']}", "en": f", e.g. {sample['en']}"}
+
+
+def allowed_choices(spec_field: FieldSpec) -> dict[str, list[str]]:
+    return {"zh": [c.zh for c in spec_field.choices], "en": [c.en for c in spec_field.choices]}
+
+
+def find_rep(config: Config, text: str) -> str | None:
+    """The configured rep id a typed id means (case and width ignored), or None."""
+    folded = fold(text)
+    return next((r.id for r in config.reps if fold(r.id) == folded), None)
+
+
+def find_region(config: Config, text: str) -> str | None:
+    """The region id a typed id or label (zh or en) means, or None."""
+    folded = fold(text)
+    for r in config.regions:
+        if folded in (fold(r.id), fold(r.zh), fold(r.en)):
+            return r.id
+    return None
+
+
+def _check_value(
+    cell: Cell, spec_field: FieldSpec, ctx: ValidationContext, out: Emitter, row: int | None
+) -> None:
+    """Type- and rule-specific checks of one non-blank, normalised value."""
+    value = cell.value
+    if isinstance(cell.raw, str) and cell.raw.lstrip().startswith("="):
+        out.cell("formula-text", cell, spec_field.key, row=row)
+    if (
+        spec_field.type == "money"
+        and isinstance(value, (int, float, Decimal))
+        and not isinstance(value, bool)
+        and value < 0
+    ):
+        out.cell("negative-money", cell, spec_field.key, row=row)
+    elif spec_field.type == "choice" and spec_field.choices and value is not None:
+        keys = {c.key for c in spec_field.choices}
+        if value not in keys:
+            choice = spec_field.choice_for(str(value))
+            if choice is None:
+                out.cell("invalid-choice", cell, spec_field.key, row=row, allowed=allowed_choices(spec_field))
+            else:
+                cell.value = choice.key
+    elif spec_field.type == "rep" and value is not None:
+        rep = find_rep(ctx.config, str(value))
+        if rep is None:
+            out.cell("unknown-rep", cell, spec_field.key, row=row, example=example(spec_field, ctx))
+        else:
+            cell.resolved = rep
+    elif spec_field.type == "region" and value is not None:
+        region = find_region(ctx.config, str(value))
+        if region is None:
+            out.cell(
+                "unknown-region",
+                cell,
+                spec_field.key,
+                row=row,
+                allowed={"zh": [r.zh for r in ctx.config.regions], "en": [r.en for r in ctx.config.regions]},
+            )
+        else:
+            cell.resolved = region
+    if not isinstance(value, str):
+        return
+    text = value.strip()
+    if spec_field.rule == "credit_code":
+        why = credit_code_problem(text)
+        if why:
+            out.cell("invalid-credit-code", cell, spec_field.key, row=row, expected=why)
+    elif spec_field.rule == "phone" and not valid_phone(text):
+        out.cell("invalid-phone", cell, spec_field.key, row=row)
+    elif spec_field.rule == "email" and not valid_email(text):
+        out.cell("invalid-email", cell, spec_field.key, row=row)
+
+
+def _blank(cell: Cell | None) -> bool:
+    if cell is None:
+        return True
+    if cell.issue:
+        return False
+    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+        return cell.blank or cell.value is None
+    return False
+
+
+def check_info(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    """The info block above the table: required values present, and each value of its type."""
+    for spec_field in spec.info:
+        cell = sub.info.get(spec_field.key)
+        if _blank(cell):
+            if spec_field.required:
+                out.cell("missing-info", cell, spec_field.key, example=example(spec_field, ctx))
+            continue
+        assert cell is not None
+        if cell.issue is None:
+            _check_value(cell, spec_field, ctx, out, row=None)
+
+
+def check_rows(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    """Every table cell: required values present (when the column exists), and each value of its type."""
+    for row in sub.rows:
+        for spec_field in spec.fields:
+            cell = row.cells.get(spec_field.key)
+            if _blank(cell):
+                if spec_field.required and spec_field.key in sub.columns:
+                    col = sub.columns[spec_field.key]
+                    placeholder = cell or Cell(raw=None, value=None, sheet=sub.sheet, row=row.number, col=col)
+                    out.cell(
+                        "required",
+                        placeholder,
+                        spec_field.key,
+                        row=row.number,
+                        example=example(spec_field, ctx),
+                    )
+                continue
+            assert cell is not None
+            if cell.issue is None:
+                _check_value(cell, spec_field, ctx, out, row=row.number)
+
+
+def as_date(value: Any) -> date | None:
+    """A normalised date value (intake gives ``date``; tolerate ``datetime``)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None

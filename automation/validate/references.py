@@ -1,0 +1,157 @@
+"""References to things outside the form: customers in the register, customer and complaint ids,
+and the owner of a target row (a rep id at level rep, a region at level region).
+
+Reps and regions typed in the form are checked with the field rules (:mod:`.fields`). A customer
+typed by name is resolved through :meth:`CustomerDirectory.find`; its id goes into
+``cell.resolved``. When the directory is not authoritative (``ctx.strict_references`` False: no
+ledger yet) a miss is a warning that says it could not be checked, so a first run is not all red.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from automation.model import Cell
+from automation.validate.fields import find_region, find_rep
+
+if TYPE_CHECKING:
+    from automation.formspec import FormSpec
+    from automation.model import Submission
+    from automation.validate.base import Emitter, ValidationContext
+
+MAX_LISTED = 8
+
+
+def _text(cell: Cell | None) -> str:
+    if cell is None or cell.issue or cell.value is None:
+        return ""
+    return str(cell.value).strip()
+
+
+def _miss(ctx: ValidationContext) -> dict[str, str]:
+    """Severity and variant of a reference not found, by how much the directory can be trusted."""
+    return {} if ctx.strict_references else {"severity": "warning", "variant": "unverified"}
+
+
+def check_customers(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    """Every customer cell names exactly one customer of the register."""
+    keys = [f.key for f in spec.fields if f.type == "customer"]
+    for row in sub.rows:
+        for key in keys:
+            cell = row.cells.get(key)
+            text = _text(cell)
+            if not text:
+                continue
+            hits = ctx.customers.find(text)
+            if len(hits) == 1:
+                assert cell is not None
+                cell.resolved = hits[0].customer_id
+            elif not hits:
+                miss = _miss(ctx)
+                out.cell(
+                    "unknown-customer",
+                    cell,
+                    key,
+                    row=row.number,
+                    severity=miss.get("severity"),
+                    variant=miss.get("variant"),
+                )
+            else:
+                ids = sorted(h.customer_id for h in hits)
+                shown = ids[:MAX_LISTED] + (["…"] if len(ids) > MAX_LISTED else [])
+                out.cell(
+                    "unknown-customer",
+                    cell,
+                    key,
+                    row=row.number,
+                    variant="ambiguous",
+                    count=len(ids),
+                    ids=shown,
+                    expected=ids[0],
+                )
+
+
+def check_register_ids(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    """A register row with a customer id updates that customer, so the id must exist."""
+    for row in sub.rows:
+        cell = row.cells.get("customer_id")
+        text = _text(cell)
+        if not text:
+            continue
+        found = ctx.customers.by_id(text)
+        if found is None:
+            miss = _miss(ctx)
+            out.cell(
+                "unknown-customer-id",
+                cell,
+                "customer_id",
+                row=row.number,
+                severity=miss.get("severity"),
+                variant=miss.get("variant"),
+            )
+        elif cell is not None:
+            cell.resolved = found.customer_id
+
+
+def check_complaint_ids(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    """A complaint row with an id updates that complaint, so the id must exist."""
+    for row in sub.rows:
+        cell = row.cells.get("complaint_id")
+        text = _text(cell)
+        if text and not ctx.customers.complaint_exists(text):
+            miss = _miss(ctx)
+            out.cell(
+                "unknown-complaint-id",
+                cell,
+                "complaint_id",
+                row=row.number,
+                severity=miss.get("severity"),
+                variant=miss.get("variant"),
+            )
+
+
+def check_target_owners(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    """A rep-level target belongs to a rep id, a region-level one to a region; company needs none."""
+    cfg = ctx.config
+    level_field = spec.field("level")
+    for row in sub.rows:
+        level = row.value("level")
+        level_cell = row.cells.get("level")
+        if level not in ("rep", "region") or (level_cell is not None and level_cell.issue):
+            continue
+        cell = row.cells.get("owner")
+        text = _text(cell)
+        resolved = find_rep(cfg, text) if level == "rep" else find_region(cfg, text)
+        if text and resolved is not None:
+            assert cell is not None
+            cell.resolved = resolved
+            continue
+        choice = level_field.choice_for(level)
+        if level == "rep":
+            allowed = [r.id for r in cfg.reps]
+            allowed_l: dict[str, list[str]] = {"zh": allowed, "en": allowed}
+        else:
+            allowed_l = {"zh": [r.zh for r in cfg.regions], "en": [r.en for r in cfg.regions]}
+        for lang in allowed_l:
+            if len(allowed_l[lang]) > MAX_LISTED:
+                allowed_l[lang] = [*allowed_l[lang][:MAX_LISTED], "…"]
+        if cell is None and "owner" in sub.columns:
+            cell = Cell(raw=None, value=None, sheet=sub.sheet, row=row.number, col=sub.columns["owner"])
+        out.cell(
+            "invalid-target-owner",
+            cell,
+            "owner",
+            row=row.number,
+            expected={"zh": choice.zh, "en": choice.en} if choice else level,
+            allowed=allowed_l,
+        )
+
+
+def check(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    check_customers(sub, spec, ctx, out)
+    if spec.key == "customer_register":
+        check_register_ids(sub, spec, ctx, out)
+    elif spec.key == "complaint":
+        check_complaint_ids(sub, spec, ctx, out)
+    elif spec.key == "targets":
+        check_target_owners(sub, spec, ctx, out)
