@@ -163,3 +163,8 @@ class CustomerDirectory:
 
     def complaint_exists(self, complaint_id: str) -> bool:
         return str(complaint_id).strip() in self._complaints
+
+    def customers(self, owner: str | None = None) -> list[CustomerRef]:
+        """Every known customer (of one rep when ``owner`` is given), by name: feeds a rep's dropdown."""
+        found = [c for c in self._by_id.values() if owner is None or c.owner == owner]
+        return sorted(found, key=lambda c: (c.name, c.customer_id))
