@@ -1,0 +1,226 @@
+"""Intake: turn a dropped file into a :class:`automation.model.Submission`.
+
+The stages, in order (each its own module):
+1. :mod:`.safety` size cap on the file, before reading it;
+2. :mod:`.sniff` the format from the bytes;
+3. :mod:`.safety` zip caps, DTD/entity scan and sheet extents (zip-based formats);
+4. :mod:`.readers` cells into grids with exact coordinates (calamine; CSV by the csv module);
+5. :mod:`.layout` the form, its header row, columns and info block, by labels;
+6. :mod:`.values` each value normalised to its SPEC type.
+
+A user's file never makes this raise: what cannot be read becomes a Submission with ``form`` None
+and one file-level issue. Only the specific errors of the parsing libraries are mapped to
+``file-corrupt``; any other exception is a bug of ours and propagates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from automation import clock
+from automation.formspec import FieldSpec, fold
+from automation.intake import layout as lay
+from automation.intake.readers import (
+    ReadError,
+    Workbook,
+    read_calamine,
+    read_csv,
+    read_sparse_xlsx,
+    sheet_parts,
+)
+from automation.intake.safety import CORRUPT_ERRORS, scan_zip, too_large
+from automation.intake.sniff import sniff
+from automation.intake.values import BadValue, ValueContext, is_blank, normalise
+from automation.model import Cell, Issue, Row, Submission, a1
+from automation.problems import SEVERITY
+
+if TYPE_CHECKING:
+    from automation.config import Config
+    from automation.formspec import FormSet
+
+__all__ = ["read_submission", "read_workbook"]
+
+
+def _file_issue(sub: Submission, code: str, **params: Any) -> Submission:
+    sub.issues.append(Issue(code=code, severity=SEVERITY.get(code, "error"), params=params))
+    return sub
+
+
+def read_workbook(data: bytes, fmt: str, config: Config) -> Workbook:
+    """Grids of every sheet after the safety scan; raises :class:`ReadError` with a file-level code."""
+    if fmt == "csv":
+        return read_csv(data)
+    if fmt in ("xlsx", "xlsm", "ods"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                scan = scan_zip(z, config.intake.max_unpacked_mb)
+        except CORRUPT_ERRORS as exc:
+            raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+        if scan.problem:
+            raise ReadError(scan.problem, scan.detail)
+        sparse: list[str] = []
+        if not scan.dense_ok and fmt != "ods":
+            try:
+                parts = sheet_parts(data)
+            except CORRUPT_ERRORS as exc:
+                raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+            big = {p for p, (r, c) in scan.extents.items() if r * c > 2_000_000}
+            sparse = [name for name, part in parts.items() if part in big]
+        wb = read_calamine(data, scan.date1904, frozenset(sparse))
+        if sparse:
+            wb.sheets += read_sparse_xlsx(data, sparse)
+        return wb
+    return read_calamine(data)
+
+
+def read_submission(
+    path: str | Path,
+    config: Config,
+    specs: FormSet,
+    *,
+    folder: str = "",
+    received_at: datetime | None = None,
+) -> Submission:
+    """Read one dropped file into a Submission; never raises for what the file contains."""
+    path = Path(path)
+    sub = Submission(path=path, folder=folder, received_at=received_at, language=config.language)
+    size = path.stat().st_size
+    sub.size = size
+    if too_large(size, config.intake.max_file_mb):
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        sub.sha256 = h.hexdigest()
+        return _file_issue(
+            sub, "file-too-large", size_mb=round(size / 1048576, 1), limit_mb=config.intake.max_file_mb
+        )
+    data = path.read_bytes()
+    sub.sha256 = hashlib.sha256(data).hexdigest()
+    sniffed = sniff(data)
+    if not sniffed.ok:
+        return _file_issue(sub, sniffed.kind, detail=sniffed.detail)
+    sub.file_format = sniffed.kind
+    try:
+        wb = read_workbook(data, sniffed.kind, config)
+    except ReadError as exc:
+        detail = exc.detail
+        if exc.code == "file-too-large":
+            return _file_issue(sub, exc.code, detail=detail, limit_mb=config.intake.max_unpacked_mb)
+        return _file_issue(sub, exc.code, detail=detail)
+    return fill_submission(sub, wb, config, specs)
+
+
+def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSet) -> Submission:
+    """Find the form in the grids and fill the submission's info, rows and cell issues."""
+    meta = lay.read_form_sheet(wb)
+    hint = meta.form if meta.form in specs.forms else None
+    found = lay.locate(wb, specs, hint)
+    if found is None and hint is not None:
+        found = lay.locate(wb, specs)
+    if found is None:
+        lang = meta.language or lay.guess_language(wb)
+        sub.language = lang
+        return _file_issue(sub, "unknown-form", expected=lay.expected_labels(specs, lang))
+    spec = found.form
+    sub.form = spec.key
+    sub.version = meta.version if meta.form == spec.key else None
+    sub.language = meta.language if (meta.language and meta.form == spec.key) else found.language
+    sheet = found.sheet
+    sub.sheet = sheet.name
+    sub.header_row = found.header_row + 1
+    sub.columns = {k: c + 1 for k, c in found.columns.items()}
+    sub.extra_columns = found.extra_columns
+    for f in found.missing:
+        sub.issues.append(
+            Issue(
+                code="missing-column",
+                severity=SEVERITY["missing-column"],
+                sheet=sheet.name,
+                cell=a1(sub.header_row, 1),
+                row=sub.header_row,
+                field=f.key,
+                column=f.label(sub.language),
+                params={"expected": f.label(sub.language), "labels": " / ".join(f.labels()[:2])},
+            )
+        )
+
+    info_labels = lay.labels_for(specs)[spec.key].info
+    rows, after = lay.table_rows(found, info_labels)
+    info_raw: dict[str, tuple[Any, int, int]] = {}
+    lay.read_info_rows(sheet, range(found.header_row), info_labels, info_raw)
+    lay.read_info_rows(
+        sheet, range(after, min(sheet.height, after + lay.INFO_SCAN_BELOW)), info_labels, info_raw
+    )
+
+    ctx = ValueContext(
+        year=(sub.received_at or clock.now()).year,
+        lang=sub.language,
+        date1904=wb.date1904,
+        config=config,
+        rep_ids={fold(r.id): r.id for r in config.reps},
+    )
+    # the form's year comes from its period date, so "11/23" means that year's November
+    if spec.period_field in info_raw and spec.period_field in {f.key for f in spec.info}:
+        pf = spec.field(spec.period_field)
+        if pf.type == "date":
+            raw = info_raw[spec.period_field][0]
+            try:
+                d = normalise(pf, raw, ctx)
+            except BadValue:
+                d = None
+            if d is not None:
+                ctx.year = d.year
+    for f in spec.info:
+        if f.key in info_raw:
+            raw, r, c = info_raw[f.key]
+            sub.info[f.key] = _cell(sub, f, raw, r, c, ctx, f.label(sub.language))
+
+    max_rows = config.intake.max_rows
+    if len(rows) > max_rows:
+        _file_issue(sub, "too-many-rows", rows=len(rows), limit=max_rows)
+        rows = rows[:max_rows]
+    fields = [(spec.field(k), c, found.headers[k]) for k, c in found.columns.items()]
+    for r in rows:
+        grid_row = sheet.rows[r]
+        row = Row(number=r + 1)
+        for f, c, shown in fields:
+            raw = grid_row[c] if c < len(grid_row) else None
+            row.cells[f.key] = _cell(sub, f, raw, r, c, ctx, shown)
+        sub.rows.append(row)
+    return sub
+
+
+def _cell(sub: Submission, f: FieldSpec, raw: Any, r: int, c: int, ctx: ValueContext, shown: str) -> Cell:
+    cell = Cell(raw=raw, value=None, sheet=sub.sheet, row=r + 1, col=c + 1)
+    if is_blank(raw):
+        return cell
+    try:
+        cell.value = normalise(f, raw, ctx)
+    except BadValue as exc:
+        cell.issue = exc.code
+        sub.issues.append(
+            Issue(
+                code=exc.code,
+                severity=SEVERITY.get(exc.code, "error"),
+                sheet=sub.sheet,
+                cell=cell.ref,
+                row=cell.row,
+                field=f.key,
+                column=shown,
+                value=_shown(raw),
+                params=dict(exc.params),
+            )
+        )
+    return cell
+
+
+def _shown(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)

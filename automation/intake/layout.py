@@ -1,0 +1,300 @@
+"""Find a form in a workbook by its header labels, never by fixed cell positions.
+
+Reps add title rows, blank rows, extra columns, reorder or delete optional columns, rename the
+sheet, or rebuild the form by hand without the hidden ``_form`` sheet. So:
+
+- the header row is the row (in the first :data:`HEADER_SCAN_ROWS` rows of any sheet) whose cells
+  match the most field labels of one form, in either language (after :func:`formspec.fold`, with a
+  trailing ``*``, colon or unit in brackets ignored, and bilingual "客户 / Customer" cells split);
+  the ``_form`` sheet, when present, fixes which form to look for;
+- the info block is read above the table (and below it, for sign-off lines), as a label cell with
+  its value in the next non-empty cell to the right, or one cell ``label：value``; several pairs may
+  share a row;
+- the table runs from the header to the first run of :data:`BLANK_RUN_END` empty rows, a total row
+  (合计/Total) or an info label; single blank rows inside the table are skipped (decision: a rep who
+  leaves a gap still means the rows below it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from automation.formspec import FieldSpec, FormSet, FormSpec, fold
+from automation.intake.readers import SheetGrid, Workbook
+
+HEADER_SCAN_ROWS = 60
+MIN_HEADER_MATCHES = 2
+BLANK_RUN_END = 2
+BLANK_RUN_EMPTY_TABLE = 20  # an empty table: stop looking for its first row
+INFO_SCAN_BELOW = 40
+FORM_SHEET = "_form"
+TOTAL_LABELS = {"合计", "总计", "小计", "total", "subtotal", "sum", "totals"}
+_SUFFIX = re.compile(r"(\*+|:|\((必填|选填|required|optional|元|rmb|¥|yyyy-mm-dd|[^()]{0,12})\))+$")
+_COLON = re.compile(r"[:：]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def label_key(text: Any) -> str:
+    """A header or info label folded for matching: "订货金额（元）*" -> "订货金额"."""
+    if not isinstance(text, str):
+        return ""
+    f = fold(text)
+    prev = None
+    while prev != f:
+        prev = f
+        f = _SUFFIX.sub("", f)
+    return f.strip("*:")
+
+
+def _variants(text: Any) -> list[str]:
+    """The folded label and, for a bilingual cell ("客户\nCustomer", "客户/Customer"), each part."""
+    if not isinstance(text, str):
+        return []
+    out = [label_key(text)]
+    parts = re.split(r"[\n/|]+", text)
+    if len(parts) > 1:
+        out += [label_key(p) for p in parts]
+    m = re.match(r"^\s*([\u4e00-\u9fff（）()]+)\s*([A-Za-z].*)$", text)  # "客户 Customer"
+    if m:
+        out += [label_key(m.group(1)), label_key(m.group(2))]
+    return [o for o in out if o]
+
+
+@dataclass
+class FormLabels:
+    """Folded labels of one form: table fields and info-block fields."""
+
+    form: FormSpec
+    fields: dict[str, tuple[FieldSpec, str]]  # folded label -> (field, "zh"|"en"|"alias")
+    info: dict[str, FieldSpec]
+
+
+def _form_labels(spec: FormSpec) -> FormLabels:
+    fields: dict[str, tuple[FieldSpec, str]] = {}
+    for f in spec.fields:
+        for lang, text in (("zh", f.zh), ("en", f.en), *(("alias", a) for a in f.aliases)):
+            fields.setdefault(label_key(text), (f, lang))
+    info: dict[str, FieldSpec] = {}
+    for f in spec.info:
+        for text in f.labels():
+            info.setdefault(label_key(text), f)
+    return FormLabels(spec, fields, info)
+
+
+_LABEL_CACHE: dict[int, dict[str, FormLabels]] = {}
+
+
+def labels_for(specs: FormSet) -> dict[str, FormLabels]:
+    key = id(specs)
+    hit = _LABEL_CACHE.get(key)
+    if hit is None or set(hit) != set(specs.forms):
+        hit = {s.key: _form_labels(s) for s in specs}
+        _LABEL_CACHE.clear()
+        _LABEL_CACHE[key] = hit
+    return hit
+
+
+@dataclass
+class Layout:
+    """Where a form stands in a workbook; rows and columns are 0-based here."""
+
+    form: FormSpec
+    sheet: SheetGrid
+    header_row: int
+    columns: dict[str, int]  # field key -> 0-based column
+    headers: dict[str, str]  # field key -> header text as the form shows it
+    extra_columns: list[str]
+    language: str
+    missing: list[FieldSpec] = field(default_factory=list)  # required fields without a column
+
+
+@dataclass
+class FormSheetInfo:
+    form: str | None = None
+    version: str | None = None
+    language: str | None = None
+
+
+def read_form_sheet(wb: Workbook) -> FormSheetInfo:
+    """The hidden ``_form`` sheet: form key in B1, template version in B2, language in B3."""
+    sheet = next((s for s in wb.sheets if s.name.strip().lower() == FORM_SHEET), None)
+    if sheet is None:
+        return FormSheetInfo()
+
+    def val(r: int) -> str | None:
+        v = sheet.cell(r, 1)
+        if v is None:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).strip() or None
+
+    lang = (val(2) or "").lower()
+    return FormSheetInfo(val(0), val(1), lang if lang in ("zh", "en") else None)
+
+
+def _match_row(row: list[Any], labels: FormLabels) -> tuple[dict[str, int], dict[str, str], int, int]:
+    cols: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    zh = en = 0
+    for c, v in enumerate(row):
+        for variant in _variants(v):
+            hit = labels.fields.get(variant)
+            if hit is None:
+                continue
+            f, lang = hit
+            if f.key in cols:
+                break
+            cols[f.key] = c
+            shown[f.key] = str(v).strip()
+            zh += lang == "zh"
+            en += lang == "en"
+            break
+    return cols, shown, zh, en
+
+
+def locate(wb: Workbook, specs: FormSet, only: str | None = None) -> Layout | None:
+    """The best-matching (form, sheet, header row), or None when no row names two fields of any form."""
+    table = labels_for(specs)
+    candidates = [table[only]] if only and only in table else list(table.values())
+    sheets = [s for s in wb.sheets if s.name.strip().lower() != FORM_SHEET]
+    sheets.sort(key=lambda s: s.hidden)  # visible sheets first
+    best: tuple[tuple[int, float, int], Layout] | None = None
+    for sheet in sheets:
+        for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
+            row = sheet.rows[r]
+            if sum(1 for v in row if isinstance(v, str)) < MIN_HEADER_MATCHES:
+                continue
+            for labels in candidates:
+                cols, shown, zh, en = _match_row(row, labels)
+                n = len(cols)
+                if n < MIN_HEADER_MATCHES:
+                    continue
+                score = (n, n / len(labels.form.fields), -sheet.hidden)
+                if best is None or score > best[0]:
+                    matched = set(cols.values())
+                    extra = [str(v).strip() for c, v in enumerate(row) if c not in matched and not _blank(v)]
+                    lang = (
+                        "zh"
+                        if zh > en or (zh == en and any(_CJK.search(s) for s in shown.values()))
+                        else "en"
+                    )
+                    missing = [f for f in labels.form.required_fields if f.key not in cols]
+                    best = (score, Layout(labels.form, sheet, r, cols, shown, extra, lang, missing))
+    return best[1] if best else None
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _info_label(v: Any, info: dict[str, FieldSpec]) -> tuple[FieldSpec | None, Any, bool]:
+    """(field, inline value, had_colon) when ``v`` is an info label or a ``label：value`` cell."""
+    if not isinstance(v, str):
+        return None, None, False
+    m = _COLON.search(v)
+    if m:
+        f = info.get(label_key(v[: m.start()]))
+        if f is not None:
+            rest = v[m.end() :].strip()
+            return f, (rest or None), True
+    return info.get(label_key(v)), None, False
+
+
+def _next_value(row: list[Any], c: int, info: dict[str, FieldSpec]) -> int | None:
+    for j in range(c + 1, len(row)):
+        v = row[j]
+        if _blank(v):
+            continue
+        if _info_label(v, info)[0] is not None:
+            return None
+        return j
+    return None
+
+
+def read_info_rows(
+    sheet: SheetGrid, rows: range, info: dict[str, FieldSpec], found: dict[str, tuple[Any, int, int]]
+) -> None:
+    """Collect ``label value`` pairs from ``rows`` into ``found`` (key -> (raw, row, col), 0-based)."""
+    for r in rows:
+        row = sheet.rows[r] if r < sheet.height else []
+        c = 0
+        while c < len(row):
+            f, inline, colon = _info_label(row[c], info)
+            if f is None:
+                c += 1
+                continue
+            if inline is not None:
+                found.setdefault(f.key, (inline, r, c))
+                c += 1
+                continue
+            j = _next_value(row, c, info)
+            if j is None:
+                found.setdefault(f.key, (None, r, c + 1))
+                c += 1
+            else:
+                found.setdefault(f.key, (row[j], r, j))
+                c = j + 1
+
+
+def is_info_row(row: list[Any], info: dict[str, FieldSpec]) -> bool:
+    """A row whose first non-empty cell is an info label (a sign-off line below the table)."""
+    for v in row:
+        if not _blank(v):
+            f, inline, colon = _info_label(v, info)
+            return f is not None and (colon or _next_value(row, row.index(v), info) is not None)
+    return False
+
+
+def is_total_row(row: list[Any]) -> bool:
+    for v in row:
+        if not _blank(v):
+            return isinstance(v, str) and label_key(v) in TOTAL_LABELS
+    return False
+
+
+def table_rows(layout: Layout, info: dict[str, FieldSpec]) -> tuple[list[int], int]:
+    """0-based sheet rows of the table's data, and the row after the table (where info may follow)."""
+    sheet = layout.sheet
+    cols = list(layout.columns.values())
+    out: list[int] = []
+    blank_run = 0
+    r = layout.header_row + 1
+    while r < sheet.height:
+        row = sheet.rows[r]
+        if all(_blank(row[c]) if c < len(row) else True for c in cols):
+            blank_run += 1
+            if (blank_run >= BLANK_RUN_END and out) or blank_run >= BLANK_RUN_EMPTY_TABLE:
+                break
+            r += 1
+            continue
+        if is_total_row(row) or is_info_row(row, info):
+            break
+        blank_run = 0
+        out.append(r)
+        r += 1
+    return out, r
+
+
+def expected_labels(specs: FormSet, lang: str) -> str:
+    """For ``unknown-form``: each form's title and its required column labels."""
+    parts = []
+    for s in specs:
+        req = (
+            "、".join(f.label(lang) for f in s.required_fields)
+            if lang == "zh"
+            else ", ".join(f.label(lang) for f in s.required_fields)
+        )
+        parts.append(f"{s.title(lang)}: {req}")
+    return "; ".join(parts)
+
+
+def guess_language(wb: Workbook) -> str:
+    for s in wb.sheets:
+        for row in s.rows[:HEADER_SCAN_ROWS]:
+            for v in row:
+                if isinstance(v, str) and _CJK.search(v):
+                    return "zh"
+    return "en"

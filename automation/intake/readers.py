@@ -1,0 +1,206 @@
+"""Read a workbook's sheets into grids of raw cell values with exact coordinates.
+
+python-calamine reads a form ~15x faster than openpyxl, so it reads xlsx, xlsm, xls and ods.
+Coordinates: ``to_python()`` starts at the sheet's first *used* cell (and ``iter_rows()`` starts at
+row 1 but at the first used column), so we call ``to_python(skip_empty_area=False)``, which starts at
+A1: ``grid.rows[r][c]`` is sheet row ``r + 1``, column ``c + 1``, whatever the file's first used cell.
+Calamine returns every number as float and blanks as ``""``; blanks become ``None`` here.
+
+calamine aborts the process (Rust out-of-memory) for a sheet with a value far away (XFD1048576),
+because it allocates the whole rectangle. :mod:`.safety` measures each xlsx sheet's extent first; a
+sheet too large for a dense grid is read by :func:`read_sparse_xlsx` (openpyxl, streaming), which
+keeps only cells near the data: it stops after :data:`EMPTY_RUN_STOP` empty rows and ignores columns
+after :data:`MAX_COLUMNS`. A form's table ends at the first empty run anyway, so nothing a form holds
+is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+EMPTY_RUN_STOP = 1000
+MAX_COLUMNS = 1024
+
+
+@dataclass
+class SheetGrid:
+    """One sheet as read: ``rows[r][c]`` is the raw value at 1-based (r + 1, c + 1); None when blank."""
+
+    name: str
+    rows: list[list[Any]] = field(default_factory=list)
+    hidden: bool = False
+
+    def cell(self, r: int, c: int) -> Any:
+        """The raw value at 0-based (r, c), None outside the grid."""
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return None
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class Workbook:
+    sheets: list[SheetGrid]
+    date1904: bool = False
+
+    def sheet(self, name: str) -> SheetGrid | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+class ReadError(Exception):
+    """The file could not be read; ``code`` is the file-level problem code (file-corrupt, password-protected...)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail
+
+
+def _clean(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[None if v == "" else v for v in row] for row in rows]
+
+
+def read_calamine(
+    data: bytes, date1904: bool = False, sparse_sheets: frozenset[str] = frozenset()
+) -> Workbook:
+    """Every sheet of an xlsx/xlsm/xls/ods through python-calamine (sheets in ``sparse_sheets`` skipped)."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as exc:
+        raise ReadError("password-protected", str(exc)) from None
+    except CalamineError as exc:
+        raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+    sheets: list[SheetGrid] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if meta.name in sparse_sheets:
+                continue
+            sh = wb.get_sheet_by_name(meta.name)
+            rows = _clean(sh.to_python(skip_empty_area=False))
+            sheets.append(SheetGrid(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible))
+    except PasswordError as exc:
+        raise ReadError("password-protected", str(exc)) from None
+    except CalamineError as exc:
+        raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+    finally:
+        wb.close()
+    return Workbook(sheets, date1904)
+
+
+def read_sparse_xlsx(data: bytes, names: list[str]) -> list[SheetGrid]:
+    """The named sheets streamed by openpyxl (read-only): only cells near the data are kept."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    out: list[SheetGrid] = []
+    try:
+        for name in names:
+            ws = wb[name]
+            ws.reset_dimensions()  # ignore the <dimension> tag: it may claim A1:XFD1048576
+            rows: list[list[Any]] = []
+            empty_run = 0
+            for row in ws.iter_rows():
+                values: dict[int, Any] = {}
+                for c in row:
+                    col = getattr(c, "column", None)
+                    v = getattr(c, "value", None)
+                    if col is None or col > MAX_COLUMNS:
+                        break
+                    if v is not None and v != "":
+                        values[col] = v
+                if values:
+                    empty_run = 0
+                    width = max(values)
+                    rows.append([values.get(i + 1) for i in range(width)])
+                else:
+                    empty_run += 1
+                    if empty_run > EMPTY_RUN_STOP:
+                        break
+                    rows.append([])
+            while rows and not rows[-1]:
+                rows.pop()
+            out.append(SheetGrid(name, rows, hidden=ws.sheet_state != "visible"))
+    finally:
+        wb.close()
+    return out
+
+
+def sheet_parts(data: bytes) -> dict[str, str]:
+    """xlsx sheet name -> worksheet part path, from workbook.xml and its relationships (defusedxml)."""
+    import zipfile
+
+    from defusedxml.ElementTree import fromstring
+
+    z = zipfile.ZipFile(io.BytesIO(data))
+    rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = target
+    book = fromstring(z.read("xl/workbook.xml"))
+    out = {}
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    for el in book.iter():
+        if el.tag.endswith("}sheet"):
+            out[el.get("name", "")] = targets.get(el.get(rid), "")
+    return out
+
+
+# ----- CSV ------------------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, hint: str = "") -> tuple[str, str]:
+    """The text and the encoding used: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return data.decode("gb18030"), "gb18030"
+
+
+def read_csv(data: bytes) -> Workbook:
+    """A CSV as one sheet named "csv"; the delimiter (comma, tab, semicolon) is sniffed from the text.
+
+    Excel on Chinese Windows saves CSV as GBK; "Unicode text" is UTF-16 with tabs. Values stay text:
+    the value normaliser turns them into numbers and dates per field type, so ids keep leading zeros.
+    Raises :class:`ReadError` ``csv-encoding`` when no supported encoding decodes the bytes.
+    """
+    try:
+        text, _enc = decode_text(data)
+    except UnicodeDecodeError as exc:
+        raise ReadError("csv-encoding", str(exc)) from None
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        counts = {d: sample.count(d) for d in (",", "\t", ";")}
+        best = max(counts, key=lambda d: counts[d])
+        dialect = type("D", (csv.excel,), {"delimiter": best if counts[best] else ","})
+    try:
+        rows = [
+            [None if not v.strip() else v for v in row]
+            for row in csv.reader(io.StringIO(text, newline=""), dialect)
+        ]
+    except csv.Error as exc:
+        raise ReadError("file-corrupt", f"CSV: {exc}") from None
+    return Workbook([SheetGrid("csv", rows)])
+
+
+def is_temporal(v: Any) -> bool:
+    return isinstance(v, (date, datetime, time))

@@ -1,0 +1,177 @@
+"""Size and content caps checked before any parser sees a file.
+
+A shared folder is an attack surface: anyone with write access can drop a zip bomb, an XML entity
+bomb ("billion laughs"), an XXE payload, or a tiny sheet with one value in cell XFD1048576 — which
+makes calamine allocate rows x columns cells (512 GB) and abort the whole process. So, before reading:
+
+- the file size is compared with ``config.intake.max_file_mb``;
+- for zip-based files, the declared uncompressed sizes are summed (``max_unpacked_mb``) and each
+  member's compression ratio is checked (a real workbook compresses 5-20x; a bomb 1000x);
+- every XML part's prologue goes through defusedxml with DTDs forbidden: entity bombs and external
+  entities need a DTD, and a DTD can only stand before the root element, so the prologue suffices;
+- worksheet parts are scanned (streamed, never held whole) for the largest row and column referenced by
+  a cell; a sheet whose cell area exceeds :data:`MAX_DENSE_CELLS` is read by the sparse reader.
+
+The ``<dimension>`` tag is ignored by calamine (it computes the extent from the cells), so a silly
+dimension tag needs no special treatment; a far-away *value* does.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+MAX_RATIO = 200  # uncompressed / compressed; real xlsx parts stay far below 100
+RATIO_MIN_BYTES = 2 * 1024 * 1024  # small parts may compress well without being a bomb
+MAX_MEMBERS = 5000
+MAX_DENSE_CELLS = 2_000_000  # calamine holds 32 bytes a cell: ~64 MB
+PROLOGUE_BYTES = 16 * 1024
+CHUNK = 1024 * 1024
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+_DATE1904 = re.compile(rb'date1904="(1|true)"')
+
+
+@dataclass
+class ZipScan:
+    """What the pre-parse scan of a zip-based workbook found."""
+
+    problem: str | None = None  # a file-level problem code, or None when safe to parse
+    detail: str = ""
+    date1904: bool = False
+    extents: dict[str, tuple[int, int]] = field(default_factory=dict)  # part -> (max row, max col), 1-based
+
+    @property
+    def dense_ok(self) -> bool:
+        """True when every sheet can be read as a dense grid within the memory bound."""
+        return all(r * c <= MAX_DENSE_CELLS for r, c in self.extents.values())
+
+
+def too_large(size: int, max_mb: float) -> bool:
+    return size > max_mb * 1024 * 1024
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+class _FirstElement:
+    """Parser target that stops caring after the root element: everything a DTD can do is before it."""
+
+    def __init__(self) -> None:
+        self.seen_root = False
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self.seen_root = True
+
+    def end(self, tag: str) -> None:
+        pass
+
+    def data(self, data: str) -> None:
+        pass
+
+    def close(self) -> None:
+        return None
+
+
+def check_xml_prologue(head: bytes) -> str | None:
+    """``unsafe-content`` when the XML declares a DTD, entities or external references (defusedxml)."""
+    target = _FirstElement()
+    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    try:
+        parser.feed(head)
+    except DefusedXmlException as exc:
+        return f"{type(exc).__name__}: {exc}"
+    except ParseError:
+        # a cut prologue sample or broken XML: the reader decides whether it is corrupt
+        pass
+    if not target.seen_root and b"<!DOCTYPE" in head.upper():
+        return "DOCTYPE declaration"
+    return None
+
+
+def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[tuple[int, int], str | None]:
+    """Stream one worksheet part: the largest (row, col) referenced, and a prologue problem if any."""
+    max_row = max_col = 0
+    problem = None
+    tail = b""
+    first = True
+    with z.open(info) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                break
+            if first:
+                problem = check_xml_prologue(chunk[:PROLOGUE_BYTES])
+                if problem:
+                    return (0, 0), problem
+                first = False
+            buf = tail + chunk
+            for m in _CELL_REF.finditer(buf):
+                c, r = _col_number(m.group(1)), int(m.group(2))
+                max_col = max(max_col, c)
+                max_row = max(max_row, r)
+            for m in _ROW_REF.finditer(buf):
+                max_row = max(max_row, int(m.group(1)))
+            tail = buf[-256:]
+    return (max_row, max_col), problem
+
+
+def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
+    """Check a workbook zip before parsing: sizes, ratios, DTDs, sheet extents, the 1904 date flag.
+
+    Raises ``zipfile.BadZipFile``/``zlib.error``/``EOFError`` for a corrupt archive; the caller maps
+    those to ``file-corrupt``.
+    """
+    infos = z.infolist()
+    if len(infos) > MAX_MEMBERS:
+        return ZipScan("unsafe-content", f"{len(infos)} members in the archive")
+    total = sum(i.file_size for i in infos)
+    if too_large(total, max_unpacked_mb):
+        return ZipScan("file-too-large", f"{total / 1048576:.0f} MB when unpacked")
+    for i in infos:
+        if i.file_size > RATIO_MIN_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            return ZipScan(
+                "unsafe-content", f"{i.filename} expands {i.file_size // max(i.compress_size, 1)}x"
+            )
+    scan = ZipScan()
+    for i in infos:
+        name = i.filename
+        lower = name.lower()
+        if not lower.endswith((".xml", ".rels", ".vml")):
+            continue
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", lower):
+            extent, problem = _scan_sheet(z, i)
+            if problem:
+                return ZipScan("unsafe-content", f"{name}: {problem}")
+            scan.extents[name] = extent
+            continue
+        with z.open(i) as fh:
+            head = fh.read(PROLOGUE_BYTES)
+        problem = check_xml_prologue(head)
+        if problem:
+            return ZipScan("unsafe-content", f"{name}: {problem}")
+        if lower == "xl/workbook.xml":
+            scan.date1904 = bool(_DATE1904.search(head))
+        if lower == "content.xml":  # ods: repeated cells are checked by the reader's extent guard
+            pass
+    return scan
+
+
+CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    ParseError,
+)

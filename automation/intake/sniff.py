@@ -1,0 +1,132 @@
+"""Tell a file's format from its bytes, never from its extension.
+
+Reps rename files, e-mail clients append ``.xls`` to HTML, and WPS saves ``.et`` files that are really
+xlsx. So the reader is chosen from the content: a zip with a spreadsheet content type (xlsx/xlsm) or
+an ODF ``mimetype`` (ods); an OLE2 compound file holding a ``Workbook`` stream (xls) or an encrypted
+OOXML package (``EncryptionInfo``: Excel's "protect with password" always produces one); text that
+decodes as UTF-8/UTF-16/GB18030 (csv). Anything else is not a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLSX_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+XLTM_MAIN = "application/vnd.ms-excel.template.macroEnabled.main+xml"
+TEXT_SAMPLE = 64 * 1024
+_MAX_CONTENT_TYPES = 1024 * 1024  # a real [Content_Types].xml is a few KB
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What the bytes are: ``kind`` is a format (xlsx, xlsm, xls, ods, csv) or a file-level problem code."""
+
+    kind: str
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in ("xlsx", "xlsm", "xls", "ods", "csv")
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def sniff_cfb(data: bytes) -> Sniffed:
+    """An OLE2 compound file: legacy xls, or an Office-encrypted OOXML package.
+
+    Directory entry names are stored in UTF-16LE; looking for them in the bytes avoids a CFB parser
+    (and its failure modes) for a yes/no answer.
+    """
+    if _utf16("EncryptionInfo") in data and _utf16("EncryptedPackage") in data:
+        return Sniffed("password-protected", "encrypted OOXML package")
+    if _utf16("Workbook") in data or _utf16("Book\x00") in data:
+        return Sniffed("xls")
+    return Sniffed("not-a-spreadsheet", "OLE2 file without a workbook (Word or other Office document?)")
+
+
+def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
+    """A zip: xlsx/xlsm by the main part's content type, ods by the ``mimetype`` member."""
+    import io
+
+    try:
+        z = zf or zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return Sniffed("file-corrupt", f"broken zip: {exc}")
+    names = set(z.namelist())
+    try:
+        if "mimetype" in names:
+            info = z.getinfo("mimetype")
+            if info.file_size <= 200:
+                mime = z.read("mimetype").decode("ascii", "replace").strip()
+                if mime == ODS_MIME or mime == ODS_MIME + "-template":
+                    return Sniffed("ods")
+                return Sniffed("not-a-spreadsheet", mime)
+        if "[Content_Types].xml" in names:
+            info = z.getinfo("[Content_Types].xml")
+            if info.file_size > _MAX_CONTENT_TYPES:
+                return Sniffed("unsafe-content", "oversized [Content_Types].xml")
+            ct = z.read("[Content_Types].xml").decode("utf-8", "replace")
+            if XLSM_MAIN in ct or XLTM_MAIN in ct:
+                return Sniffed("xlsm")
+            if XLSX_MAIN in ct or XLSX_TEMPLATE_MAIN in ct:
+                return Sniffed("xlsx")
+            if "sheet.binary" in ct:
+                return Sniffed("not-a-spreadsheet", "xlsb (binary workbook): save it as .xlsx")
+            return Sniffed("not-a-spreadsheet", "Office document that is not a workbook")
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, NotImplementedError) as exc:
+        return Sniffed("file-corrupt", f"broken zip member: {exc}")
+    except Exception as exc:  # zlib.error lives in a C module; keep it specific by name
+        if type(exc).__name__ == "error" and type(exc).__module__ == "zlib":
+            return Sniffed("file-corrupt", f"broken zip member: {exc}")
+        raise
+    return Sniffed("not-a-spreadsheet", "zip archive without a workbook")
+
+
+def _looks_like_text(sample: bytes) -> str | None:
+    """The encoding a text sample decodes with, or None: UTF-16 (BOM), UTF-8 (BOM or not), GB18030."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in sample:
+        return None
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            sample.decode(enc)
+            return enc
+        except UnicodeDecodeError as exc:
+            # a multi-byte character cut by the end of the sample is not a decoding failure
+            if len(sample) >= TEXT_SAMPLE and exc.start >= len(sample) - 4:
+                return enc
+    return None
+
+
+def sniff(data: bytes) -> Sniffed:
+    """The format of a file's bytes, or the file-level problem code that rejects it."""
+    if not data:
+        return Sniffed("file-empty")
+    if data.startswith(ZIP_MAGIC):
+        return sniff_zip(data)
+    if data.startswith(EMPTY_ZIP_MAGIC):
+        return Sniffed("file-corrupt", "empty zip archive")
+    if data.startswith(CFB_MAGIC):
+        return sniff_cfb(data)
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        return Sniffed("file-empty", "only blank space")
+    sample = data[:TEXT_SAMPLE]
+    enc = _looks_like_text(sample)
+    if enc is None:
+        return Sniffed("not-a-spreadsheet", "binary file of unknown type")
+    head = sample.decode(enc, "replace").lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<", "{", "%pdf")):
+        return Sniffed("not-a-spreadsheet", "HTML/XML/JSON text, not a workbook or CSV")
+    return Sniffed("csv", enc)
