@@ -60,7 +60,12 @@ def check_visit_report(sub: Submission, spec: FormSpec, ctx: ValidationContext, 
         ):
             out.cell("order-without-deal", row.cells.get("order_amount"), "order_amount", row=row.number)
         margin = _amount(row.value("gross_margin"))
-        if margin is not None and margin > 0 and margin > (order or Decimal(0)) and _ok(row, "order_amount"):
+        if (
+            margin is not None
+            and margin > 0
+            and margin > (order or Decimal(0)) >= 0
+            and _ok(row, "order_amount")
+        ):
             out.cell(
                 "margin-exceeds-order",
                 row.cells.get("gross_margin"),
