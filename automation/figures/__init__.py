@@ -1,0 +1,116 @@
+"""Figures of SPEC §3: pure functions from :class:`automation.frames.LedgerFrames` + config to frames.
+
+Read :func:`compute_all` first: it lists every figure and the period each is computed for.
+Modules: :mod:`targets` (splits), :mod:`activity`, :mod:`attainment`, :mod:`timeliness`,
+:mod:`quality`, :mod:`abc`, :mod:`rfm`, :mod:`policy`, :mod:`churn`, :mod:`funnel`,
+:mod:`complaints`, :mod:`scorecard`. No function here reads files, the clock or the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from automation.config import Config
+from automation.figures import abc as abc_mod
+from automation.figures import churn as churn_mod
+from automation.figures import complaints as cmp_mod
+from automation.figures import funnel as funnel_mod
+from automation.figures import policy as policy_mod
+from automation.figures import rfm as rfm_mod
+from automation.figures import scorecard as sc_mod
+from automation.figures import timeliness as tml_mod
+from automation.figures.common import rep_universe
+from automation.figures.targets import build_targets
+from automation.frames import LedgerFrames
+from automation.workcal import PERIOD_KINDS, WorkCalendar, periods_for_week, week_key
+
+SCHEMA = "salesflow.figures/1"
+
+
+class RegionError(ValueError):
+    """--region names no region of the config."""
+
+
+def resolve_region(config: Config, region: str | None) -> str | None:
+    """A region id from its id or its zh / en label (case-insensitive); None for the company."""
+    if region is None or region == "":
+        return None
+    for r in config.regions:
+        if region.strip().lower() in (r.id.lower(), r.zh, r.en.lower()):
+            return r.id
+    allowed = ", ".join(f"{r.id} ({r.zh}/{r.en})" for r in config.regions)
+    raise RegionError(f"没有这个区域 / no region {region!r}; allowed: {allowed}")
+
+
+def compute_all(
+    frames: LedgerFrames,
+    config: Config,
+    week: str | None = None,
+    region: str | None = None,
+    *,
+    as_of: date,
+) -> dict[str, Any]:
+    """Every figure for the week, MTD, QTD and YTD, plus the customer lists at the reference date.
+
+    ``as_of`` is the last day whose activity counts (see :func:`automation.workcal.default_as_of`);
+    ``week`` defaults to the ISO week of ``as_of``. With ``region``, scorecards hold that region's
+    reps and the region row, and lists hold that region's customers (grades stay company-wide).
+    """
+    region_id = resolve_region(config, region)
+    cal = WorkCalendar(config)
+    periods = periods_for_week(week or week_key(as_of), as_of)
+    ref = periods["mtd"].as_of
+    reps = rep_universe(frames)
+    book = build_targets(frames, config, cal)
+    grades = abc_mod.abc(frames, config, ref)
+    policy, never = policy_mod.visit_policy(frames, config, ref, grades)
+    risk = churn_mod.churn(frames, config, ref, grades)
+    care = sc_mod.care_counts(policy, never, risk)
+    out: dict[str, Any] = {"schema": SCHEMA, "as_of": ref, "week": periods["week"].key, "region": region_id}
+    out["periods"] = periods
+    out["scorecards"] = {
+        k: sc_mod.scorecard(frames, config, periods[k], cal, reps, book, care) for k in PERIOD_KINDS
+    }
+    by = None if region_id is None else "region"
+    out["funnel"] = {k: funnel_mod.funnel(frames, periods[k], by) for k in PERIOD_KINDS}
+    out["days_to_first_order"] = {
+        k: funnel_mod.days_to_first_order(frames, periods[k], by) for k in PERIOD_KINDS
+    }
+    out["abc"] = grades
+    out["rfm"] = rfm_mod.rfm(frames, config, ref).merge(
+        grades[["customer_id", "name", "owner", "region", "grade"]], on="customer_id", how="left"
+    )
+    out["policy"], out["never_visited"], out["churn"] = policy, never, risk
+    out["complaints"] = cmp_mod.complaint_list(frames, config, ref, cal)
+    out["timeliness"] = tml_mod.day_verdicts(frames, config, periods["week"], cal, reps)
+    out["targets"] = book.months()
+    if region_id is not None:
+        out = _only_region(out, region_id, reps)
+    out["pareto"] = abc_mod.pareto(out["abc"])
+    return out
+
+
+def _only_region(out: dict[str, Any], region_id: str, reps: pd.DataFrame) -> dict[str, Any]:
+    """Keep one region's rows: its reps and region row; its customers, complaints and days."""
+    rep_ids = set(reps.loc[reps["region"] == region_id, "rep_id"])
+    for k, sc in out["scorecards"].items():
+        out["scorecards"][k] = sc[(sc["region"] == region_id) & (sc["level"] != "company")].reset_index(
+            drop=True
+        )
+    for k in ("abc", "rfm", "policy", "never_visited", "churn", "complaints", "timeliness"):
+        df = out[k]
+        out[k] = df[df["region"] == region_id].reset_index(drop=True)
+    for k in ("funnel", "days_to_first_order"):
+        out[k] = {p: df[df["scope"] == region_id].reset_index(drop=True) for p, df in out[k].items()}
+    t = out["targets"]
+    keep = ((t["level"] == "rep") & t["owner"].isin(rep_ids)) | (
+        (t["level"] == "region") & (t["owner"] == region_id)
+    )
+    out["targets"] = t[keep].reset_index(drop=True)
+    return out
+
+
+__all__ = ["SCHEMA", "RegionError", "compute_all", "resolve_region"]

@@ -1,0 +1,72 @@
+"""Helpers every figure shares: the rep universe, date windows, safe ratios and the rep -> region ->
+company roll-up.
+
+Rates are never averaged: a region's effective-visit rate is the region's effective visits / the
+region's visits, so :func:`rollup` sums the counts per level first and computes ratios afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from automation.frames import LedgerFrames
+
+KEY = ["level", "owner"]
+
+
+def ts(d: date) -> pd.Timestamp:
+    return pd.Timestamp(d)
+
+
+def window(df: pd.DataFrame, col: str, start: date, end: date) -> pd.DataFrame:
+    """Rows whose ``col`` date lies in ``start..end`` inclusive (datetimes: any time that day)."""
+    s = df[col]
+    return df[(s >= ts(start)) & (s < ts(end + timedelta(days=1)))]
+
+
+def ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
+    """``num / den`` with NaN (no figure) where the denominator is 0 or missing."""
+    n = np.asarray(num, dtype=float)
+    d = np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((d != 0) & ~np.isnan(d), n / np.where(d == 0, 1, d), np.nan)
+
+
+def rep_universe(frames: LedgerFrames) -> pd.DataFrame:
+    """Every rep in config plus any rep id seen in visits or plans (kept with its row's region)."""
+    reps = frames.reps[["rep_id", "name", "region", "go_live"]].drop_duplicates("rep_id")
+    seen = pd.concat([frames.visits[["rep_id", "region"]], frames.plans[["rep_id", "region"]]])
+    extra = seen[~seen["rep_id"].isin(reps["rep_id"]) & seen["rep_id"].notna()].drop_duplicates("rep_id")
+    if not extra.empty:
+        extra = extra.assign(name=extra["rep_id"], go_live=pd.NaT)
+        reps = pd.concat([reps, extra[reps.columns]], ignore_index=True)
+    reps = reps.astype({"rep_id": "string", "name": "string", "region": "string"})
+    return reps.sort_values("rep_id", ignore_index=True)
+
+
+def rollup(per_rep: pd.DataFrame, reps: pd.DataFrame, sums: list[str]) -> pd.DataFrame:
+    """Rows for every rep, every region and the company: ``sums`` summed (NaN-free, 0 for none).
+
+    ``per_rep`` is indexed by rep id; reps without rows get zeros. Returns a frame with columns
+    ``level``, ``owner`` (rep id / region id / ""), ``region`` and the sums.
+    """
+    base = reps[["rep_id", "region"]].set_index("rep_id")
+    data = per_rep.reindex(base.index)[sums].astype(float).fillna(0.0)
+    rep_rows = data.assign(region=base["region"]).reset_index(names="owner").assign(level="rep")
+    reg = data.groupby(base["region"].fillna("")).sum()
+    reg_rows = reg.reset_index(names="owner").assign(level="region")
+    reg_rows["region"] = reg_rows["owner"]
+    comp_rows = data.sum().to_frame().T.assign(level="company", owner="", region="")
+    out = pd.concat([rep_rows, reg_rows, comp_rows], ignore_index=True)
+    return out[["level", "owner", "region", *sums]]
+
+
+def add_ratios(df: pd.DataFrame, ratios: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    for name, (num, den) in ratios.items():
+        df[name] = ratio(df[num], df[den])
+    return df
+
