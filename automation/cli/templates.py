@@ -1,0 +1,54 @@
+"""``salesflow templates [--lang zh|en] [--rep ID] [--out DIR]``: write blank templates or per-rep copies.
+
+Thin: parses options, calls :func:`automation.template_builder.write_templates`, prints where the files
+are. Blank templates go to ``OUT/<lang>/``; a rep's (or supervisor's) copies to ``OUT/<ID>/``.
+Existing files there are replaced: templates are generated, never edited by hand.
+Exit codes: 0 done; 2 config error or an unknown ID.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from automation.formspec import load_specs
+from automation.installer import TEMPLATES_DIR
+from automation.template_builder import write_templates
+
+
+@click.command("templates")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Only this language (default: both; a rep's own language for --rep).",
+)
+@click.option(
+    "--rep",
+    "rep_ids",
+    multiple=True,
+    metavar="ID",
+    help="Per-rep copy with ID and name filled in and the rep's customers as a dropdown (repeatable; a supervisor ID gives the weekly report).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output folder (default: templates/ beside config.yaml).",
+)
+@click.pass_obj
+def command(app, lang: str | None, rep_ids: tuple[str, ...], out_dir: str | None) -> None:  # type: ignore[no-untyped-def]
+    """生成表单模板 / Write the Excel form templates reps fill."""
+    config = app.config
+    out = Path(out_dir) if out_dir else config.base_dir / TEMPLATES_DIR
+    try:
+        paths = write_templates(config, load_specs(config), out, lang=lang, rep_ids=list(rep_ids) or None)
+    except KeyError as exc:
+        click.echo(f"未知编号 / unknown ID: {exc.args[0]}", err=True)
+        sys.exit(2)
+    click.echo(f"已生成 {len(paths)} 个模板 / wrote {len(paths)} template(s) into {out.resolve()}:")
+    for p in paths:
+        click.echo(f"  {p.resolve()}")
