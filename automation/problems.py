@@ -19,7 +19,7 @@ severity from :data:`SEVERITY`.
 
 from __future__ import annotations
 
-import string
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -651,9 +651,6 @@ def _text(value: Any, lang: str) -> str:
     return str(value)
 
 
-_FORMATTER = string.Formatter()
-
-
 def _format(template: str, values: dict[str, Any], lang: str) -> str:
     fill = _Fill({k: _text(v, lang) for k, v in values.items()})
     try:
@@ -701,6 +698,8 @@ def title(code: str, lang: str = "zh") -> str:
 
 
 def _md(text: str) -> str:
+    """Template text for a Markdown cell: placeholders shown as ‹name›, the optional example dropped."""
+    text = re.sub(r"\{(\w+)\}", r"‹\1›", text.replace("{example}", ""))
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -715,3 +714,24 @@ def catalog_markdown() -> str:
             f"| `{p.code}` | {p.severity} | {_md(p.title.zh)} | {_md(p.title.en)} | {_md(p.fix.zh)} | {_md(p.fix.en)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+README_START = "<!-- problems:start -->"
+README_END = "<!-- problems:end -->"
+
+
+def readme_with_catalog(text: str) -> str:
+    """``text`` (README.md) with the catalog table between the markers (added at the end if absent)."""
+    block = f"{README_START}\n{catalog_markdown()}{README_END}"
+    start, end = text.find(README_START), text.find(README_END)
+    if start == -1 or end == -1 or end < start:
+        return text.rstrip("\n") + "\n\n" + block + "\n"
+    return text[:start] + block + text[end + len(README_END) :]
+
+
+if __name__ == "__main__":  # python -m automation.problems README.md: regenerate the README table
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    target.write_text(readme_with_catalog(target.read_text(encoding="utf-8")), encoding="utf-8")
