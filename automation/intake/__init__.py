@@ -47,8 +47,15 @@ __all__ = ["read_submission", "read_workbook"]
 
 
 def _file_issue(sub: Submission, code: str, **params: Any) -> Submission:
-    sub.issues.append(Issue(code=code, severity=SEVERITY.get(code, "error"), params=params))
+    """One whole-file issue; ``file`` is the name the rep knows, ``value`` what was found (catalog params)."""
+    sub.issues.append(
+        Issue(code=code, severity=SEVERITY.get(code, "error"), params={"file": sub.path.name, **params})
+    )
     return sub
+
+
+def _mb(n: float) -> str:
+    return f"{n:.1f} MB" if n < 10 else f"{n:.0f} MB"
 
 
 def read_workbook(data: bytes, fmt: str, config: Config) -> Workbook:
@@ -98,21 +105,22 @@ def read_submission(
                 h.update(chunk)
         sub.sha256 = h.hexdigest()
         return _file_issue(
-            sub, "file-too-large", size_mb=round(size / 1048576, 1), limit_mb=config.intake.max_file_mb
+            sub, "file-too-large", value=_mb(size / 1048576), limit=_mb(config.intake.max_file_mb)
         )
     data = path.read_bytes()
     sub.sha256 = hashlib.sha256(data).hexdigest()
     sniffed = sniff(data)
     if not sniffed.ok:
-        return _file_issue(sub, sniffed.kind, detail=sniffed.detail)
+        return _file_issue(sub, sniffed.kind, value=sniffed.detail or None)
     sub.file_format = sniffed.kind
     try:
         wb = read_workbook(data, sniffed.kind, config)
     except ReadError as exc:
-        detail = exc.detail
         if exc.code == "file-too-large":
-            return _file_issue(sub, exc.code, detail=detail, limit_mb=config.intake.max_unpacked_mb)
-        return _file_issue(sub, exc.code, detail=detail)
+            return _file_issue(
+                sub, exc.code, value=exc.detail, limit=_mb(config.intake.max_unpacked_mb) + " unpacked"
+            )
+        return _file_issue(sub, exc.code, value=exc.detail or None)
     return fill_submission(sub, wb, config, specs)
 
 
@@ -183,7 +191,7 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
 
     max_rows = config.intake.max_rows
     if len(rows) > max_rows:
-        _file_issue(sub, "too-many-rows", rows=len(rows), limit=max_rows)
+        _file_issue(sub, "too-many-rows", value=len(rows), limit=max_rows)
         rows = rows[:max_rows]
     fields = [(spec.field(k), c, found.headers[k]) for k, c in found.columns.items()]
     for r in rows:

@@ -203,12 +203,20 @@ def _info_label(v: Any, info: dict[str, FieldSpec]) -> tuple[FieldSpec | None, A
     return info.get(label_key(v)), None, False
 
 
-def _next_value(row: list[Any], c: int, info: dict[str, FieldSpec]) -> int | None:
+def _next_value(
+    row: list[Any], c: int, info: dict[str, FieldSpec], own: FieldSpec | None = None
+) -> int | None:
+    """The column of the value right of a label; None when the next text is another field's label.
+
+    A value may spell its own label ("出勤 | 出勤": attendance is present), so only another field's
+    label ends the search.
+    """
     for j in range(c + 1, len(row)):
         v = row[j]
         if _blank(v):
             continue
-        if _info_label(v, info)[0] is not None:
+        other = _info_label(v, info)[0]
+        if other is not None and other is not own:
             return None
         return j
     return None
@@ -230,7 +238,7 @@ def read_info_rows(
                 found.setdefault(f.key, (inline, r, c))
                 c += 1
                 continue
-            j = _next_value(row, c, info)
+            j = _next_value(row, c, info, f)
             if j is None:
                 found.setdefault(f.key, (None, r, c + 1))
                 c += 1
@@ -244,7 +252,7 @@ def is_info_row(row: list[Any], info: dict[str, FieldSpec]) -> bool:
     for v in row:
         if not _blank(v):
             f, inline, colon = _info_label(v, info)
-            return f is not None and (colon or _next_value(row, row.index(v), info) is not None)
+            return f is not None and (colon or _next_value(row, row.index(v), info, f) is not None)
     return False
 
 

@@ -113,10 +113,12 @@ def read_sparse_xlsx(data: bytes, names: list[str]) -> list[SheetGrid]:
             for row in ws.iter_rows():
                 values: dict[int, Any] = {}
                 for c in row:
-                    col = getattr(c, "column", None)
-                    v = getattr(c, "value", None)
-                    if col is None or col > MAX_COLUMNS:
+                    col = getattr(c, "column", None)  # gaps are EmptyCell objects without a column
+                    if col is None:
+                        continue
+                    if col > MAX_COLUMNS:
                         break
+                    v = c.value
                     if v is not None and v != "":
                         values[col] = v
                 if values:
