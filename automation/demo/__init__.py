@@ -1,0 +1,1 @@
+"""The demo: a realistic company's forms (:mod:`generator`) run through the real pipeline (:mod:`run`)."""
