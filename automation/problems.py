@@ -217,8 +217,8 @@ _ENTRIES = [
         "unsafe-content",
         ("文件内容不安全", "Unsafe content"),
         (
-            "文件「{file}」含有不安全的内容（{value}），系统拒绝打开。",
-            "The file '{file}' holds unsafe content ({value}) and was not opened.",
+            "文件「{file}」含有不安全的内容（如外部链接或嵌入的定义），系统没有打开它。",
+            "The file '{file}' holds unsafe content (such as external links or embedded definitions) and was not opened.",
         ),
         (
             "请用公司模板重新填写并保存；如不清楚原因，请联系后台。",

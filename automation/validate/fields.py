@@ -29,7 +29,7 @@ CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
 MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
 # Landline: area code 0 + 2-3 digits, 7-8 digit number, optional extension (转 / ext / x / -).
 LANDLINE = re.compile(
-    r"(?:\+?86)?(?:\(0\d{2,3}\)|0\d{2,3})-?[2-9]\d{6,7}(?:(?:-|转|ext\.?|x|#)\d{1,6})?", re.IGNORECASE
+    r"(?:\+?86)?(?:\(0\d{2,3}\)|0\d{2,3})-?[1-9]\d{6,7}(?:(?:-|转|ext\.?|x|#)\d{1,6})?", re.IGNORECASE
 )
 EMAIL = re.compile(
     r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
