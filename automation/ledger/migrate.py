@@ -1,0 +1,72 @@
+"""Schema versions and ordered migrations, from day one.
+
+A ledger outlives the code that wrote it: the back office upgrades Salesflow in place, and the
+multi-site setup will run the same ledger on PostgreSQL. So the schema carries a version table and
+:func:`upgrade` applies every pending step, in order, each in its own transaction, when the ledger
+opens. To change the schema: append ``(n + 1, "what changes", step)`` to :data:`MIGRATIONS` where
+``step(conn)`` runs portable DDL (``op``-style ``ALTER TABLE ... ADD COLUMN`` or
+``Table.create``); never edit a step that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from automation import clock
+from automation.ledger import schema
+
+
+class MigrationError(RuntimeError):
+    """The database is newer than this code (a downgrade), or a migration step failed."""
+
+
+def _v1_initial(conn: sa.Connection) -> None:
+    """Every table of the first release (schema.metadata at version 1)."""
+    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_version"]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+Step = Callable[[sa.Connection], None]
+MIGRATIONS: list[tuple[int, str, Step]] = [
+    (1, "initial tables", _v1_initial),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: sa.Connection) -> int:
+    """0 for an empty database."""
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    value = conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
+    return int(value or 0)
+
+
+def upgrade(engine: sa.Engine) -> list[int]:
+    """Apply the pending migrations; returns the versions applied (empty when up to date).
+
+    Each step runs with the version check inside its own write transaction, so two processes
+    opening a fresh ledger at once apply each step exactly once.
+    """
+    applied: list[int] = []
+    with engine.connect() as conn:
+        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            schema.schema_version.create(conn, checkfirst=True)
+        for version, name, step in MIGRATIONS:
+            with conn.begin():
+                have = current_version(conn)
+                if have > LATEST:
+                    raise MigrationError(
+                        f"账本版本 {have} 比程序新 / the ledger is at schema version {have}, newer than this "
+                        f"Salesflow ({LATEST}); upgrade Salesflow"
+                    )
+                if have >= version:
+                    continue
+                step(conn)
+                conn.execute(
+                    schema.schema_version.insert().values(version=version, name=name, applied_at=clock.now())
+                )
+                applied.append(version)
+    return applied
