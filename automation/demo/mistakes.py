@@ -58,7 +58,8 @@ class Drop:
         """The manifest line for this drop."""
         return {"path": self.relpath, "folder": self.folder, "received": self.received.isoformat(),
                 "expected": self.expected, "form": self.form_key, "rep": self.person, "period": self.period,
-                "mistake": self.mistake}  # fmt: skip
+                "mistake": self.mistake, "lang": self.form.lang if self.form else None,
+                "format": self.style.fmt if self.style and self.noise is None else None}  # fmt: skip
 
 
 def _bad_date(d: date) -> str:
