@@ -154,3 +154,33 @@ def test_corrupt_member_inside_a_valid_zip(tmp_path: Path, config, specs) -> Non
     path.write_bytes(bytes(raw))
     sub = read_submission(path, config, specs)
     assert [i.code for i in sub.issues] == ["file-corrupt"]
+
+
+def test_xls_with_a_value_in_IV65536_is_read_sparse_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "far.xls"
+    fx.make_far_value_xls(path)
+    res = read_in_child(path)
+    assert res["form"] == "visit_report" and res["rows"] == 1
+    assert res["peak_mb"] < PEAK_LIMIT_MB
+    assert res["peak_mb"] - res["base_mb"] < 60
+    assert res["seconds"] < 1.0
+
+
+def test_ods_repeated_value_bomb_is_rejected_unread(tmp_path: Path, config, specs) -> None:
+    path = tmp_path / "visit_report.ods"
+    fx.make_ods_repeat_bomb(path)
+    assert path.stat().st_size < 64 * 1024
+    res = read_in_child(path)
+    assert res["codes"] == ["file-too-large"]
+    assert res["peak_mb"] < PEAK_LIMIT_MB
+    assert res["seconds"] < 1.0
+    sub = read_submission(path, config, specs)
+    assert sub.issues[0].params["limit"].endswith("cells")
+
+
+def test_real_ods_with_16384_wide_empty_runs_is_read(config, specs) -> None:
+    """LibreOffice pads every row with a 16384-column run of empty cells; that is not a bomb."""
+    content = fx.zipfile.ZipFile(DATA / "visit_report_libreoffice.ods").read("content.xml")
+    assert b'number-columns-repeated="16' in content
+    sub = read_submission(DATA / "visit_report_libreoffice.ods", config, specs)
+    assert sub.form == "visit_report" and not sub.issues

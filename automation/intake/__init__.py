@@ -30,10 +30,11 @@ from automation.intake.readers import (
     Workbook,
     read_calamine,
     read_csv,
+    read_sparse_xls,
     read_sparse_xlsx,
     sheet_parts,
 )
-from automation.intake.safety import CORRUPT_ERRORS, scan_zip, too_large
+from automation.intake.safety import CORRUPT_ERRORS, MAX_DENSE_CELLS, scan_zip, too_large, xls_extents
 from automation.intake.sniff import sniff
 from automation.intake.values import BadValue, ValueContext, is_blank, normalise
 from automation.model import Cell, Issue, Row, Submission, a1
@@ -71,17 +72,26 @@ def read_workbook(data: bytes, fmt: str, config: Config) -> Workbook:
         if scan.problem:
             raise ReadError(scan.problem, scan.detail)
         sparse: list[str] = []
-        if not scan.dense_ok and fmt != "ods":
+        if not scan.dense_ok and fmt == "ods":
+            cells = max(r * c for r, c in scan.extents.values())
+            raise ReadError("file-too-large", f"{cells:,} cells", f"{MAX_DENSE_CELLS:,} cells")
+        if not scan.dense_ok:
             try:
                 parts = sheet_parts(data)
             except CORRUPT_ERRORS as exc:
                 raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
-            big = {p for p, (r, c) in scan.extents.items() if r * c > 2_000_000}
+            big = {p for p, (r, c) in scan.extents.items() if r * c > MAX_DENSE_CELLS}
             sparse = [name for name, part in parts.items() if part in big]
         wb = read_calamine(data, scan.date1904, frozenset(sparse))
         if sparse:
             wb.sheets += read_sparse_xlsx(data, sparse)
         return wb
+    if fmt == "xls":
+        extents = xls_extents(data)
+        if extents is None:
+            raise ReadError("file-corrupt", "no readable Workbook stream")
+        if any(r * c > MAX_DENSE_CELLS for r, c in extents):
+            return read_sparse_xls(data)
     return read_calamine(data)
 
 
@@ -117,9 +127,8 @@ def read_submission(
         wb = read_workbook(data, sniffed.kind, config)
     except ReadError as exc:
         if exc.code == "file-too-large":
-            return _file_issue(
-                sub, exc.code, value=exc.detail, limit=_mb(config.intake.max_unpacked_mb) + " unpacked"
-            )
+            limit = exc.limit or _mb(config.intake.max_unpacked_mb) + " unpacked"
+            return _file_issue(sub, exc.code, value=exc.detail, limit=limit)
         return _file_issue(sub, exc.code, value=exc.detail or None)
     return fill_submission(sub, wb, config, specs)
 

@@ -59,10 +59,11 @@ class Workbook:
 class ReadError(Exception):
     """The file could not be read; ``code`` is the file-level problem code (file-corrupt, password-protected...)."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", limit: str = "") -> None:
         super().__init__(detail or code)
         self.code = code
         self.detail = detail
+        self.limit = limit  # for file-too-large: the cap that was exceeded, as shown to the rep
 
 
 def _clean(rows: list[list[Any]]) -> list[list[Any]]:
@@ -136,6 +137,56 @@ def read_sparse_xlsx(data: bytes, names: list[str]) -> list[SheetGrid]:
     finally:
         wb.close()
     return out
+
+
+def read_sparse_xls(data: bytes) -> Workbook:
+    """A legacy xls through xlrd with ragged rows, for sheets too large for calamine's dense grid.
+
+    The same limits as :func:`read_sparse_xlsx` apply; dates are converted in the workbook's own
+    date system (1900 or 1904).
+    """
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, ragged_rows=True, on_demand=True, logfile=io.StringIO())
+    except xlrd.XLRDError as exc:
+        code = "password-protected" if "encrypt" in str(exc).lower() else "file-corrupt"
+        raise ReadError(code, str(exc)) from None
+    sheets: list[SheetGrid] = []
+    try:
+        for idx in range(book.nsheets):
+            sh = book.sheet_by_index(idx)
+            rows: list[list[Any]] = []
+            empty_run = 0
+            for r in range(sh.nrows):
+                values: dict[int, Any] = {}
+                for c in range(min(sh.row_len(r), MAX_COLUMNS)):
+                    ctype, v = sh.cell_type(r, c), sh.cell_value(r, c)
+                    if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) or v == "":
+                        continue
+                    if ctype == xlrd.XL_CELL_DATE:
+                        v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
+                        v = v.date() if v.time() == time(0) else v
+                    elif ctype == xlrd.XL_CELL_BOOLEAN:
+                        v = bool(v)
+                    elif ctype == xlrd.XL_CELL_ERROR:
+                        continue
+                    values[c] = v
+                if values:
+                    empty_run = 0
+                    rows.append([values.get(i) for i in range(max(values) + 1)])
+                else:
+                    empty_run += 1
+                    if empty_run > EMPTY_RUN_STOP:
+                        break
+                    rows.append([])
+            while rows and not rows[-1]:
+                rows.pop()
+            sheets.append(SheetGrid(sh.name, rows, hidden=sh.visibility != 0))
+            book.unload_sheet(idx)
+    finally:
+        book.release_resources()
+    return Workbook(sheets, book.datemode == 1)
 
 
 def sheet_parts(data: bytes) -> dict[str, str]:

@@ -155,6 +155,12 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
                 return ZipScan("unsafe-content", f"{name}: {problem}")
             scan.extents[name] = extent
             continue
+        if lower == "content.xml":
+            extents, problem = _scan_ods_content(z, i)
+            if problem:
+                return ZipScan("unsafe-content", f"{name}: {problem}")
+            scan.extents.update(extents)
+            continue
         with z.open(i) as fh:
             head = fh.read(PROLOGUE_BYTES)
         problem = check_xml_prologue(head)
@@ -162,9 +168,77 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
             return ZipScan("unsafe-content", f"{name}: {problem}")
         if lower == "xl/workbook.xml":
             scan.date1904 = bool(_DATE1904.search(head))
-        if lower == "content.xml":  # ods: repeated cells are checked by the reader's extent guard
-            pass
     return scan
+
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+class _OdsExtent:
+    """Parser target walking an ODS content.xml: the extent of the cells holding values, per table.
+
+    ODS compresses runs with ``number-rows-repeated``/``number-columns-repeated``; LibreOffice writes
+    16384-wide runs of *empty* cells, which cost nothing, but a run of a *value* is expanded by the
+    reader into that many cells (calamine allows 100 million: 3 GB).
+    """
+
+    def __init__(self) -> None:
+        self.extents: dict[str, tuple[int, int]] = {}
+        self.table = ""
+        self.row = self.col = 0
+        self.row_rep = 1
+        self.max_row = self.max_col = 0
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        if tag == _T + "table":
+            self.table = attrib.get(_T + "name", f"table{len(self.extents) + 1}")
+            self.row = self.max_row = self.max_col = 0
+        elif tag == _T + "table-row":
+            self.row_rep = _int(attrib.get(_T + "number-rows-repeated"))
+            self.col = 0
+        elif tag in (_T + "table-cell", _T + "covered-table-cell"):
+            rep = _int(attrib.get(_T + "number-columns-repeated"))
+            if _O + "value-type" in attrib:
+                self.max_col = max(self.max_col, self.col + rep)
+                self.max_row = max(self.max_row, self.row + self.row_rep)
+            self.col += rep
+
+    def end(self, tag: str) -> None:
+        if tag == _T + "table-row":
+            self.row += self.row_rep
+        elif tag == _T + "table":
+            self.extents[self.table] = (self.max_row, self.max_col)
+
+    def data(self, data: str) -> None:
+        pass
+
+    def close(self) -> None:
+        return None
+
+
+def _int(v: str | None) -> int:
+    try:
+        return max(1, int(v)) if v else 1
+    except ValueError:
+        return 1
+
+
+def _scan_ods_content(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> tuple[dict[str, tuple[int, int]], str | None]:
+    target = _OdsExtent()
+    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    try:
+        with z.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                parser.feed(chunk)
+        parser.close()
+    except DefusedXmlException as exc:
+        return {}, f"{type(exc).__name__}: {exc}"
+    except ParseError:
+        pass  # broken XML: the reader reports it as corrupt
+    return {f"content.xml#{k}": v for k, v in target.extents.items()}, None
 
 
 CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
@@ -175,3 +249,52 @@ CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
     KeyError,
     ParseError,
 )
+
+
+# ----- legacy xls (BIFF8 in an OLE2 compound file) -------------------------------------------------------
+
+# records that hold a value, with the row and column as their first two 16-bit fields
+_BIFF_VALUE_RECORDS = {0x0203, 0x0204, 0x0205, 0x0006, 0x027E, 0x00FD, 0x00D6}
+_BIFF_MULRK = 0x00BD  # row, first column, ..., last column in the final 2 bytes
+_BIFF_BOF = 0x0809
+_BIFF_EOF = 0x000A
+
+
+def xls_extents(data: bytes) -> list[tuple[int, int]] | None:
+    """(max row, max col), 1-based, of each worksheet substream holding values; None if unreadable.
+
+    calamine allocates rows x columns for an xls sheet too (a value in IV65536 costs ~1 GB and 10 s),
+    so the BIFF records are walked first; it takes a millisecond for a form.
+    """
+    import io as _io
+    import struct
+
+    try:
+        from xlrd.compdoc import CompDoc, CompDocError
+
+        doc = CompDoc(data, logfile=_io.StringIO())
+        stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+    except (CompDocError, struct.error, IndexError, ValueError):
+        return None
+    if not stream:
+        return None
+    out: list[tuple[int, int]] = []
+    max_row = max_col = 0
+    pos, n = 0, len(stream)
+    unpack = struct.unpack_from
+    while pos + 4 <= n:
+        op, length = unpack("<HH", stream, pos)
+        body = pos + 4
+        if op in _BIFF_VALUE_RECORDS and length >= 4:
+            r, c = unpack("<HH", stream, body)
+            max_row, max_col = max(max_row, r + 1), max(max_col, c + 1)
+        elif op == _BIFF_MULRK and length >= 6:
+            r, _c = unpack("<HH", stream, body)
+            (last,) = unpack("<H", stream, body + length - 2)
+            max_row, max_col = max(max_row, r + 1), max(max_col, last + 1)
+        elif op == _BIFF_EOF:
+            if max_row:
+                out.append((max_row, max_col))
+            max_row = max_col = 0
+        pos = body + length
+    return out

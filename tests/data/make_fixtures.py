@@ -354,6 +354,33 @@ def make_zip_bomb(path: Path, unpacked_mb: int = 300) -> None:
                 zout.writestr(info.filename, zin.read(info.filename))
 
 
+def make_far_value_xls(path: Path) -> None:
+    """A legacy xls with a value in IV65536 (xlwt): calamine would hold 16.7 million cells (~1 GB)."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("日报")
+    for c, label in enumerate(["客户", "拜访目的", "洽谈结果"]):
+        ws.write(0, c, label)
+    ws.write(1, 0, "华东机械厂")
+    ws.write(1, 1, "服务")
+    ws.write(1, 2, "成交")
+    ws.write(65535, 255, "far")
+    wb.save(str(path))
+
+
+def make_ods_repeat_bomb(path: Path, rows: int = 20000, cols: int = 1000) -> None:
+    """An ODS whose one value cell is repeated rows x cols times (calamine would expand it: 2.4 GB)."""
+    src = (HERE / "visit_report_libreoffice.ods").read_bytes()
+    bomb = (
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="string" '
+        f'table:number-columns-repeated="{cols}"><text:p>z</text:p></table:table-cell></table:table-row>'
+    )
+    path.write_bytes(
+        rewrite_part(src, "content.xml", lambda s: s.replace("</table:table>", bomb + "</table:table>", 1))
+    )
+
+
 def make_large_file(path: Path, mb: float) -> None:
     """A file of ``mb`` MB (random-ish bytes after a zip header): the size cap must reject it unread."""
     with path.open("wb") as fh:
