@@ -310,7 +310,10 @@ def _write_copy(
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if value is not None and (r, c) not in marks:
-                _write_value(ws, r, c, value, fmt, None)
+                if r == sub.header_row - 1 and isinstance(value, str):
+                    ws.write_string(r, c, value, fmt["head"])
+                else:
+                    _write_value(ws, r, c, value, fmt, None)
                 widths[c] = max(widths[c], min(_display_width(value) + 2, 50))
     for (r, c), found in marks.items():
         value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
