@@ -137,9 +137,7 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
     """Find the form in the grids and fill the submission's info, rows and cell issues."""
     meta = lay.read_form_sheet(wb)
     hint = meta.form if meta.form in specs.forms else None
-    found = lay.locate(wb, specs, hint)
-    if found is None and hint is not None:
-        found = lay.locate(wb, specs)
+    found = lay.locate(wb, specs, prefer=hint)
     if found is None:
         lang = meta.language or lay.guess_language(wb)
         sub.language = lang

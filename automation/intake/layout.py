@@ -155,13 +155,17 @@ def _match_row(row: list[Any], labels: FormLabels) -> tuple[dict[str, int], dict
     return cols, shown, zh, en
 
 
-def locate(wb: Workbook, specs: FormSet, only: str | None = None) -> Layout | None:
-    """The best-matching (form, sheet, header row), or None when no row names two fields of any form."""
+def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | None:
+    """The best-matching (form, sheet, header row), or None when no row names two fields of any form.
+
+    The form matching the most header labels wins; ``prefer`` (the ``_form`` sheet's form) wins ties,
+    so a template's own form is kept, but a report pasted into a plan template is read as a report.
+    """
     table = labels_for(specs)
-    candidates = [table[only]] if only and only in table else list(table.values())
+    candidates = list(table.values())
     sheets = [s for s in wb.sheets if s.name.strip().lower() != FORM_SHEET]
     sheets.sort(key=lambda s: s.hidden)  # visible sheets first
-    best: tuple[tuple[int, float, int], Layout] | None = None
+    best: tuple[tuple[int, bool, float, int], Layout] | None = None
     for sheet in sheets:
         for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
             row = sheet.rows[r]
@@ -172,7 +176,7 @@ def locate(wb: Workbook, specs: FormSet, only: str | None = None) -> Layout | No
                 n = len(cols)
                 if n < MIN_HEADER_MATCHES:
                     continue
-                score = (n, n / len(labels.form.fields), -sheet.hidden)
+                score = (n, labels.form.key == prefer, n / len(labels.form.fields), -sheet.hidden)
                 if best is None or score > best[0]:
                     matched = set(cols.values())
                     extra = [str(v).strip() for c, v in enumerate(row) if c not in matched and not _blank(v)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -224,7 +225,11 @@ def decode_text(data: bytes, hint: str = "") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    return data.decode("gb18030"), "gb18030"
+    text = data.decode("gb18030")
+    # a lone 0x80 decodes to U+0080, and Big5 and others land in the private use area: not GBK text
+    if "\x80" in text or "\ufffd" in text or re.search("[\ue000-\uf8ff]", text):
+        raise UnicodeDecodeError("gb18030", data, 0, 1, "not GBK/GB18030 text")
+    return text, "gb18030"
 
 
 def read_csv(data: bytes) -> Workbook:

@@ -110,6 +110,14 @@ def _looks_like_text(sample: bytes) -> str | None:
     return None
 
 
+def _plain_text(sample: bytes) -> bool:
+    """No NUL and almost no control characters: text, whatever its encoding."""
+    if b"\x00" in sample:
+        return False
+    controls = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 13))
+    return controls <= len(sample) // 200
+
+
 def sniff(data: bytes) -> Sniffed:
     """The format of a file's bytes, or the file-level problem code that rejects it."""
     if not data:
@@ -124,6 +132,9 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("file-empty", "only blank space")
     sample = data[:TEXT_SAMPLE]
     enc = _looks_like_text(sample)
+    if enc is None and _plain_text(sample):
+        # text in an encoding we do not read (Latin-1, Big5 ...): the CSV reader reports csv-encoding
+        return Sniffed("csv", "unknown")
     if enc is None:
         return Sniffed("not-a-spreadsheet", "binary file of unknown type")
     head = sample.decode(enc, "replace").lstrip("\ufeff \t\r\n").lower()
