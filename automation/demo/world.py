@@ -23,8 +23,8 @@ _OUTCOME_P = {
     "unqualified": (0.01, 0.20, 0.35, 0.25, 0.19),
     "prospect": (0.05, 0.30, 0.35, 0.15, 0.15),
     "opportunity": (0.22, 0.30, 0.30, 0.08, 0.10),
-    "customer": (0.30, 0.20, 0.30, 0.05, 0.15),
-    "active_user": (0.35, 0.20, 0.25, 0.05, 0.15),
+    "customer": (0.26, 0.16, 0.26, 0.10, 0.22),
+    "active_user": (0.30, 0.16, 0.24, 0.08, 0.22),
     "lost": (0.02, 0.08, 0.20, 0.50, 0.20),
 }
 _PURPOSES = {
@@ -409,7 +409,7 @@ class World:
     # ----- HQ and supervisors ------------------------------------------------------------------
     def rep_monthly_target(self, rep_id: str) -> float:
         r = random.Random(f"{self.seed}:target:{rep_id}")
-        base = 300000 if self.customers_per_rep <= 60 else 420000
+        base = 400000 if self.customers_per_rep <= 60 else 480000
         return round(base * r.uniform(0.85, 1.2), -4)
 
     def _hq_targets(self, rng: random.Random) -> None:

@@ -1,0 +1,250 @@
+"""``salesflow demo``: a realistic company's forms through the real pipeline, in one command.
+
+Steps, in order: make (or reuse) a demo folder, write the company and its dropped files
+(:mod:`automation.demo.generator`), make the installation around them (the same
+:func:`automation.installer.init_installation` as ``salesflow init``), then drop every file into
+the inbox in time order and hand it to :func:`automation.pipeline.process` with the clock set to its
+received time (``SALESFLOW_NOW``), so deadlines and "late" mean what they would have meant that
+day. The report adds up what happened and shows the latest full week's headline figures.
+
+Decisions: the default folder is ``./salesflow-demo-<seed>``; running the demo again into a folder
+that holds an earlier demo starts it afresh (a marker file says it is ours), while a folder holding
+anything else is refused rather than overwritten. The clock of each file is its received time plus
+:data:`SETTLE_SECONDS`, as the watcher would see it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from automation import clock
+from automation.config import Config, load_config
+from automation.demo.generator import DROPS, MANIFEST, generate
+
+MARKER = ".salesflow-demo.json"
+SETTLE_SECONDS = 3
+OUTCOMES = ("accepted", "rejected", "duplicate", "ignored", "failed")
+HEADLINE = ("visits", "effective_rate", "sales", "gross_margin", "collections", "sales_attainment", "sales_status",
+            "new_customers", "on_time_rate", "first_time_rate")  # fmt: skip
+
+
+class DemoError(RuntimeError):
+    """The demo cannot run here (the folder holds something that is not an earlier demo)."""
+
+
+@dataclass
+class DemoReport:
+    """What the demo did: where things are, what happened to each file, the latest week's figures."""
+
+    root: Path
+    config_path: Path
+    size: str
+    seed: int
+    dropped: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    expected: Counter[str] = field(default_factory=Counter)
+    surprises: list[dict[str, Any]] = field(default_factory=list)  # outcome differs from the manifest
+    week: str = ""
+    headline: list[dict[str, Any]] = field(default_factory=list)  # company row, then one per region
+    ledger: str = ""
+    archive: Path | None = None
+    rejected: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def adds_up(self) -> bool:
+        """dropped = accepted + rejected + duplicates + ignored (and nothing failed)."""
+        return self.dropped == sum(self.outcomes[k] for k in OUTCOMES[:4]) and not self.outcomes["failed"]
+
+
+def default_dir(seed: int) -> Path:
+    return Path.cwd() / f"salesflow-demo-{seed}"
+
+
+def prepare_dir(root: Path) -> None:
+    """An empty folder or an earlier demo (wiped); anything else is refused."""
+    if root.exists() and any(root.iterdir()):
+        if not (root / MARKER).exists():
+            raise DemoError(
+                f"{root} 不是空文件夹，也不是演示文件夹 / is not empty and holds no earlier demo; "
+                "choose another --dir or an empty folder"
+            )
+        shutil.rmtree(root)
+    root.mkdir(parents=True, exist_ok=True)
+
+
+def make_installation(root: Path) -> Config:
+    """The shared-folder tree and templates around the generated config.yaml (as ``salesflow init``)."""
+    try:
+        from automation.installer import init_installation
+    except ImportError:  # pragma: no cover - only while the installer is being built
+        cfg = load_config(root / "config.yaml")
+        for p in (
+            cfg.archive,
+            cfg.rejected,
+            cfg.reports,
+            cfg.outbox,
+            *(cfg.inbox / n for n in cfg.folder_names()),
+        ):
+            p.mkdir(parents=True, exist_ok=True)
+        return cfg
+    init_installation(root)
+    return load_config(root / "config.yaml")
+
+
+def run_demo(
+    root: str | os.PathLike[str] | None = None,
+    size: str = "small",
+    seed: int = 7,
+    *,
+    end: date | None = None,
+    libreoffice: bool = True,
+    progress: bool = True,
+) -> DemoReport:
+    """Generate, drop and process a whole company; returns the report (see module docstring)."""
+    from tqdm import tqdm
+
+    from automation.ledger import open_ledger
+    from automation.pipeline import process
+
+    started = datetime.now()
+    end = end or clock.today()
+    rootp = Path(root) if root is not None else default_dir(seed)
+    rootp = rootp.expanduser().resolve()
+    prepare_dir(rootp)
+    (rootp / MARKER).write_text(
+        json.dumps({"size": size, "seed": seed, "end": end.isoformat()}), encoding="utf-8"
+    )
+    gen = generate(rootp, size, seed, end, libreoffice=libreoffice)
+    config = make_installation(rootp)
+    report = DemoReport(rootp, gen.config_path, size, seed)
+    report.expected = Counter(e["expected"] for e in gen.entries)
+    saved = os.environ.get(clock.ENV_VAR)
+    ledger = open_ledger(config)
+    try:
+        for e in tqdm(gen.entries, desc="demo", unit="file", disable=not progress):
+            src = rootp / DROPS / e["path"]
+            dst = config.inbox / e["path"]
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+            received = datetime.fromisoformat(e["received"])
+            os.environ[clock.ENV_VAR] = (received + timedelta(seconds=SETTLE_SECONDS)).isoformat()
+            outcome = process(dst, config, ledger=ledger, folder=e["folder"])
+            report.dropped += 1
+            report.outcomes[outcome.status] += 1
+            if outcome.status != e["expected"]:
+                report.surprises.append(
+                    {**e, "outcome": outcome.status, "messages": list(outcome.messages)[:3]}
+                )
+        _figures(report, config, ledger, end)
+    finally:
+        ledger.close()
+        if saved is None:
+            os.environ.pop(clock.ENV_VAR, None)
+        else:
+            os.environ[clock.ENV_VAR] = saved
+    report.ledger = config.database_url
+    report.archive, report.rejected = config.archive, config.rejected
+    report.seconds = (datetime.now() - started).total_seconds()
+    return report
+
+
+def latest_full_week(end: date) -> tuple[str, date]:
+    """The last week whose working days are all over by ``end`` (Sunday ``end`` counts its own week)."""
+    from automation.workcal import week_key
+
+    sunday = end if end.isoweekday() == 7 else end - timedelta(days=end.isoweekday())
+    return week_key(sunday), sunday
+
+
+def _figures(report: DemoReport, config: Config, ledger: Any, end: date) -> None:
+    try:
+        from automation.figures import compute_all
+    except ImportError:  # pragma: no cover - only while figures are being built
+        return
+    week, sunday = latest_full_week(end)
+    out = compute_all(ledger.frames(), config, week, as_of=sunday)
+    sc = out["scorecards"]["week"]
+    rows = sc[sc["level"].isin(["company", "region"])]
+    report.week = week
+    report.headline = [
+        {
+            "level": r["level"],
+            "owner": r["owner"],
+            "name": r["name"],
+            **{k: _plain(r.get(k)) for k in HEADLINE},
+        }
+        for r in rows.sort_values(
+            "level", key=lambda s: s.map({"company": 0, "region": 1}), kind="stable"
+        ).to_dict("records")
+    ]
+
+
+def _plain(v: Any) -> Any:
+    """Numbers as plain floats rounded for display and comparison (NaN / NA -> None)."""
+    try:
+        import pandas as pd
+
+        if v is None or pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, str):
+        return v
+    try:
+        return round(float(v), 4)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def format_report(r: DemoReport) -> str:
+    """The short closing report, in Chinese and English."""
+    o = r.outcomes
+    lines = [
+        f"演示完成 / demo finished in {r.seconds:.0f} s — {r.size} company, seed {r.seed}, folder {r.root}",
+        f"投放文件 / files dropped: {r.dropped} = 接受 accepted {o['accepted']} + 退回 rejected {o['rejected']}"
+        f" + 重复 duplicates {o['duplicate']} + 忽略 ignored {o['ignored']}"
+        + (f"  (失败 failed {o['failed']})" if o["failed"] else ""),
+    ]
+    if r.surprises:
+        lines.append(
+            f"与预期不同 / differs from the manifest: {len(r.surprises)} file(s), e.g. {r.surprises[0]['path']}"
+        )
+    if r.headline:
+        lines.append(f"最近一周 / latest week {r.week}:")
+        lines.append(
+            f"  {'':14}{'拜访 visits':>12}{'有效率 eff.':>12}{'销售额 sales':>16}{'达成 attain.':>14}"
+            f"{'新客户 new':>11}{'准时率 on time':>16}"
+        )
+        for h in r.headline:
+            label = "公司 company" if h["level"] == "company" else f"{h['name'] or h['owner']}"
+            lines.append(
+                f"  {label:14}{_n(h['visits'], 0):>12}{_pct(h['effective_rate']):>12}{_n(h['sales'], 2):>16}"
+                f"{_pct(h['sales_attainment']) + ' ' + (h['sales_status'] or ''):>14}{_n(h['new_customers'], 0):>11}"
+                f"{_pct(h['on_time_rate']):>16}"
+            )
+    lines += [
+        f"账本 / ledger:        {r.ledger}",
+        f"归档 / archive:       {r.archive}",
+        f"退回与反馈 / rejected + feedback: {r.rejected}",
+        f"配置 / config:        {r.config_path}",
+    ]
+    return "\n".join(lines)
+
+
+def _n(v: Any, places: int) -> str:
+    return "-" if v is None else f"{float(v):,.{places}f}"
+
+
+def _pct(v: Any) -> str:
+    return "-" if v is None else f"{float(v):.0%}"
+
+
+__all__ = ["DemoError", "DemoReport", "MANIFEST", "format_report", "latest_full_week", "run_demo"]
