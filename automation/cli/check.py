@@ -116,6 +116,7 @@ def as_json(report: Report, lang: str) -> dict[str, Any]:
     "feedback_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
+    metavar="DIR",
     help="Write a feedback workbook for each file with problems into DIR.",
 )
 @click.pass_obj
