@@ -109,11 +109,6 @@ def run_demo(
     progress: bool = True,
 ) -> DemoReport:
     """Generate, drop and process a whole company; returns the report (see module docstring)."""
-    from tqdm import tqdm
-
-    from automation.ledger import open_ledger
-    from automation.pipeline import process
-
     started = datetime.now()
     end = end or clock.today()
     rootp = Path(root) if root is not None else default_dir(seed)
@@ -123,6 +118,11 @@ def run_demo(
         json.dumps({"size": size, "seed": seed, "end": end.isoformat()}), encoding="utf-8"
     )
     gen = generate(rootp, size, seed, end, libreoffice=libreoffice)
+    from tqdm import tqdm
+
+    from automation.ledger import open_ledger
+    from automation.pipeline import process
+
     config = make_installation(rootp)
     report = DemoReport(rootp, gen.config_path, size, seed)
     report.expected = Counter(e["expected"] for e in gen.entries)
