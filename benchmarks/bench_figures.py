@@ -33,14 +33,17 @@ def synthetic_config(n_reps: int, n_regions: int = 5):  # type: ignore[no-untype
     base = load_config(Path(__file__).resolve().parents[1] / "config.yaml").model_dump(mode="json")
     base["regions"] = [{"id": f"g{i}", "zh": f"区域{i}", "en": f"Region {i}"} for i in range(n_regions)]
     base["reps"] = [
-        {"id": f"R{i:04d}", "name": f"Rep {i}", "region": f"g{i % n_regions}", "go_live": "2026-01-01"} for i in range(n_reps)
+        {"id": f"R{i:04d}", "name": f"Rep {i}", "region": f"g{i % n_regions}", "go_live": "2026-01-01"}
+        for i in range(n_reps)
     ]
     base["supervisors"] = []
     base["managers"] = []
     return parse_config(base, Path(__file__).resolve().parents[1])
 
 
-def synthetic_frames(n_reps: int, n_customers: int, n_visits: int, seed: int = 7, n_regions: int = 5) -> LedgerFrames:
+def synthetic_frames(
+    n_reps: int, n_customers: int, n_visits: int, seed: int = 7, n_regions: int = 5
+) -> LedgerFrames:
     """A seeded one-year ledger (2026-01-01 .. 2026-11-23) built directly as frames."""
     rng = np.random.default_rng(seed)
     rep_ids = np.array([f"R{i:04d}" for i in range(n_reps)])
@@ -82,7 +85,9 @@ def synthetic_frames(n_reps: int, n_customers: int, n_visits: int, seed: int = 7
             "quote_amount": rng.gamma(2, 9000, n_visits).round(2),
             "order_amount": order,
             "gross_margin": (order * 0.25).round(2),
-            "collection_amount": np.where(rng.random(n_visits) < 0.2, rng.gamma(2, 5000, n_visits).round(2), 0.0),
+            "collection_amount": np.where(
+                rng.random(n_visits) < 0.2, rng.gamma(2, 5000, n_visits).round(2), 0.0
+            ),
             "expense": rng.gamma(2, 60, n_visits).round(2),
             "next_visit": pd.NaT,
         }
@@ -94,7 +99,9 @@ def synthetic_frames(n_reps: int, n_customers: int, n_visits: int, seed: int = 7
         {
             "customer_id": cust_ids[hidx],
             "stage": STAGES[rng.integers(0, 6, hist_n)],
-            "changed_at": (created[hidx] + rng.integers(0, 200, hist_n).astype("timedelta64[D]")).astype("datetime64[ns]"),
+            "changed_at": (created[hidx] + rng.integers(0, 200, hist_n).astype("timedelta64[D]")).astype(
+                "datetime64[ns]"
+            ),
         }
     )
     n_c = 2000
@@ -131,7 +138,9 @@ def synthetic_frames(n_reps: int, n_customers: int, n_visits: int, seed: int = 7
             "optional_filled": rng.random(len(grid)).round(2),
         }
     )
-    reps = pd.DataFrame({"rep_id": rep_ids, "name": rep_ids, "region": regions, "go_live": pd.Timestamp("2026-01-01")})
+    reps = pd.DataFrame(
+        {"rep_id": rep_ids, "name": rep_ids, "region": regions, "go_live": pd.Timestamp("2026-01-01")}
+    )
     targets = pd.DataFrame(
         {
             "period": "2026",
@@ -168,7 +177,9 @@ def main() -> None:
     config = synthetic_config(args.reps)
     t0 = time.perf_counter()
     frames = synthetic_frames(args.reps, args.customers, args.visits)
-    print(f"built frames: {len(frames.visits):,} visits, {len(frames.customers):,} customers in {time.perf_counter() - t0:.2f} s")
+    print(
+        f"built frames: {len(frames.visits):,} visits, {len(frames.customers):,} customers in {time.perf_counter() - t0:.2f} s"
+    )
     best = float("inf")
     for _ in range(args.repeat):
         t0 = time.perf_counter()
@@ -182,9 +193,13 @@ def main() -> None:
     except OSError:
         pass
     sc = out["scorecards"]["ytd"]
-    print(f"compute_all (week, MTD, QTD, YTD, ABC, RFM, policy, churn, funnel, complaints): best of {args.repeat} = {best:.2f} s")
+    print(
+        f"compute_all (week, MTD, QTD, YTD, ABC, RFM, policy, churn, funnel, complaints): best of {args.repeat} = {best:.2f} s"
+    )
     print(f"peak RSS: {peak / 2**20:.0f} MiB")
-    print(f"scorecard rows: {len(sc)}; A customers: {(out['abc']['grade'] == 'A').sum()}; churn risks: {len(out['churn'])}")
+    print(
+        f"scorecard rows: {len(sc)}; A customers: {(out['abc']['grade'] == 'A').sum()}; churn risks: {len(out['churn'])}"
+    )
     ok = best < 2.0 and peak < 2**30
     print("target (< 2 s, < 1 GB):", "met" if ok else "MISSED")
 

@@ -22,7 +22,7 @@ from automation.figures import policy as policy_mod
 from automation.figures import rfm as rfm_mod
 from automation.figures import scorecard as sc_mod
 from automation.figures import timeliness as tml_mod
-from automation.figures.common import rep_universe
+from automation.figures.common import prepare, rep_universe
 from automation.figures.targets import build_targets
 from automation.frames import LedgerFrames
 from automation.workcal import PERIOD_KINDS, WorkCalendar, periods_for_week, week_key
@@ -60,6 +60,7 @@ def compute_all(
     reps and the region row, and lists hold that region's customers (grades stay company-wide).
     """
     region_id = resolve_region(config, region)
+    frames = prepare(frames)
     cal = WorkCalendar(config)
     periods = periods_for_week(week or week_key(as_of), as_of)
     ref = periods["mtd"].as_of
@@ -75,9 +76,10 @@ def compute_all(
         k: sc_mod.scorecard(frames, config, periods[k], cal, reps, book, care) for k in PERIOD_KINDS
     }
     by = None if region_id is None else "region"
-    out["funnel"] = {k: funnel_mod.funnel(frames, periods[k], by) for k in PERIOD_KINDS}
+    hist = funnel_mod.history(frames)
+    out["funnel"] = {k: funnel_mod.funnel(frames, periods[k], by, hist) for k in PERIOD_KINDS}
     out["days_to_first_order"] = {
-        k: funnel_mod.days_to_first_order(frames, periods[k], by) for k in PERIOD_KINDS
+        k: funnel_mod.days_to_first_order(frames, periods[k], by, hist) for k in PERIOD_KINDS
     }
     out["abc"] = grades
     out["rfm"] = rfm_mod.rfm(frames, config, ref).merge(

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
+from automation.figures.common import str_index
 from automation.frames import LedgerFrames
 
 GRADES = ("A", "B", "C")
@@ -42,7 +43,7 @@ def trailing_sales(frames: LedgerFrames, as_of: date, days: int) -> pd.Series:
     v = frames.visits
     lo, hi = pd.Timestamp(as_of - timedelta(days=days)), pd.Timestamp(as_of)
     v = v[(v["date"] > lo) & (v["date"] <= hi) & v["customer_id"].notna()]
-    return v.groupby(v["customer_id"].astype(str))["order_amount"].sum(min_count=1).fillna(0.0)
+    return str_index(v.groupby("customer_id", observed=True)["order_amount"].sum(min_count=1).fillna(0.0))
 
 
 def customer_table(frames: LedgerFrames, extra_ids: pd.Index) -> pd.DataFrame:

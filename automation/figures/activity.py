@@ -19,10 +19,11 @@ Ratios with a zero denominator are NaN ("no figure"), never 0.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from automation.config import Config
-from automation.figures.common import add_ratios, ratio, rollup, window
+from automation.figures.common import add_ratios, codes, ratio, rollup, str_index, window
 from automation.frames import LedgerFrames
 from automation.workcal import Period
 
@@ -53,29 +54,34 @@ RATIOS = {
 _VKEY = ["rep_id", "date", "customer_id"]
 
 
-def _keys(df: pd.DataFrame) -> pd.Series:
-    """(rep, day, customer) as one hashable string, so matching is a vectorised ``isin``."""
-    return (
-        df["rep_id"].astype("string").fillna("")
-        + "|"
-        + df["date"].dt.strftime("%Y-%m-%d").fillna("")
-        + "|"
-        + df["customer_id"].astype("string").fillna("")
+def _match(left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
+    """For each ``left`` row: does ``right`` hold a row with the same (rep, day, customer)?
+
+    The three columns are factorised together into one int64 key, so matching is a vectorised ``isin``
+    (string keys were 10x slower on a year of visits). A missing customer never matches.
+    """
+    n = len(left)
+    reps = codes(left["rep_id"], right["rep_id"])
+    cust = codes(left["customer_id"], right["customer_id"])
+    days = (
+        pd.concat([left["date"], right["date"]], ignore_index=True).to_numpy("datetime64[D]").astype(np.int64)
     )
+    key = (reps.astype(np.int64) * (int(cust.max(initial=0)) + 2) + cust) * 1_000_000 + (days % 1_000_000)
+    key = np.where(cust < 0, -1 - np.arange(len(key)), key)  # unique negative keys never match
+    return pd.Series(key[:n]).isin(key[n:]).to_numpy()
 
 
 def per_rep(frames: LedgerFrames, config: Config, period: Period) -> pd.DataFrame:
     """The summable counts and amounts per rep id for ``period.start..period.as_of``."""
     v = window(frames.visits, "date", period.start, period.as_of)
     p = window(frames.plans, "date", period.start, period.as_of)
-    vkeys, pkeys = _keys(v), _keys(p)
-    planned_cust = p["customer_id"].notna()
-    reported_cust = v["customer_id"].notna()
+    v_planned = _match(v, p)
+    p_done = _match(p, v)
     vv = pd.DataFrame(
         {
-            "rep_id": v["rep_id"].to_numpy(),
+            "rep_id": v["rep_id"].reset_index(drop=True),
             "visits": 1,
-            "unplanned": (~vkeys.isin(pkeys) | ~reported_cust).to_numpy(dtype=int),
+            "unplanned": (~v_planned).astype(int),
             "effective_visits": v["outcome"].isin(config.thresholds.effective_outcomes).to_numpy(dtype=int),
             "transactions": (v["order_amount"].fillna(0) > 0).to_numpy(dtype=int),
             "dm_meetings": v["met_decision_maker"].fillna(False).to_numpy(dtype=int),
@@ -87,19 +93,19 @@ def per_rep(frames: LedgerFrames, config: Config, period: Period) -> pd.DataFram
             "expense": v["expense"].fillna(0).to_numpy(),
         }
     )
-    out = vv.groupby("rep_id").sum()
+    out = str_index(vv.groupby("rep_id", observed=True).sum())
     pp = (
         pd.DataFrame(
             {
-                "rep_id": p["rep_id"].to_numpy(),
+                "rep_id": p["rep_id"].reset_index(drop=True),
                 "planned": 1,
-                "planned_done": (pkeys.isin(vkeys) & planned_cust).to_numpy(dtype=int),
+                "planned_done": p_done.astype(int),
             }
         )
-        .groupby("rep_id")
+        .groupby("rep_id", observed=True)
         .sum()
     )
-    out = out.join(pp, how="outer")
+    out = out.join(str_index(pp), how="outer")
     c = window(frames.customers, "created", period.start, period.as_of)
     nc = c.groupby(c["owner"].astype("string").fillna("")).size().rename("new_customers")
     out = out.join(nc, how="outer").fillna(0.0)
@@ -142,5 +148,3 @@ def activity(frames: LedgerFrames, config: Config, period: Period, reps: pd.Data
 def period_columns() -> list[str]:
     """The columns :func:`activity` returns beyond level/owner/region, in display order."""
     return [*SUMS, *RATIOS, "avg_sales_per_rep_week"]
-
-

@@ -7,13 +7,16 @@ region's visits, so :func:`rollup` sums the counts per level first and computes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from automation.frames import LedgerFrames
+
+T = TypeVar("T")
 
 KEY = ["level", "owner"]
 
@@ -70,3 +73,61 @@ def add_ratios(df: pd.DataFrame, ratios: Mapping[str, tuple[str, str]]) -> pd.Da
         df[name] = ratio(df[num], df[den])
     return df
 
+
+def str_index(obj: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Plain string index after a groupby on a (possibly categorical) id column."""
+    obj.index = pd.Index(obj.index.astype(str), name=obj.index.name)
+    return obj
+
+
+def codes(left: pd.Series, right: pd.Series) -> np.ndarray:
+    """Integer codes of two id columns over one shared vocabulary (-1 for missing).
+
+    Categorical columns sharing categories (see :func:`prepare`) reuse their codes; anything else is
+    factorised once.
+    """
+    if (
+        isinstance(left.dtype, pd.CategoricalDtype)
+        and isinstance(right.dtype, pd.CategoricalDtype)
+        and left.cat.categories.equals(right.cat.categories)
+    ):
+        return np.concatenate([left.cat.codes.to_numpy(), right.cat.codes.to_numpy()]).astype(np.int64)
+    return pd.factorize(pd.concat([left.astype(object), right.astype(object)], ignore_index=True))[0].astype(
+        np.int64
+    )
+
+
+def prepare(frames: LedgerFrames) -> LedgerFrames:
+    """Id columns of the big frames as categoricals with shared categories (same values, faster).
+
+    Grouping a year of visits by string ids re-hashes 300,000 strings per figure; categorical codes
+    are hashed once here. Figures give the same results on prepared and plain frames.
+    """
+    v, p = frames.visits.copy(), frames.plans.copy()
+    for col in ("rep_id", "customer_id"):
+        both = pd.concat([v[col], p[col]], ignore_index=True).to_numpy(dtype=object, na_value=None)
+        code, cats = pd.factorize(both)  # one hash pass over both frames; missing -> -1
+        v[col] = pd.Categorical.from_codes(code[: len(v)], categories=cats)
+        p[col] = pd.Categorical.from_codes(code[len(v) :], categories=cats)
+    return LedgerFrames(
+        visits=v,
+        plans=p,
+        customers=frames.customers,
+        stage_history=frames.stage_history,
+        complaints=frames.complaints,
+        targets=frames.targets,
+        submissions=frames.submissions,
+        reps=frames.reps,
+    )
+
+
+def memo(frames: LedgerFrames, key: str, fn: Callable[[], T]) -> T:
+    """Compute a period-independent intermediate once per frames object (week/MTD/QTD/YTD share it).
+
+    Frames are treated as immutable values by every figure, so caching on the object is safe; a new
+    ``frames()`` call from the ledger gives a new object and a fresh cache.
+    """
+    cache = frames.__dict__.setdefault("_figure_cache", {})
+    if key not in cache:
+        cache[key] = fn()
+    return cache[key]

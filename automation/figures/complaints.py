@@ -81,5 +81,3 @@ def complaints(
     )
     out = add_ratios(rollup(per, reps, SUMS), RATIOS)
     return out, lst
-
-

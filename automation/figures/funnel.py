@@ -11,6 +11,8 @@
 
 Customers without any history row are taken as in their current stage since their created date.
 Scopes: ``by=None`` (company), ``"region"`` (customer's region) or ``"owner"`` (rep).
+The history is prepared once (:func:`history`) and reused for every period; counting is done on
+integer codes so a year's register history costs milliseconds per period.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from automation.figures.common import memo, str_index
 from automation.frames import LedgerFrames
 from automation.workcal import Period
 
@@ -29,7 +32,10 @@ COLUMNS = ["scope", "stage", "at_end", "in_period", "moved_forward", "conversion
 
 
 def history(frames: LedgerFrames) -> pd.DataFrame:
-    """Stage history with customers lacking history synthesised from the register."""
+    """Stage history sorted by customer and time, with the previous stage of each change.
+
+    Customers without any history row are taken as in their current stage since their created date.
+    """
     h = frames.stage_history[["customer_id", "stage", "changed_at"]]
     c = frames.customers
     missing = c[~c["customer_id"].isin(h["customer_id"])]
@@ -37,68 +43,94 @@ def history(frames: LedgerFrames) -> pd.DataFrame:
         {"customer_id": missing["customer_id"], "stage": missing["stage"], "changed_at": missing["created"]}
     )
     h = pd.concat([h, synth], ignore_index=True) if len(synth) else h
-    h = h.dropna(subset=["customer_id", "changed_at"]).assign(
-        customer_id=lambda d: d["customer_id"].astype(str)
-    )
-    h = h.reset_index(drop=True)
+    h = h.dropna(subset=["customer_id", "changed_at"]).reset_index(drop=True)
+    h["customer_id"] = h["customer_id"].astype(str)
+    h["cust"] = pd.factorize(h["customer_id"])[0]
+    h["stage_code"] = h["stage"].map({s: i for i, s in enumerate(STAGES)}).fillna(-1).astype(int)
     h["seq"] = np.arange(len(h))
-    return h.sort_values(["customer_id", "changed_at", "seq"], ignore_index=True)
+    h = h.sort_values(["cust", "changed_at", "seq"], ignore_index=True)
+    same = np.r_[False, h["cust"].to_numpy()[1:] == h["cust"].to_numpy()[:-1]]
+    h["prev_code"] = np.where(same, np.r_[-1, h["stage_code"].to_numpy()[:-1]], -1)
+    return h
 
 
 def _scope_map(frames: LedgerFrames, by: str | None) -> pd.Series:
     c = frames.customers.drop_duplicates("customer_id")
+    ids = c["customer_id"].astype(str).to_numpy()
     if by is None:
-        return pd.Series("", index=c["customer_id"].astype(str).to_numpy())
-    return pd.Series(
-        c[by].astype("string").fillna("").to_numpy(), index=c["customer_id"].astype(str).to_numpy()
-    )
+        return pd.Series("", index=ids)
+    return pd.Series(c[by].astype("string").fillna("").to_numpy(), index=ids)
 
 
-def funnel(frames: LedgerFrames, period: Period, by: str | None = None) -> pd.DataFrame:
+def _count(scope_codes: np.ndarray, stage_codes: np.ndarray, n_scopes: int) -> np.ndarray:
+    """Counts per (scope, stage) as an array of shape (n_scopes, len(STAGES))."""
+    ok = stage_codes >= 0
+    flat = scope_codes[ok] * len(STAGES) + stage_codes[ok]
+    return np.bincount(flat, minlength=n_scopes * len(STAGES)).reshape(n_scopes, len(STAGES))
+
+
+def _last_per_customer(h: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    sub = h[mask]
+    return sub[~sub["cust"].duplicated(keep="last")]
+
+
+def funnel(
+    frames: LedgerFrames, period: Period, by: str | None = None, hist: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per scope and stage: at_end, in_period (denominator), moved_forward, conversion."""
-    h = history(frames)
+    h = memo(frames, "funnel.history", lambda: history(frames)) if hist is None else hist
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.as_of + timedelta(days=1))
-    scope = _scope_map(frames, by)
-    h["scope"] = h["customer_id"].map(scope).fillna("")
-    h["prev"] = h.groupby("customer_id")["stage"].shift()
-    before_end = h[h["changed_at"] < end]
-    at_end = before_end.groupby("customer_id").tail(1)
-    before_start = (
-        h[h["changed_at"] < start].groupby("customer_id").tail(1)[["customer_id", "stage", "scope"]]
+    scope_of = _scope_map(frames, by)
+    scopes = sorted(set(scope_of.to_numpy()) | ({""} if by is None else set()))
+    scope_codes = pd.Index(scopes).get_indexer(h["customer_id"].map(scope_of).fillna("").to_numpy())
+    h = h.assign(scope=scope_codes)
+    h = h[h["scope"] >= 0]
+    t = h["changed_at"]
+    at_end = _last_per_customer(h, (t < end).to_numpy())
+    before = _last_per_customer(h, (t < start).to_numpy())
+    during = h[((t >= start) & (t < end)).to_numpy()]
+    n = len(scopes)
+    # customers in a stage at the start or entering it during the period (each customer once per stage)
+    entered = pd.concat([before[["cust", "stage_code", "scope"]], during[["cust", "stage_code", "scope"]]])
+    entered = entered.drop_duplicates(["cust", "stage_code"])
+    lost = STAGES.index("lost")
+    fwd = during[(during["prev_code"] >= 0) & (during["prev_code"] != lost) & (during["stage_code"] != lost)]
+    fwd = fwd[fwd["stage_code"] > fwd["prev_code"]].drop_duplicates(["cust", "prev_code"])
+    counts = {
+        "at_end": _count(at_end["scope"].to_numpy(), at_end["stage_code"].to_numpy(), n),
+        "in_period": _count(entered["scope"].to_numpy(), entered["stage_code"].to_numpy(), n),
+        "moved_forward": _count(fwd["scope"].to_numpy(), fwd["prev_code"].to_numpy(), n),
+    }
+    out = pd.DataFrame(
+        {
+            "scope": np.repeat(scopes, len(STAGES)),
+            "stage": np.tile(STAGES, n),
+            **{k: v.ravel() for k, v in counts.items()},
+        }
     )
-    during = h[(h["changed_at"] >= start) & (h["changed_at"] < end)]
-    in_s = pd.concat([before_start, during[["customer_id", "stage", "scope"]]]).drop_duplicates()
-    fwd = during[during["prev"].isin(list(FORWARD)) & during["stage"].isin(list(FORWARD))]
-    fwd = fwd[fwd["stage"].map(FORWARD) > fwd["prev"].map(FORWARD)]
-    moved = fwd[["customer_id", "prev", "scope"]].drop_duplicates().rename(columns={"prev": "stage"})
-    idx = pd.MultiIndex.from_product(
-        [sorted(set(scope.to_numpy()) | set(h["scope"])) or [""], list(STAGES)], names=["scope", "stage"]
-    )
-    out = pd.DataFrame(index=idx)
-    out["at_end"] = at_end.groupby(["scope", "stage"]).size()
-    out["in_period"] = in_s.groupby(["scope", "stage"]).size()
-    out["moved_forward"] = moved.groupby(["scope", "stage"]).size()
-    out = out.fillna(0).astype(int).reset_index()
     out["conversion"] = np.where(
         out["in_period"] > 0, out["moved_forward"] / out["in_period"].where(out["in_period"] > 0, 1), np.nan
     )
-    out.loc[out["stage"] == "lost", ["moved_forward", "conversion"]] = [0, np.nan]
+    out.loc[out["stage"] == "lost", "conversion"] = np.nan
     return out[COLUMNS]
 
 
-def days_to_first_order(frames: LedgerFrames, period: Period, by: str | None = None) -> pd.DataFrame:
+def days_to_first_order(
+    frames: LedgerFrames, period: Period, by: str | None = None, hist: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per scope: customers with their first order in the period and the mean days to it."""
     v = frames.visits
     o = v[(v["order_amount"].fillna(0) > 0) & v["customer_id"].notna()]
-    first = o.groupby(o["customer_id"].astype(str))["date"].min()
+    first = str_index(o.groupby("customer_id", observed=True)["date"].min())
     first = first[(first >= pd.Timestamp(period.start)) & (first <= pd.Timestamp(period.as_of))]
-    h = history(frames)
+    h = memo(frames, "funnel.history", lambda: history(frames)) if hist is None else hist
     prospect = h[h["stage"] == "prospect"].groupby("customer_id")["changed_at"].min().dt.normalize()
     created = frames.customers.drop_duplicates("customer_id")
     created = pd.Series(created["created"].to_numpy(), index=created["customer_id"].astype(str).to_numpy())
-    origin = first.index.to_series().map(prospect).fillna(first.index.to_series().map(created))
+    ids = first.index.to_series()
+    origin = ids.map(prospect).fillna(ids.map(created))
     days = (first - origin).dt.days
-    scope = first.index.to_series().map(_scope_map(frames, by)).fillna("")
+    scope = ids.map(_scope_map(frames, by)).fillna("")
     df = pd.DataFrame({"scope": scope.to_numpy(), "days": days.to_numpy(dtype=float)})
     return (
         df.groupby("scope")

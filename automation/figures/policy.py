@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
+from automation.figures.common import str_index
 from automation.frames import LedgerFrames
 
 COLUMNS = [
@@ -57,7 +58,7 @@ def visit_policy(
     c["interval"] = c["grade"].map(config.thresholds.visit_intervals).astype(int)
     v = frames.visits
     v = v[(v["date"] <= ts) & v["customer_id"].notna()]
-    last = v.groupby(v["customer_id"].astype(str))["date"].max()
+    last = str_index(v.groupby("customer_id", observed=True)["date"].max())
     c["last_visit"] = c["customer_id"].map(last)
     visited = c[c["last_visit"].notna()].copy()
     visited["days_since"] = (ts - visited["last_visit"]).dt.days

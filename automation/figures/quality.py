@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from automation.figures.common import add_ratios, rollup
+from automation.figures.common import add_ratios, memo, rollup
 from automation.frames import LedgerFrames
 from automation.workcal import Period
 
@@ -26,6 +26,12 @@ RATIOS = {
 
 def form_groups(frames: LedgerFrames, period: Period) -> pd.DataFrame:
     """One row per (rep, form, day-or-week) group with ``day`` and ``first_time_right``."""
+    first = memo(frames, "quality.first_attempts", lambda: _first_attempts(frames))
+    first = first[(first["day"] >= pd.Timestamp(period.start)) & (first["day"] <= pd.Timestamp(period.as_of))]
+    return first.rename(columns={"ok": "first_time_right"})
+
+
+def _first_attempts(frames: LedgerFrames) -> pd.DataFrame:
     s = frames.submissions
     s = s[s["status"] != "duplicate"]
     key = s["period_key"].astype("string").fillna("")
@@ -43,9 +49,7 @@ def form_groups(frames: LedgerFrames, period: Period) -> pd.DataFrame:
         }
     )
     g = g.sort_values(["received_at", "submission_id"], kind="stable")
-    first = g.groupby(["rep_id", "form", "group"], as_index=False).first()
-    first = first[(first["day"] >= pd.Timestamp(period.start)) & (first["day"] <= pd.Timestamp(period.as_of))]
-    return first.rename(columns={"ok": "first_time_right"})
+    return g.groupby(["rep_id", "form", "group"], as_index=False).first()
 
 
 def quality(frames: LedgerFrames, period: Period, reps: pd.DataFrame) -> pd.DataFrame:
@@ -64,5 +68,3 @@ def quality(frames: LedgerFrames, period: Period, reps: pd.DataFrame) -> pd.Data
     per = per.join(opt, how="outer").fillna(0.0)
     out = rollup(per, reps, SUMS)
     return add_ratios(out, RATIOS)
-
-

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
+from automation.figures.common import str_index
 from automation.frames import LedgerFrames
 
 # (R high, F high, M high) -> (key, zh, en)
@@ -64,13 +65,12 @@ def rfm(frames: LedgerFrames, config: Config, as_of: date) -> pd.DataFrame:
     ]
     if orders.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    cid = orders["customer_id"].astype(str)
-    last = orders.groupby(cid)["date"].max()
+    last = str_index(orders.groupby("customer_id", observed=True)["date"].max())
     lo = pd.Timestamp(as_of - timedelta(days=config.thresholds.trailing_days))
     recent = orders[orders["date"] > lo]
-    rcid = recent["customer_id"].astype(str)
-    freq = recent.groupby(rcid).size().reindex(last.index, fill_value=0)
-    mon = recent.groupby(rcid)["order_amount"].sum().reindex(last.index, fill_value=0.0).round(2)
+    by = recent.groupby("customer_id", observed=True)
+    freq = str_index(by.size()).reindex(last.index, fill_value=0)
+    mon = str_index(by["order_amount"].sum()).reindex(last.index, fill_value=0.0).round(2)
     out = pd.DataFrame({"customer_id": last.index.to_numpy(), "last_order": last.to_numpy()})
     out["recency"] = (pd.Timestamp(as_of) - out["last_order"]).dt.days.to_numpy()
     out["frequency"] = freq.to_numpy()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
-from automation.figures.common import add_ratios, rollup
+from automation.figures.common import add_ratios, memo, rollup
 from automation.frames import LedgerFrames
 from automation.workcal import Period, WorkCalendar
 
@@ -23,6 +23,14 @@ VERDICTS = ("on_time", "late", "missing")
 SUMS = ["report_days", "on_time", "late", "missing"]
 RATIOS = {"on_time_rate": ("on_time", "report_days")}
 ACCEPTED = ("accepted", "superseded")
+
+
+def first_reports(frames: LedgerFrames) -> pd.DataFrame:
+    """Earliest accepted (or later superseded) visit report per rep and reported day."""
+    s = frames.submissions
+    s = s[(s["form"] == "visit_report") & s["status"].isin(ACCEPTED)]
+    s = s.assign(date=pd.to_datetime(s["period_key"], errors="coerce", format="%Y-%m-%d"))
+    return s.dropna(subset=["date"]).groupby(["rep_id", "date"], as_index=False)["received_at"].min()
 
 
 def day_verdicts(
@@ -47,10 +55,7 @@ def day_verdicts(
             "date": d[keep].astype("datetime64[ns]"),
         }
     )
-    s = frames.submissions
-    s = s[(s["form"] == "visit_report") & s["status"].isin(ACCEPTED)]
-    s = s.assign(date=pd.to_datetime(s["period_key"], errors="coerce", format="%Y-%m-%d"))
-    first = s.dropna(subset=["date"]).groupby(["rep_id", "date"], as_index=False)["received_at"].min()
+    first = memo(frames, "timeliness.first_reports", lambda: first_reports(frames))
     grid = grid.merge(first, on=["rep_id", "date"], how="left")
     dl = config.deadlines.visit_report
     deadline = grid["date"] + pd.Timedelta(hours=dl.hour, minutes=dl.minute, seconds=dl.second)
@@ -69,4 +74,3 @@ def timeliness(
     counts["report_days"] = counts.sum(axis=1)
     out = rollup(counts, reps, SUMS)
     return add_ratios(out, RATIOS)
-
