@@ -36,7 +36,7 @@ from automation.model import CustomerDirectory, CustomerRef, Submission
 from automation.safenames import safe_part, split_name
 
 BUSY_TIMEOUT_MS = 30_000
-FEEDBACK_SUFFIX = "_反馈feedback.xlsx"
+FEEDBACK_SUFFIX = {"zh": ".反馈.xlsx", "en": ".feedback.xlsx"}  # as automation.feedback names it
 
 
 class LedgerError(RuntimeError):
@@ -230,6 +230,15 @@ class Ledger:
                     )
                 )
 
+    def set_archive_path(self, submission_id: int, archive_path: str) -> None:
+        """The planned place was taken by a foreign file meanwhile; the original went next to it."""
+        with self.write() as conn:
+            conn.execute(
+                sa.update(t.submissions)
+                .where(t.submissions.c.id == submission_id)
+                .values(archive_path=archive_path)
+            )
+
     # ----- the one transaction of a submission -------------------------------------------------
     def record(
         self,
@@ -245,6 +254,7 @@ class Ledger:
         size: int,
         first_seen: datetime,
         received_at: datetime,
+        language: str = "zh",
     ) -> SubmissionRecord:
         """Record a processed file: its terminal state and, when accepted, its rows — atomically.
 
@@ -267,6 +277,7 @@ class Ledger:
             base = {
                 "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
                 "received_at": received_at, "first_seen_at": first_seen, "created_at": now,
+                "language": language,
             }  # fmt: skip
             if original is not None:
                 return self._record_duplicate(conn, base, original, now)
@@ -278,7 +289,14 @@ class Ledger:
         return int(conn.execute(sa.insert(t.submissions).values(**values)).inserted_primary_key[0])
 
     def _plan(
-        self, conn: sa.Connection, sid: int, status: str, folder: str, received: datetime, name: str
+        self,
+        conn: sa.Connection,
+        sid: int,
+        status: str,
+        folder: str,
+        received: datetime,
+        name: str,
+        lang: str = "zh",
     ) -> dict[str, Any]:
         """Where the original (and feedback) will go: sanitised parts, never overwriting another file."""
         part = safe_part(folder, "_unsorted")
@@ -290,7 +308,7 @@ class Ledger:
             rel = f"{base}/{stem}_{sid}{ext}"
         out: dict[str, Any] = {"archive_path": rel}
         if status == t.REJECTED:
-            out["feedback_path"] = f"{split_name(rel)[0]}{FEEDBACK_SUFFIX}"
+            out["feedback_path"] = f"{split_name(rel)[0]}{FEEDBACK_SUFFIX.get(lang, FEEDBACK_SUFFIX['zh'])}"
         return out
 
     def _record_duplicate(
@@ -403,7 +421,7 @@ class Ledger:
             .where(t.submissions.c.id == sid)
             .values(
                 messages=to_json(messages), assigned_ids=to_json(assigned), warning_count=values["warning_count"],
-                **self._plan(conn, sid, status, base["folder"], base["received_at"], base["original_name"]),
+                **self._plan(conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language),
             )
         )  # fmt: skip
         self._mark_dirty(conn, dirty, now)

@@ -1,0 +1,96 @@
+"""An immutable store of every file the product was given, keyed by its SHA-256.
+
+Why (NiFi's content repository): the original in the inbox can change, vanish or be replaced while
+we work on it, and the shared folder is not ours to trust. The first thing the pipeline does is
+copy the bytes here under their hash; from then on the content a submission was judged on can be
+found again (``content/ab/abcdef...``), whatever happens to the file in the share.
+
+Writes are crash-safe and idempotent: bytes go to a temporary file, are fsynced, then renamed into
+place; storing the same content twice keeps the first copy. Symbolic links are refused (opened with
+``O_NOFOLLOW``): a link in the inbox could point anywhere on the machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+class SymlinkRefused(OSError):
+    """The path is a symbolic link; the product never follows one."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    sha256: str
+    size: int
+    path: Path
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class ContentStore:
+    """``root/ab/abcdef...``; ``root`` is ``state_root/content``."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put(self, source: Path) -> Stored:
+        """Copy ``source`` in (hashing as it streams); returns its hash, size and stored path."""
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        tmp = tmp_dir / f"{uuid.uuid4().hex}.part"
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(source, flags)
+        except OSError as exc:
+            if Path(source).is_symlink():
+                raise SymlinkRefused(f"symbolic link refused: {source}") from exc
+            raise
+        h = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "rb") as src, open(tmp, "wb") as dst:
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    h.update(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            digest = h.hexdigest()
+            final = self.path_for(digest)
+            if final.is_file() and final.stat().st_size == size:
+                tmp.unlink()
+            else:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, final)
+                _fsync_dir(final.parent)
+            return Stored(digest, size, final)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+    def read(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()

@@ -1,0 +1,307 @@
+"""What happens to one dropped file, start to finish. Read :func:`process` first.
+
+The stages, in order (each a function below, each safe to run again):
+
+1. **look** — a regular file, not a symbolic link, not noise; else ``ignored``.
+2. **store** — copy the bytes into the immutable content store under their SHA-256; note
+   size and mtime (the watcher waits for a file to settle; here we check it did not change
+   while we read it).
+3. **resume?** — if this very file (same content, same inbox path) already has a terminal state
+   in the ledger, a crash came between recording and filing: just finish filing (step 8).
+4. **first seen** — recorded before any work, so the received time (``min(mtime, first seen)``,
+   SPEC §2) does not move when a crash makes us start over.
+5. **intake** — read the form (skipped when the content is a known duplicate).
+6. **validate** — against the ledger's customer directory; a rejected form's feedback workbook
+   is written to a staging folder *before* the transaction, so it exists once the state does.
+7. **record** — ONE ledger transaction: terminal state (accepted | rejected | duplicate), the rows,
+   superseding an older version, new ids, the audit log, and the region-weeks to consolidate
+   (marked dirty here, in the same transaction, so no crash can lose the mark).
+8. **file** — move the original to ``archive/<folder>/<yyyy-mm>/<name>`` (accepted, duplicate) or
+   ``rejected/<folder>/<name>`` with the feedback beside it, then mark the submission filed.
+
+Faults of ours (any exception) give ``failed``, are logged with the reason and leave the file in
+the inbox to be tried again; they are never blamed on the rep. Files given from outside the inbox
+(``salesflow ingest D:/old-forms``) are *copied* into archive/rejected, never moved: nothing is
+written outside the shared folder and the state folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from automation import clock
+from automation.config import Config
+from automation.content_store import ContentStore, SymlinkRefused
+from automation.formspec import FormSet
+from automation.ledger import Ledger, SubmissionRecord, open_ledger
+from automation.safenames import safe_name, split_name
+
+log = logging.getLogger("salesflow.pipeline")
+
+ACCEPTED, REJECTED, DUPLICATE, IGNORED, FAILED = "accepted", "rejected", "duplicate", "ignored", "failed"
+
+
+@dataclass
+class Outcome:
+    """What became of one file; ``messages`` are for the rep (bilingual), ``reason`` for the log."""
+
+    status: str  # accepted | rejected | duplicate | ignored | failed
+    path: Path
+    submission_id: int | None = None
+    archived_to: Path | None = None
+    feedback: Path | None = None
+    messages: list[str] = field(default_factory=list)
+    form: str | None = None
+    rep_id: str | None = None
+    assigned_ids: list[dict[str, Any]] = field(default_factory=list)
+    reason: str = ""
+
+
+def process(
+    path: str | os.PathLike[str],
+    config: Config,
+    *,
+    ledger: Ledger | None = None,
+    folder: str | None = None,
+    specs: FormSet | None = None,
+) -> Outcome:
+    """Take one file from the inbox to its terminal state. Safe to call again on the same file."""
+    path = Path(path)
+    own = ledger is None
+    try:
+        ledger = ledger or open_ledger(config)
+    except Exception as exc:  # no ledger, no work: the file stays for the next run
+        log.exception("cannot open the ledger for %s", path)
+        return Outcome(FAILED, path, reason=f"ledger: {exc}")
+    try:
+        refusal = look(path)  # 1
+        if refusal:
+            return Outcome(IGNORED, path, reason=refusal)
+        folder = folder or inbox_folder_of(path, config) or ""
+        source = source_key(path, config)
+        before = path.stat()
+        stored = ContentStore(config.state_root / "content").put(path)  # 2
+        pending = ledger.unfiled(stored.sha256, source)  # 3
+        if pending is not None:
+            log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
+            return file_away(pending, path, config, ledger)
+        first_seen = ledger.sighting(stored.sha256, source, clock.now())  # 4
+        received = min(datetime.fromtimestamp(before.st_mtime).replace(microsecond=0), first_seen)
+        sub, report = None, None
+        if ledger.original_of(stored.sha256) is None:
+            sub = read(path, config, specs or ledger.specs, folder, received)  # 5
+            if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
+                return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+            report = check(sub, config, specs or ledger.specs, ledger, received)  # 6
+            if not report.valid:
+                stage_feedback(report, stored.sha256, config)
+        elif changed(path, before):
+            return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+        record = ledger.record(  # 7
+            sub,
+            valid=bool(report and report.valid),
+            error_count=len(report.errors) if report else 0,
+            warning_count=len(report.warnings) if report else 0,
+            sha256=stored.sha256,
+            source=source,
+            folder=folder,
+            name=safe_name(path.name),
+            size=stored.size,
+            first_seen=first_seen,
+            received_at=received,
+            language=sub.language if sub is not None else config.language,
+        )
+        return file_away(record, path, config, ledger)  # 8
+    except Exception as exc:
+        log.exception("failed on %s; left in place for a retry", path)
+        return Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
+    finally:
+        if own and ledger is not None:
+            ledger.close()
+
+
+# ----- the stages ------------------------------------------------------------------------------
+def look(path: Path) -> str:
+    """Why this path is not a form to process ('' when it is one)."""
+    from automation.watch.noise import is_noise_name
+
+    if path.is_symlink():
+        return "symbolic link: never followed"
+    if not path.exists():
+        return "gone: moved or deleted before it was processed"
+    if not path.is_file():
+        return "not a regular file"
+    if is_noise_name(path.name):
+        return "noise: a temporary or system file, not a form"
+    return ""
+
+
+def inbox_folder_of(path: Path, config: Config) -> str | None:
+    """``R001`` for ``inbox/R001/x.xlsx``; None outside the inbox."""
+    try:
+        rel = path.absolute().relative_to(config.inbox.absolute())
+    except ValueError:
+        return None
+    return rel.parts[0] if len(rel.parts) >= 2 else None
+
+
+def in_inbox(path: Path, config: Config) -> bool:
+    return inbox_folder_of(path, config) is not None
+
+
+def source_key(path: Path, config: Config) -> str:
+    """The file's identity in the ledger: its inbox-relative path, else its absolute path."""
+    try:
+        return path.absolute().relative_to(config.inbox.absolute()).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+def changed(path: Path, before: os.stat_result) -> bool:
+    """Size or mtime moved since we started: someone is still writing it."""
+    try:
+        now = path.stat()
+    except FileNotFoundError:
+        return True
+    return (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+
+
+def read(path: Path, config: Config, specs: FormSet, folder: str, received: datetime) -> Any:
+    from automation.intake import read_submission
+
+    return read_submission(path, config, specs, folder=folder, received_at=received)
+
+
+def check(sub: Any, config: Config, specs: FormSet, ledger: Ledger, received: datetime) -> Any:
+    from automation.validate import ValidationContext, validate
+
+    ctx = ValidationContext(
+        config=config, specs=specs, customers=ledger.directory(), now=clock.now(), received_at=received
+    )
+    return validate(sub, ctx)
+
+
+def staging_dir(config: Config, sha256: str) -> Path:
+    return config.state_root / "staging" / sha256
+
+
+def stage_feedback(report: Any, sha256: str, config: Config) -> Path:
+    """Write the feedback workbook into the state folder; :func:`file_away` moves it beside the original."""
+    from automation.feedback import write_feedback
+
+    out = staging_dir(config, sha256)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    written = write_feedback(report, out)
+    final = out / "feedback.xlsx"
+    os.replace(written, final)
+    return final
+
+
+def _sha_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return folder.resolve() in path.resolve().parents
+
+
+def place(src: Path, target: Path, sha256: str, *, keep_source: bool) -> Path:
+    """Put ``src`` at ``target`` without ever overwriting another file; idempotent.
+
+    A hard link then unlink is atomic and refuses an existing target (a crash in between leaves two
+    names of one file, which the next run resolves). Where links are not supported (some SMB
+    mounts) it copies to a temporary name, fsyncs and renames. If the target already holds the
+    same content (a crash after placing), only the source is removed.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        if _sha_of(target) != sha256:
+            raise FileExistsError(f"{target} exists with other content")
+    elif keep_source:
+        tmp = target.with_name(f".{target.name}.part")
+        shutil.copyfile(src, tmp)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    else:
+        try:
+            os.link(src, target, follow_symlinks=False)
+        except FileExistsError:
+            return place(src, target, sha256, keep_source=keep_source)
+        except OSError:
+            tmp = target.with_name(f".{target.name}.part")
+            shutil.copyfile(src, tmp)
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+    if not keep_source and src.exists() and not src.is_symlink():
+        src.unlink()
+    with contextlib.suppress(OSError):
+        fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return target
+
+
+def file_away(record: SubmissionRecord, path: Path, config: Config, ledger: Ledger) -> Outcome:
+    """Stage 8: feedback first, then the original, then mark filed (each step safe to repeat)."""
+    root = config.shared_root
+    if not record.archive_path:
+        raise RuntimeError(f"submission #{record.id} has no planned place")
+    target = root / record.archive_path
+    top = config.rejected if record.status == REJECTED else config.archive
+    if not _inside(target, top):
+        raise RuntimeError(f"refusing to write outside {top}: {target}")
+    feedback = None
+    if record.feedback_path:
+        feedback = root / record.feedback_path
+        staged = staging_dir(config, record.sha256) / "feedback.xlsx"
+        if staged.exists() and not _inside(feedback, config.rejected):
+            raise RuntimeError(f"refusing to write outside {config.rejected}: {feedback}")
+        if staged.exists() and not feedback.exists():
+            feedback.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(staged), str(feedback))
+    keep = not in_inbox(path, config)
+    if path.exists() and not path.is_symlink():
+        try:
+            place(path, target, record.sha256, keep_source=keep)
+        except FileExistsError:
+            stem, ext = split_name(target.name)
+            alt = target.with_name(f"{stem}_{record.id}{ext}")
+            place(path, alt, record.sha256, keep_source=keep)
+            record.archive_path = alt.relative_to(root).as_posix()
+            ledger.set_archive_path(record.id, record.archive_path)
+            target = alt
+    ledger.mark_filed(record.id)
+    shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
+    log.info("%s %s -> %s (#%s)", record.status, record.source, record.archive_path, record.id)
+    return Outcome(
+        record.status,
+        path,
+        submission_id=record.id,
+        archived_to=target,
+        feedback=feedback if feedback is not None and feedback.exists() else None,
+        messages=list(record.messages),
+        form=record.form or None,
+        rep_id=record.rep_id or None,
+        assigned_ids=list(record.assigned_ids),
+    )
+
+
+__all__ = ["Outcome", "process", "SymlinkRefused"]
