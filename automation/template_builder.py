@@ -60,6 +60,8 @@ DATE_SERIAL_MAX = 73050  # 2099-12-31
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
+INFO_ROW_HEIGHT = 20
+DATA_ROW_HEIGHT = 18
 
 _THIN = Side(style="thin", color="8EA0B8")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -347,8 +349,9 @@ def _info_block(
         label.fill = _REQUIRED_FILL if f.required else _LABEL_FILL
         label.border = _BORDER
         label.alignment = Alignment(
-            horizontal="right", vertical="center" if not f.wide else "top", wrap_text=True
+            horizontal="right", vertical="top" if f.wide else "center", wrap_text=True, indent=1
         )
+        ws.row_dimensions[row].height = 60 if f.wide else INFO_ROW_HEIGHT
         end = lay.value_span[f.key]
         for col in range(2, end + 1):
             c = ws.cell(row=row, column=col)
@@ -360,11 +363,9 @@ def _info_block(
         value = ws.cell(row=row, column=2)
         value.number_format = _number_format(f)
         value.alignment = Alignment(
-            horizontal="left", vertical="top" if f.wide else "center", wrap_text=f.wide
+            horizontal="left", vertical="top" if f.wide else "center", wrap_text=f.wide, indent=1
         )
         value.font = _font(lang)
-        if f.wide:
-            ws.row_dimensions[row].height = 60
         prefill = _info_prefill(f, config, lang, person)
         if prefill is not None:
             put(ws, row, 2, prefill)
@@ -416,7 +417,7 @@ def _table(
         ws.column_dimensions[letter].width = _column_width(f, lang, config)
         fmt = _number_format(f)
         fill = _PREFILLED_FILL if f.prefilled else None
-        align = Alignment(vertical="top", wrap_text=f.type == "text" and f.width >= 20)
+        align = Alignment(vertical="center", wrap_text=f.type == "text" and f.width >= 20)
         font = _font(lang)
         for row in range(first, last + 1):
             c = ws.cell(row=row, column=col)
@@ -431,8 +432,10 @@ def _table(
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}{first}:{letter}{last}")
+    for row in range(first, last + 1):
+        ws.row_dimensions[row].height = DATA_ROW_HEIGHT
     # the info labels live in column A: keep it wide enough for them
-    label_need = max((display_width(f.label(lang)) + 3 for f in spec.info), default=0)
+    label_need = max((display_width(f.label(lang)) + 4 for f in spec.info), default=0)
     a = ws.column_dimensions["A"]
     a.width = max(a.width or 0, label_need)
     ws.freeze_panes = f"A{first}"

@@ -23,7 +23,7 @@ _THIN = Side(style="thin", color="8EA0B8")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 _SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WIDTHS = (22, 12, 12, 8, 46, 46)
+_WIDTHS = (26, 14, 14, 10, 46, 46)
 
 
 def add_instructions(wb: Workbook, spec: FormSpec, config: Config, lang: str, lay: Layout) -> None:
@@ -47,7 +47,7 @@ def add_instructions(wb: Workbook, spec: FormSpec, config: Config, lang: str, la
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=row, column=1).font = Font(name=font)
-        lines = max(1, -(-display_width(text) // 140))
+        lines = max(1, -(-display_width(text) // int(sum(_WIDTHS) * 1.05)))
         ws.row_dimensions[row].height = 16 * lines + 2
         row += 1
     row += 1
@@ -80,8 +80,8 @@ def add_instructions(wb: Workbook, spec: FormSpec, config: Config, lang: str, la
                 c.alignment = Alignment(wrap_text=True, vertical="top")
                 if where == t("info_section", lang):
                     c.fill = _SECTION_FILL
-            longest = max(display_width(allowed), display_width(notes))
-            ws.row_dimensions[row].height = 16 * max(1, -(-longest // (_WIDTHS[4] - 2))) + 2
+            lines = max(-(-display_width(str(v)) // (w - 2)) for v, w in zip(values, _WIDTHS, strict=True))
+            ws.row_dimensions[row].height = 16 * max(1, lines) + 2
             row += 1
     row += 1
     put(ws, row, 1, f"{t('version', lang)} {spec.version} · {spec.key}").font = Font(
