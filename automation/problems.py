@@ -345,6 +345,13 @@ _ENTRIES = [
             "请填写您自己的销售员编号{example}；不清楚请问主管。",
             "Enter your own rep ID{example}; ask your supervisor if unsure.",
         ),
+        other_region=(
+            ("销售员「{value}」不属于{expected}区域。", "The rep '{value}' is not in the {expected} region."),
+            (
+                "周报只填写本区域的销售员，请核对销售员编号。",
+                "List only your own region's reps; check the rep ID.",
+            ),
+        ),
     ),
     _p(
         "unknown-region",

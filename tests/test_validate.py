@@ -516,6 +516,17 @@ def test_without_a_register_unknown_customers_are_warnings(tmp_path: Path, confi
     assert problems.render(issue, "zh")[0] == "客户「新公司」无法核对：系统中还没有客户登记数据。"
 
 
+def test_weekly_report_lists_only_the_regions_reps(tmp_path: Path, config: Any, specs: Any) -> None:
+    rows = [{"rep_id": "R001"}, {"rep_id": "R005"}]
+    path = write_form(tmp_path / "wk.xlsx", specs, "weekly_report", weekly_info(), rows)
+    issue = only(check(path, config, specs, folder="S01"), "unknown-rep")
+    assert issue.cell == "A9"
+    assert problems.render(issue, "zh") == (
+        "销售员「R005」不属于华东区域。",
+        "周报只填写本区域的销售员，请核对销售员编号。",
+    )
+
+
 def test_valid_form_resolves_references(tmp_path: Path, config: Any, specs: Any) -> None:
     rows = [
         visit_row(),

@@ -111,6 +111,20 @@ def find_region(config: Config, text: str) -> str | None:
     return None
 
 
+_CHOICE_KEYS: dict[int, tuple[FieldSpec, frozenset[str]]] = {}
+
+
+def _choice_keys(spec_field: FieldSpec) -> frozenset[str]:
+    """The choice keys of a field, computed once per field object (validate runs per form, many forms).
+
+    The entry keeps the field alive, so its ``id`` cannot be reused by another field.
+    """
+    entry = _CHOICE_KEYS.get(id(spec_field))
+    if entry is None or entry[0] is not spec_field:
+        entry = _CHOICE_KEYS[id(spec_field)] = (spec_field, frozenset(c.key for c in spec_field.choices))
+    return entry[1]
+
+
 def _check_value(
     cell: Cell, spec_field: FieldSpec, ctx: ValidationContext, out: Emitter, row: int | None
 ) -> None:
@@ -126,8 +140,7 @@ def _check_value(
     ):
         out.cell("negative-money", cell, spec_field.key, row=row)
     elif spec_field.type == "choice" and spec_field.choices and value is not None:
-        keys = {c.key for c in spec_field.choices}
-        if value not in keys:
+        if value not in _choice_keys(spec_field):
             choice = spec_field.choice_for(str(value))
             if choice is None:
                 out.cell("invalid-choice", cell, spec_field.key, row=row, allowed=allowed_choices(spec_field))
@@ -165,13 +178,8 @@ def _check_value(
 
 
 def _blank(cell: Cell | None) -> bool:
-    if cell is None:
-        return True
-    if cell.issue:
-        return False
-    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
-        return cell.blank or cell.value is None
-    return False
+    """No value and nothing intake complained about (intake gives None for every blank spelling)."""
+    return cell is None or (cell.value is None and cell.issue is None)
 
 
 def check_info(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:

@@ -147,6 +147,26 @@ def check_target_owners(sub: Submission, spec: FormSpec, ctx: ValidationContext,
         )
 
 
+def check_weekly_reps(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
+    """A weekly report lists the region's own reps: another region's rep would get this region's targets."""
+    region_cell = sub.info.get("region")
+    region = ctx.config.region(str(sub.info_value("region") or ""))
+    if region is None or (region_cell is not None and region_cell.issue):
+        return
+    for row in sub.rows:
+        cell = row.cells.get("rep_id")
+        rep = ctx.config.rep(str(row.value("rep_id") or ""))
+        if cell is not None and rep is not None and rep.region != region.id:
+            out.cell(
+                "unknown-rep",
+                cell,
+                "rep_id",
+                row=row.number,
+                variant="other-region",
+                expected={"zh": region.zh, "en": region.en},
+            )
+
+
 def check(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
     check_customers(sub, spec, ctx, out)
     if spec.key == "customer_register":
@@ -155,3 +175,5 @@ def check(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter)
         check_complaint_ids(sub, spec, ctx, out)
     elif spec.key == "targets":
         check_target_owners(sub, spec, ctx, out)
+    elif spec.key == "weekly_report":
+        check_weekly_reps(sub, spec, ctx, out)
