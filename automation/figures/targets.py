@@ -166,14 +166,12 @@ class TargetBook:
         """Target per (level, owner) for a period; NaN metrics where no target was set."""
         p = self.pieces
         sel = p[p["week"] == period.key] if period.kind == "week" else p[p["month"].isin(period.months())]
-        out = sel.groupby(["level", "owner"])[list(METRICS)].sum(min_count=1)
-        return out
+        return sel.groupby(["level", "owner"])[list(METRICS)].sum(min_count=1).round(2)
 
     def months(self) -> pd.DataFrame:
         """Month targets per (level, owner, month) — handy for the workbook."""
-        return self.pieces.groupby(["level", "owner", "month"], as_index=False)[list(METRICS)].sum(
-            min_count=1
-        )
+        out = self.pieces.groupby(["level", "owner", "month"], as_index=False)[list(METRICS)].sum(min_count=1)
+        return out.round({m: 2 for m in METRICS})
 
 
 def build_targets(frames: LedgerFrames, config: Config, cal: WorkCalendar | None = None) -> TargetBook:
@@ -232,4 +230,5 @@ def _resolve_levels(pieces: pd.DataFrame, reps: pd.DataFrame, config: Config) ->
         company.assign(level="company"),
     ]
     out = pd.concat([f[PIECE_COLUMNS] for f in frames if not f.empty], ignore_index=True)
+    out[list(METRICS)] = out[list(METRICS)].round(2)
     return out.sort_values(["level", "owner", "month", "week"], ignore_index=True)
