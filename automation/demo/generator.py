@@ -102,9 +102,10 @@ def generate(
     staging = out / DROPS
     if staging.exists():
         shutil.rmtree(staging)
-    entries = _write_all(drops, config, staging)
+    _write_all(drops, config, staging)
     if lo:
         _convert_with_libreoffice(drops, staging)
+    entries = [d.entry() for d in drops]  # after conversion: LibreOffice may change the extension
     for d in drops:  # mtime = received time, after any conversion
         ts = d.received.timestamp()
         os.utime(staging / d.relpath, (ts, ts))
@@ -113,13 +114,12 @@ def generate(
     return Result(cfg_path, staging, manifest, entries, world)
 
 
-def _write_all(drops: list[Drop], config: Config, staging: Path) -> list[dict[str, Any]]:
+def _write_all(drops: list[Drop], config: Config, staging: Path) -> None:
     specs = load_specs(config)
     names = {p.id: p.name for p in [*config.reps, *config.supervisors]} | {"hq": "总部"}
     taken: set[str] = set()
     cache: dict[int, bytes] = {}
     written: dict[int, str] = {}
-    entries = []
     for d in drops:
         folder = staging / d.folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -146,8 +146,6 @@ def _write_all(drops: list[Drop], config: Config, staging: Path) -> list[dict[st
             cache[d.seq] = (folder / name).read_bytes()
             written[d.seq] = name
         d.relpath = f"{d.folder}/{name}"
-        entries.append(d.entry())
-    return entries
 
 
 def _unique(taken: set[str], folder: str, name: str) -> str:
@@ -163,24 +161,33 @@ def _unique(taken: set[str], folder: str, name: str) -> str:
 
 
 def _convert_with_libreoffice(drops: list[Drop], staging: Path) -> None:
-    """Re-save the forms whose owner uses LibreOffice, in one soffice call per target format."""
-    for fmt, target in (("lo-xlsx", "xlsx"), ("lo-ods", "ods")):
-        batch = [
-            d
-            for d in drops
-            if d.style is not None and d.style.fmt == fmt and d.copy_of is None and d.noise is None
-        ]
-        if not batch:
-            continue
-        with tempfile.TemporaryDirectory(prefix="salesflow-lo-") as tmp:
-            src, dst = Path(tmp) / "in", Path(tmp) / "out"
+    """Re-save the forms whose owner uses LibreOffice: one soffice call per target format, run in
+    parallel (each with its own fresh profile, as two soffice processes cannot share one)."""
+    jobs = []
+    with tempfile.TemporaryDirectory(prefix="salesflow-lo-") as tmp:
+        for fmt, target in (("lo-xlsx", "xlsx"), ("lo-ods", "ods")):
+            batch = [
+                d
+                for d in drops
+                if d.style is not None and d.style.fmt == fmt and d.copy_of is None and d.noise is None
+            ]
+            if not batch:
+                continue
+            src, dst = Path(tmp) / f"in-{target}", Path(tmp) / f"out-{target}"
             src.mkdir()
             for i, d in enumerate(batch):
                 shutil.copyfile(staging / d.relpath, src / f"f{i:05d}.xlsx")
-            profile = Path(tmp) / "profile"
-            cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
+            profile = Path(tmp) / f"profile-{target}"
+            cmd = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
                    "--outdir", str(dst), *sorted(str(p) for p in src.iterdir())]  # fmt: skip
-            subprocess.run(cmd, capture_output=True, timeout=600, check=False)
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            jobs.append((proc, batch, dst, target))
+        for proc, batch, dst, target in jobs:
+            try:
+                proc.wait(timeout=600)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
             for i, d in enumerate(batch):
                 made = dst / f"f{i:05d}.{target}"
                 if not made.exists():
@@ -190,7 +197,7 @@ def _convert_with_libreoffice(drops: list[Drop], staging: Path) -> None:
                 old.unlink()
                 shutil.move(str(made), new)
                 d.relpath = new.relative_to(staging).as_posix()
-        _refresh_copies(drops, staging)
+    _refresh_copies(drops, staging)
 
 
 def _refresh_copies(drops: list[Drop], staging: Path) -> None:

@@ -136,7 +136,7 @@ def run_demo(
             shutil.copy2(src, dst)
             received = datetime.fromisoformat(e["received"])
             os.environ[clock.ENV_VAR] = (received + timedelta(seconds=SETTLE_SECONDS)).isoformat()
-            outcome = process(dst, config, ledger=ledger, folder=e["folder"])
+            outcome = process(dst, config, ledger=ledger, folder=e["folder"], specs=ledger.specs)
             report.dropped += 1
             report.outcomes[outcome.status] += 1
             if outcome.status != e["expected"]:

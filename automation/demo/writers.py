@@ -51,11 +51,11 @@ class Style:
 
 def draw_style(rng: random.Random, lo_allowed: bool) -> Style:
     """A person's habits; most people use xlsx from the template as it is."""
-    fmts = ["xlsx"] * 14 + ["xlsx-openpyxl"] * 2 + ["xls"] * 2 + ["csv-utf8", "csv-gbk"]
-    if lo_allowed:
-        fmts += ["lo-xlsx", "lo-ods"]
+    # the same draws whether LibreOffice is allowed or not, so the rest of the company stays the same
+    fmts = ["xlsx"] * 14 + ["xlsx-openpyxl"] * 2 + ["xls"] * 2 + ["csv-utf8", "csv-gbk", "lo-xlsx", "lo-ods"]
+    fmt = rng.choice(fmts)
     return Style(
-        fmt=rng.choice(fmts),
+        fmt=fmt if lo_allowed or not fmt.startswith("lo-") else "xlsx",
         title_row=rng.random() < 0.75,
         joined_info=rng.random() < 0.3,
         date_style=rng.choice(("date", "date", "date", "iso", "slash", "cn", "md")),
