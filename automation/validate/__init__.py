@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
@@ -62,7 +62,7 @@ def _intake_issues(sub: Submission, spec: FormSpec | None, lang: str) -> list[Is
             and (cell.issue, cell.sheet, cell.ref) not in seen
             and (cell.issue, cell.sheet or None, cell.ref) not in seen
         ):
-            params = {}
+            params: dict[str, Any] = {}
             if cell.issue == "invalid-choice" and spec is not None:
                 with contextlib.suppress(KeyError):
                     params["allowed"] = fields.allowed_choices(spec.field(key))

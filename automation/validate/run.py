@@ -40,7 +40,7 @@ def ledger_exists(config: Config) -> bool:
     if not url.startswith("sqlite"):
         return True
     db = sa.make_url(url).database
-    return bool(db) and db != ":memory:" and Path(db).exists()
+    return db is not None and db not in ("", ":memory:") and Path(db).exists()
 
 
 def directory_for(config: Config) -> Directory:
