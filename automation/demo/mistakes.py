@@ -77,9 +77,11 @@ def _typo(name: str, taken: set[str]) -> str | None:
 
 
 def _break(
-    form: Form, rng: random.Random, world: World, colleagues: list[str]
+    form: Form, rng: random.Random, world: World, colleagues: list[str], nth: int
 ) -> tuple[Form, str, str] | None:
-    """A copy of ``form`` with one mistake; returns (bad form, folder, what is wrong) or None."""
+    """A copy of ``form`` with one mistake; returns (bad form, folder, what is wrong) or None.
+
+    The kinds take turns per form type (``nth``), so even a small company shows every kind."""
     bad = copy.copy(form)
     bad.rows = [dict(r) for r in form.rows]
     bad.info = dict(form.info)
@@ -92,7 +94,7 @@ def _break(
     }.get(form.form, ())
     if not kinds or not bad.rows:
         return None
-    kind = rng.choice(kinds)
+    kind = kinds[nth % len(kinds)]
     row = rng.choice(bad.rows)
     folder = form.folder
     if kind == "required":
@@ -146,6 +148,7 @@ def plan_drops(world: World, config: Config, seed: int, *, lo_allowed: bool, xls
         by_region.setdefault(r.region, []).append(r.id)
     region_of = {r.id: r.region for r in config.reps}
     first_register: set[str] = set()
+    tried: dict[str, int] = {}
     drops: list[Drop] = []
     seq = 0
 
@@ -171,7 +174,9 @@ def plan_drops(world: World, config: Config, seed: int, *, lo_allowed: bool, xls
         if form.form == "customer_register":
             first_register.add(form.person)
         if form.folder not in ("hq",) and not is_first_register and rng.random() < 0.05:
-            broken = _break(form, rng, world, by_region.get(region_of.get(form.person, ""), []))
+            nth = tried.get(form.form, 0)
+            broken = _break(form, rng, world, by_region.get(region_of.get(form.person, ""), []), nth)
+            tried[form.form] = nth + 1
             if broken is not None:
                 bad, folder, kind = broken
                 add(
