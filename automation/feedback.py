@@ -46,7 +46,7 @@ HEAD = {
     "zh": ("序号", "工作表", "单元格", "行", "列", "填写的值", "问题", "修改方法", "级别"),
     "en": ("No.", "Sheet", "Cell", "Row", "Column", "Value", "Problem", "How to fix", "Severity"),
 }
-HEAD_WIDTHS = (6, 14, 8, 6, 16, 22, 46, 46, 8)
+HEAD_WIDTHS = (6, 14, 8, 6, 16, 22, 46, 46, 10)
 
 
 def feedback_path(original: Path, out_dir: Path, lang: str) -> Path:
@@ -310,11 +310,13 @@ def _write_copy(
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if value is not None and (r, c) not in marks:
+                bold = 0
                 if r == sub.header_row - 1 and isinstance(value, str):
                     ws.write_string(r, c, value, fmt["head"])
+                    bold = 2  # bold header text is wider
                 else:
                     _write_value(ws, r, c, value, fmt, None)
-                widths[c] = max(widths[c], min(_display_width(value) + 2, 50))
+                widths[c] = max(widths[c], min(_display_width(value) + 2 + bold, 50))
     for (r, c), found in marks.items():
         value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
         mark = "error" if any(i.severity == "error" for i in found) else "warning"
