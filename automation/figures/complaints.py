@@ -7,6 +7,10 @@ received Monday and resolved Wednesday took 2 working days; an open one is measu
 end (``as_of``). Overdue when those working days exceed the limit for its severity
 (``thresholds.complaint_limits``, working days; unknown severity -> the ``low`` limit).
 Average days to resolve: calendar days resolved - received, over complaints resolved in the period.
+Per rep / region / company (by the complaint's rep): received in the period, open at its end,
+overdue (among complaints open at the end, received in the period or resolved in it — an old complaint
+closed late before the period is not held against this period), resolved in the period, average days
+to resolve and the share of resolved complaints whose customer was satisfied (blank = not asked).
 """
 
 from __future__ import annotations
