@@ -101,6 +101,8 @@ def test_several_files_exit_1_when_any_is_rejected_and_json(site: Path, specs: A
         }
     ]
     assert data[0]["form"] == "visit_report" and data[0]["feedback"] is None
+    assert data[0]["customers_checked"] is False  # no ledger here
+    assert result.stderr == ""
 
 
 def test_feedback_dir_gets_a_workbook_per_file_with_problems(site: Path, specs: Any) -> None:

@@ -564,6 +564,19 @@ def test_plan_for_tomorrow_is_not_in_the_future(tmp_path: Path, config: Any, spe
     assert only(check(far, config, specs), "date-in-future").cell == "B4"
 
 
+@pytest.mark.parametrize(
+    ("week", "code"), [("2026-W48", None), ("2026-W49", "date-in-future"), ("2026-W30", "date-too-old")]
+)
+def test_weekly_report_week_is_plausible(
+    week: str, code: str | None, tmp_path: Path, config: Any, specs: Any
+) -> None:
+    path = write_form(
+        tmp_path / "wk.xlsx", specs, "weekly_report", weekly_info(week=week), [{"rep_id": "R001"}]
+    )
+    report = check(path, config, specs, folder="S01")
+    assert [(i.code, i.cell) for i in report.issues] == ([(code, "B4")] if code else [])
+
+
 def test_old_register_dates_are_history_not_errors(tmp_path: Path, config: Any, specs: Any) -> None:
     path = write_form(
         tmp_path / "reg.xlsx",

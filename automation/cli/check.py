@@ -146,6 +146,7 @@ def command(
         if as_json_flag:
             entry = as_json(report, shown)
             entry["feedback"] = str(written) if written else None
+            entry["customers_checked"] = directory.strict
             out.append(entry)
             continue
         click.echo(verdict_line(report, shown, specs))
