@@ -29,7 +29,10 @@ def reps_frame(cfg: Config) -> pd.DataFrame:
     return conform(
         "reps",
         pd.DataFrame(
-            [{"rep_id": r.id, "name": r.name, "region": r.region, "go_live": pd.Timestamp(r.go_live)} for r in cfg.reps]
+            [
+                {"rep_id": r.id, "name": r.name, "region": r.region, "go_live": pd.Timestamp(r.go_live)}
+                for r in cfg.reps
+            ]
         ),
     )
 
@@ -60,18 +63,36 @@ def frames(cfg: Config, **tables: list[dict[str, Any]]) -> LedgerFrames:
     out: dict[str, pd.DataFrame] = {"reps": reps_frame(cfg)}
     for name, rows in tables.items():
         df = pd.DataFrame(rows)
-        for col in ("date", "created", "changed_at", "received", "resolved", "received_at", "go_live", "next_visit"):
+        for col in (
+            "date",
+            "created",
+            "changed_at",
+            "received",
+            "resolved",
+            "received_at",
+            "go_live",
+            "next_visit",
+        ):
             if col in df.columns:
-                df[col] = pd.to_datetime(df[col])
+                df[col] = pd.to_datetime(df[col], format="mixed")
         if name in ("visits", "plans", "complaints") and "region" not in df.columns and len(df):
             df["region"] = df["rep_id"].map(region_of)
         out[name] = conform(name, df)
     return LedgerFrames(**out)
 
 
-def customer(cid: str, owner: str = "R001", created: str = "2026-01-05", stage: str = "customer", **kw: Any) -> dict[str, Any]:
+def customer(
+    cid: str, owner: str = "R001", created: str = "2026-01-05", stage: str = "customer", **kw: Any
+) -> dict[str, Any]:
     cfg_region = {"R001": "east", "R002": "east", "R005": "south"}.get(owner, "east")
-    row = {"customer_id": cid, "name": f"客户{cid}", "owner": owner, "region": cfg_region, "stage": stage, "created": created}
+    row = {
+        "customer_id": cid,
+        "name": f"客户{cid}",
+        "owner": owner,
+        "region": cfg_region,
+        "stage": stage,
+        "created": created,
+    }
     row.update(kw)
     return row
 
