@@ -44,7 +44,7 @@ from automation.formspec import FormSet
 from automation.ledger import Ledger, SubmissionRecord, open_ledger
 from automation.safenames import safe_name, split_name
 
-log = logging.getLogger("salesflow.pipeline")
+log = logging.getLogger("automation.pipeline")  # under "automation": the watcher's log file gets it
 
 ACCEPTED, REJECTED, DUPLICATE, IGNORED, FAILED = "accepted", "rejected", "duplicate", "ignored", "failed"
 
@@ -249,7 +249,7 @@ def place(src: Path, target: Path, sha256: str, *, keep_source: bool) -> Path:
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
     if not keep_source and src.exists() and not src.is_symlink():
-        src.unlink()
+        src.unlink(missing_ok=True)  # another process may have finished the same file
     with contextlib.suppress(OSError):
         fd = os.open(target.parent, os.O_RDONLY)
         try:

@@ -1,0 +1,165 @@
+"""``salesflow status``: the documented JSON (schema 1) from a real installation, ledger and lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from automation.cli import cli
+from automation.formspec import load_specs
+from automation.ledger import open_ledger
+from automation.pipeline import process
+from automation.watch.state import InstallationLock, heartbeat_payload, write_json_atomic
+from tests.formfactory import FormFactory, install
+
+DAY = date(2026, 11, 23)
+KEYS = {"schema", "generated_at", "today", "watcher", "backlog", "counts", "awaiting_fix", "missing_today"}
+
+
+@pytest.fixture
+def env(tmp_path: Path):  # type: ignore[no-untyped-def]
+    cfg_path, config = install(tmp_path)
+    factory = FormFactory(config, load_specs(config))
+    with open_ledger(config) as ledger:
+        for rep in ("R001", "R002"):
+            assert (
+                process(factory.register(rep).drop(config.inbox), config, ledger=ledger).status == "accepted"
+            )
+    return cfg_path, config, factory
+
+
+def status(cfg_path: Path) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(cli, ["--config", str(cfg_path), "status", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.output)
+
+
+def drop(config: Any, form: Any, name: str | None = None, at: datetime = datetime(2026, 11, 23, 18)) -> Path:
+    path = form.drop(config.inbox, name)
+    os.utime(path, (at.timestamp(),) * 2)
+    return path
+
+
+def test_json_shape_is_stable_and_counts_by_terminal_state(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, factory = env
+    with open_ledger(config) as ledger:
+        process(drop(config, factory.visit_report("R001", DAY)), config, ledger=ledger)
+        process(drop(config, factory.visit_report("R001", DAY), "copy.xlsx"), config, ledger=ledger)
+        process(
+            drop(config, factory.visit_report("R001", DAY, seed=1), "v2.xlsx", datetime(2026, 11, 23, 19)),
+            config,
+            ledger=ledger,
+        )
+        process(
+            drop(
+                config,
+                factory.visit_plan("R001", DATE_OLD := date(2026, 11, 20)),
+                at=datetime(2026, 11, 20, 9),
+            ),
+            config,
+            ledger=ledger,
+        )
+    code, data = status(cfg_path)
+    assert set(data) == KEYS and data["schema"] == 1
+    assert code == 1 and data["watcher"]["alive"] is False  # no watcher running
+    assert data["today"] == "2026-11-23" and data["generated_at"] == "2026-11-23T21:00:00"
+    assert data["counts"]["total"] == {"accepted": 4, "rejected": 0, "duplicate": 1, "superseded": 1}
+    # today: the two registers of the fixture (received now), v2, the duplicate and the superseded v1
+    assert data["counts"]["today"] == {"accepted": 3, "rejected": 0, "duplicate": 1, "superseded": 1}
+    assert DATE_OLD.isoformat() not in json.dumps(data["counts"])
+
+
+def test_rejected_forms_await_a_fix_until_a_later_version_is_accepted(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, factory = env
+    wrong = config.inbox / "R001" / "日报.xlsx"
+    wrong.write_bytes(
+        factory.visit_report("R003", DAY).data
+    )  # R003's form in R001's folder, unknown customers
+    with open_ledger(config) as ledger:
+        rejected = process(wrong, config, ledger=ledger)
+        assert rejected.status == "rejected"
+        _, data = status(cfg_path)
+        assert [a["submission_id"] for a in data["awaiting_fix"]] == [rejected.submission_id]
+        entry = data["awaiting_fix"][0]
+        assert entry["feedback_path"] == "rejected/R001/日报.反馈.xlsx" and entry["errors"] >= 1
+        fixed = process(drop(config, factory.visit_report("R001", DAY)), config, ledger=ledger)
+        assert fixed.status == "accepted"
+    _, data = status(cfg_path)
+    assert [a for a in data["awaiting_fix"] if a["rep_id"] == "R001"] == []
+
+
+def test_backlog_counts_forms_waiting_but_not_noise(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, factory = env
+    factory.visit_report("R001", DAY).drop(config.inbox)
+    factory.visit_plan("R002", DAY).drop(config.inbox)
+    (config.inbox / "R002" / "~$计划.xlsx").write_bytes(b"x")
+    (config.inbox / "R002" / "desktop.ini").write_bytes(b"x")
+    _, data = status(cfg_path)
+    assert data["backlog"]["files"] == 2 and data["backlog"]["by_folder"] == {"R001": 1, "R002": 1}
+
+
+def test_reps_missing_todays_visit_report(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, factory = env
+    with open_ledger(config) as ledger:
+        process(drop(config, factory.visit_report("R001", DAY)), config, ledger=ledger)
+    _, data = status(cfg_path)
+    missing = [r["rep_id"] for r in data["missing_today"]["reps"]]
+    assert "R001" not in missing and "R002" in missing and len(missing) == len(config.reps) - 1
+    assert data["missing_today"]["working_day"] is True and data["missing_today"]["deadline_passed"] is True
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-28T10:00:00")  # a Saturday
+    _, data = status(cfg_path)
+    assert data["missing_today"] == {
+        "working_day": False,
+        "deadline": "20:00",
+        "deadline_passed": False,
+        "reps": [],
+    }
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-10-10T10:00:00")  # a make-up Saturday in config.yaml
+    _, data = status(cfg_path)
+    assert (
+        data["missing_today"]["working_day"] is True and len(data["missing_today"]["reps"]) == 11
+    )  # R008 not live
+
+
+def _beat(config: Any, epoch_shift: float = 0.0) -> None:
+    beat = heartbeat_payload(state="running", started="2026-11-23T08:00:00", observer="native", counts={}, backlog=0,
+                             current=None, quarantined=["R001/bad.xlsx"], observer_restarts=0, last_scan=None)  # fmt: skip
+    beat["epoch"] = time.time() + epoch_shift
+    write_json_atomic(config.state_root / "heartbeat.json", beat)
+
+
+def test_watcher_alive_needs_the_lock_and_a_fresh_heartbeat(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, _factory = env
+    _beat(config)
+    code, data = status(cfg_path)
+    assert code == 1 and data["watcher"]["lock_held"] is False and data["watcher"]["alive"] is False
+    with InstallationLock(config.state_root):
+        code, data = status(cfg_path)
+        assert code == 0 and data["watcher"]["alive"] is True and data["watcher"]["pid"] == os.getpid()
+        assert data["watcher"]["quarantined"] == ["R001/bad.xlsx"]
+        _beat(config, epoch_shift=-120)
+        code, data = status(cfg_path)
+        assert (
+            code == 1 and data["watcher"]["lock_held"] is True and data["watcher"]["heartbeat_fresh"] is False
+        )
+
+
+def test_text_view_answers_each_question(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, _config, _factory = env
+    result = CliRunner().invoke(cli, ["--config", str(cfg_path), "status"])
+    assert result.exit_code == 1
+    for words in (
+        "watcher NOT running",
+        "backlog: 0",
+        "total: accepted 2",
+        "awaiting a fix: 0",
+        "no visit report today",
+    ):
+        assert words in result.output
