@@ -485,15 +485,13 @@ def customers_of(config: Config, rep_id: str) -> list[str]:
     """
     if not config.ledger_url and not (config.state_root / "ledger.sqlite").exists():
         return []
+    from automation.ledger import open_ledger
+
+    ledger = open_ledger(config)
     try:
-        from automation.ledger import open_ledger  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    directory = open_ledger(config).directory()
-    listing = getattr(directory, "customers", None)
-    if not callable(listing):
-        return []
-    return [c.name for c in listing(owner=rep_id)]
+        return [c.name for c in ledger.directory().customers(owner=rep_id)]
+    finally:
+        ledger.close()
 
 
 def write_templates(

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from automation.cli import cli
 from automation.config import load_config
-from automation.formspec import FORM_KEYS
+from automation.formspec import FORM_KEYS, load_specs
 from automation.installer import default_config_text, init_installation
 from tests.conftest import ROOT
 
@@ -94,3 +94,44 @@ def test_templates_command_lang_rep_and_unknown_id(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["--config", cfg, "templates", "--rep", "NOPE"])
     assert result.exit_code == 2
     assert "NOPE" in result.output and "R001" in result.output
+
+
+def test_rep_copy_lists_the_reps_customers_from_the_ledger(tmp_path: Path) -> None:
+    """End to end: a register accepted into the ledger feeds the rep's customer dropdown."""
+    from datetime import date
+
+    from automation.pipeline import process
+    from automation.template_builder import layout
+
+    init_installation(tmp_path)
+    config = load_config(tmp_path / "config.yaml")
+    spec = load_specs(config)["customer_register"]
+    lay = layout(spec)
+    wb = openpyxl.load_workbook(tmp_path / "templates" / "zh" / "客户登记表.xlsx")
+    ws = wb.worksheets[0]
+    ws[lay.info_cell("rep_id")] = "R001"
+    names = [f"宁波第{i:02d}号精密五金制品有限公司" for i in range(20)]
+    for i, name in enumerate(names):
+        row = lay.first_data_row + i
+        for key, value in {
+            "name": name,
+            "region": "华东",
+            "contact": "王经理",
+            "phone": f"1380000{i:04d}",
+            "stage": "潜在客户",
+            "created": date(2026, 11, 20),
+        }.items():
+            ws.cell(row=row, column=lay.columns[key], value=value)
+    drop = tmp_path / "workbooks" / "inbox" / "R001" / "客户登记表.xlsx"
+    wb.save(drop)
+    outcome = process(drop, config)
+    assert outcome.status == "accepted", outcome.messages
+
+    result = CliRunner().invoke(
+        cli, ["--config", str(tmp_path / "config.yaml"), "templates", "--rep", "R001"]
+    )
+    assert result.exit_code == 0, result.output
+    copy = openpyxl.load_workbook(tmp_path / "templates" / "R001" / "每日销售报告表_R001.xlsx")
+    offered = [c.value for row in copy["_lists"].iter_rows(min_row=2) for c in row if c.value]
+    assert offered == sorted(names)
+    assert len(",".join(names)) > 255
