@@ -388,10 +388,12 @@ def _info_prefill(f: FieldSpec, config: Config, lang: str, person: Person | None
     region_id = getattr(person, "region", None)
     if f.key == "rep_id":
         return person.id
-    if f.key == "region" and region_id and config.region(region_id) is not None:
-        return config.region(region_id).label(lang)  # type: ignore[union-attr]
-    if f.key == "supervisor" and config.supervisor_of(region_id or "") is person:
-        return person.name
+    region = config.region(region_id) if region_id else None
+    supervisor = config.supervisor_of(region_id) if region_id else None
+    if f.key == "region" and region is not None and supervisor is not None and supervisor.id == person.id:
+        return region.label(lang)
+    if f.key == "supervisor" and supervisor is not None and supervisor.id == person.id:
+        return supervisor.name
     return None
 
 
