@@ -184,3 +184,18 @@ def test_real_ods_with_16384_wide_empty_runs_is_read(config, specs) -> None:
     assert b'number-columns-repeated="16' in content
     sub = read_submission(DATA / "visit_report_libreoffice.ods", config, specs)
     assert sub.form == "visit_report" and not sub.issues
+
+
+def test_far_value_behind_a_newline_before_the_attribute_is_still_seen(tmp_path: Path) -> None:
+    """XML allows any blank before an attribute; the fast scan must not be evaded by a newline."""
+    base = (DATA / "visit_report_openpyxl_zh.xlsx").read_bytes()
+    cell = '<row\nr="1048576"><c\nr="XFD1048576" t="inlineStr"><is><t>z</t></is></c></row>'
+    path = tmp_path / "evasive.xlsx"
+    path.write_bytes(
+        fx.rewrite_part(
+            base, "xl/worksheets/sheet1.xml", lambda s: s.replace("</sheetData>", cell + "</sheetData>")
+        )
+    )
+    res = read_in_child(path)
+    assert res["form"] == "visit_report" and res["rows"] == 3
+    assert res["peak_mb"] < PEAK_LIMIT_MB

@@ -59,13 +59,13 @@ def _mb(n: float) -> str:
     return f"{n:.1f} MB" if n < 10 else f"{n:.0f} MB"
 
 
-def read_workbook(data: bytes, fmt: str, config: Config) -> Workbook:
+def read_workbook(data: bytes, fmt: str, config: Config, archive: zipfile.ZipFile | None = None) -> Workbook:
     """Grids of every sheet after the safety scan; raises :class:`ReadError` with a file-level code."""
     if fmt == "csv":
         return read_csv(data)
     if fmt in ("xlsx", "xlsm", "ods"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
+            with archive or zipfile.ZipFile(io.BytesIO(data)) as z:
                 scan = scan_zip(z, config.intake.max_unpacked_mb)
         except CORRUPT_ERRORS as exc:
             raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
@@ -124,7 +124,7 @@ def read_submission(
         return _file_issue(sub, sniffed.kind, value=sniffed.detail or None)
     sub.file_format = sniffed.kind
     try:
-        wb = read_workbook(data, sniffed.kind, config)
+        wb = read_workbook(data, sniffed.kind, config, sniffed.archive)
     except ReadError as exc:
         if exc.code == "file-too-large":
             limit = exc.limit or _mb(config.intake.max_unpacked_mb) + " unpacked"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from automation.formspec import FieldSpec, FormSet, FormSpec, fold
@@ -40,6 +41,11 @@ def label_key(text: Any) -> str:
     """A header or info label folded for matching: "订货金额（元）*" -> "订货金额"."""
     if not isinstance(text, str):
         return ""
+    return _label_key(text)
+
+
+@lru_cache(maxsize=8192)
+def _label_key(text: str) -> str:
     f = fold(text)
     prev = None
     while prev != f:
@@ -48,10 +54,15 @@ def label_key(text: Any) -> str:
     return f.strip("*:")
 
 
-def _variants(text: Any) -> list[str]:
+def _variants(text: Any) -> tuple[str, ...]:
     """The folded label and, for a bilingual cell ("客户\nCustomer", "客户/Customer"), each part."""
     if not isinstance(text, str):
-        return []
+        return ()
+    return _variants_of(text)
+
+
+@lru_cache(maxsize=8192)
+def _variants_of(text: str) -> tuple[str, ...]:
     out = [label_key(text)]
     parts = re.split(r"[\n/|]+", text)
     if len(parts) > 1:
@@ -59,7 +70,7 @@ def _variants(text: Any) -> list[str]:
     m = re.match(r"^\s*([\u4e00-\u9fff（）()]+)\s*([A-Za-z].*)$", text)  # "客户 Customer"
     if m:
         out += [label_key(m.group(1)), label_key(m.group(2))]
-    return [o for o in out if o]
+    return tuple(o for o in out if o)
 
 
 @dataclass
@@ -155,6 +166,10 @@ def _match_row(row: list[Any], labels: FormLabels) -> tuple[dict[str, int], dict
     return cols, shown, zh, en
 
 
+def _known_labels(specs: FormSet) -> frozenset[str]:
+    return frozenset(k for fl in labels_for(specs).values() for k in fl.fields)
+
+
 def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | None:
     """The best-matching (form, sheet, header row), or None when no row names two fields of any form.
 
@@ -163,13 +178,15 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
     """
     table = labels_for(specs)
     candidates = list(table.values())
+    known = _known_labels(specs)
     sheets = [s for s in wb.sheets if s.name.strip().lower() != FORM_SHEET]
     sheets.sort(key=lambda s: s.hidden)  # visible sheets first
     best: tuple[tuple[int, bool, float, int], Layout] | None = None
     for sheet in sheets:
         for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
             row = sheet.rows[r]
-            if sum(1 for v in row if isinstance(v, str)) < MIN_HEADER_MATCHES:
+            # most rows are data: skip them unless two cells look like some form's labels
+            if sum(1 for v in row if any(x in known for x in _variants(v))) < MIN_HEADER_MATCHES:
                 continue
             for labels in candidates:
                 cols, shown, zh, en = _match_row(row, labels)

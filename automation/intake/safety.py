@@ -22,6 +22,8 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import IO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -33,8 +35,11 @@ MAX_MEMBERS = 5000
 MAX_DENSE_CELLS = 2_000_000  # calamine holds 32 bytes a cell: ~64 MB
 PROLOGUE_BYTES = 16 * 1024
 CHUNK = 1024 * 1024
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+# a cell's r="B7" or a row's r="7" (letters empty). Writers put one space before an attribute, and a
+# literal prefix keeps the regex fast; XML allows any blank there, so other blanks take the slow regex.
+_REF = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,7})"')
+_REF_ANY_BLANK = re.compile(rb'[ \t\r\n]r="([A-Z]{0,3})([0-9]{1,7})"')
+_ODD_BLANKS = (b'\nr="', b'\tr="', b'\rr="')
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 
 
@@ -58,20 +63,22 @@ def too_large(size: int, max_mb: float) -> bool:
 
 
 def _col_number(letters: bytes) -> int:
+    """Column letters to a 1-based number; b"" (a row reference) is 0."""
     n = 0
     for ch in letters:
         n = n * 26 + (ch - 64)
     return n
 
 
-class _FirstElement:
-    """Parser target that stops caring after the root element: everything a DTD can do is before it."""
+class _RootReached(Exception):
+    """Raised by the parser target at the root element: everything a DTD can do happens before it."""
 
-    def __init__(self) -> None:
-        self.seen_root = False
+
+class _FirstElement:
+    """Parser target that stops the parse at the root element, so only the prologue is parsed."""
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        self.seen_root = True
+        raise _RootReached
 
     def end(self, tag: str) -> None:
         pass
@@ -83,47 +90,80 @@ class _FirstElement:
         return None
 
 
-def check_xml_prologue(head: bytes) -> str | None:
-    """``unsafe-content`` when the XML declares a DTD, entities or external references (defusedxml)."""
-    target = _FirstElement()
-    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+def _plain_prologue(head: bytes) -> bool:
+    """True when ``head`` provably reaches its root element with no DOCTYPE: UTF-8/ASCII text whose
+    prologue is only an XML declaration, comments, processing instructions and blanks.
+
+    A fast path for the common case; anything else (a DOCTYPE, UTF-16, a prologue longer than the
+    sample) goes through defusedxml.
+    """
+    i, n = 0, len(head)
+    if head.startswith(b"\xef\xbb\xbf"):
+        i = 3
+    while i < n:
+        c = head[i]
+        if c in b" \t\r\n":
+            i += 1
+        elif head.startswith(b"<?", i):
+            j = head.find(b"?>", i)
+            if j < 0:
+                return False
+            i = j + 2
+        elif head.startswith(b"<!--", i):
+            j = head.find(b"-->", i)
+            if j < 0:
+                return False
+            i = j + 3
+        else:  # the root element (no DTD came before it), or something defusedxml must judge
+            return c == 0x3C and i + 1 < n and (head[i + 1] == 0x5F or chr(head[i + 1]).isalpha())
+    return False
+
+
+def check_xml_prologue(fh: IO[bytes], first: bytes = b"") -> str | None:
+    """``unsafe-content`` detail when the XML declares a DTD, entities or external references.
+
+    The part is fed to defusedxml (DTDs, entities and external references forbidden) chunk by chunk
+    until the root element starts, however long a comment an attacker puts before a DOCTYPE.
+    """
+    chunk = first or fh.read(PROLOGUE_BYTES)
+    if _plain_prologue(chunk[:PROLOGUE_BYTES]):
+        return None
+    parser = DefusedXMLParser(
+        target=_FirstElement(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
     try:
-        parser.feed(head)
+        while chunk:
+            parser.feed(chunk)
+            chunk = fh.read(PROLOGUE_BYTES)
+    except _RootReached:
+        return None
     except DefusedXmlException as exc:
         return f"{type(exc).__name__}: {exc}"
     except ParseError:
-        # a cut prologue sample or broken XML: the reader decides whether it is corrupt
-        pass
-    if not target.seen_root and b"<!DOCTYPE" in head.upper():
-        return "DOCTYPE declaration"
+        return None  # broken XML: the reader reports the file as corrupt
     return None
 
 
 def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[tuple[int, int], str | None]:
     """Stream one worksheet part: the largest (row, col) referenced, and a prologue problem if any."""
     max_row = max_col = 0
-    problem = None
     tail = b""
-    first = True
     with z.open(info) as fh:
-        while True:
-            chunk = fh.read(CHUNK)
-            if not chunk:
-                break
-            if first:
-                problem = check_xml_prologue(chunk[:PROLOGUE_BYTES])
-                if problem:
-                    return (0, 0), problem
-                first = False
+        chunk = fh.read(CHUNK)
+        problem = check_xml_prologue(fh, chunk)
+        if problem:
+            return (0, 0), problem
+        while chunk:
             buf = tail + chunk
-            for m in _CELL_REF.finditer(buf):
-                c, r = _col_number(m.group(1)), int(m.group(2))
-                max_col = max(max_col, c)
-                max_row = max(max_row, r)
-            for m in _ROW_REF.finditer(buf):
-                max_row = max(max_row, int(m.group(1)))
-            tail = buf[-256:]
-    return (max_row, max_col), problem
+            # the searches and int() conversions run in C; only distinct column names reach Python
+            odd = any(b in buf for b in _ODD_BLANKS)
+            refs = (_REF_ANY_BLANK if odd else _REF).findall(buf)
+            if refs:
+                max_col = max(max_col, *(_col_number(c) for c in set(map(itemgetter(0), refs))))
+                max_row = max(max_row, *map(int, map(itemgetter(1), refs)))
+            tail = buf[-64:]
+            chunk = fh.read(CHUNK)
+    return (max_row, max_col), None
 
 
 def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
@@ -163,7 +203,7 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
             continue
         with z.open(i) as fh:
             head = fh.read(PROLOGUE_BYTES)
-        problem = check_xml_prologue(head)
+            problem = check_xml_prologue(fh, head)
         if problem:
             return ZipScan("unsafe-content", f"{name}: {problem}")
         if lower == "xl/workbook.xml":

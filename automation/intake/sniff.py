@@ -10,7 +10,7 @@ decodes as UTF-8/UTF-16/GB18030 (csv). Anything else is not a spreadsheet.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -30,6 +30,9 @@ class Sniffed:
 
     kind: str
     detail: str = ""
+    archive: zipfile.ZipFile | None = field(
+        default=None, compare=False, repr=False
+    )  # zip formats: opened once
 
     @property
     def ok(self) -> bool:
@@ -68,7 +71,7 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
             if info.file_size <= 200:
                 mime = z.read("mimetype").decode("ascii", "replace").strip()
                 if mime == ODS_MIME or mime == ODS_MIME + "-template":
-                    return Sniffed("ods")
+                    return Sniffed("ods", archive=z)
                 return Sniffed("not-a-spreadsheet", mime)
         if "[Content_Types].xml" in names:
             info = z.getinfo("[Content_Types].xml")
@@ -76,9 +79,9 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
                 return Sniffed("unsafe-content", "oversized [Content_Types].xml")
             ct = z.read("[Content_Types].xml").decode("utf-8", "replace")
             if XLSM_MAIN in ct or XLTM_MAIN in ct:
-                return Sniffed("xlsm")
+                return Sniffed("xlsm", archive=z)
             if XLSX_MAIN in ct or XLSX_TEMPLATE_MAIN in ct:
-                return Sniffed("xlsx")
+                return Sniffed("xlsx", archive=z)
             if "sheet.binary" in ct:
                 return Sniffed("not-a-spreadsheet", "xlsb (binary workbook): save it as .xlsx")
             return Sniffed("not-a-spreadsheet", "Office document that is not a workbook")

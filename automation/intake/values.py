@@ -246,12 +246,27 @@ def _allowed(spec: FieldSpec, lang: str) -> str:
     return sep.join(c.label(lang) for c in spec.choices)
 
 
+_CHOICE_MAPS: dict[int, tuple[FieldSpec, dict[str, str]]] = {}
+
+
+def _choice_map(spec: FieldSpec) -> dict[str, str]:
+    """Folded spelling -> choice key, built once per field (same answers as ``FieldSpec.choice_for``)."""
+    hit = _CHOICE_MAPS.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        table: dict[str, str] = {}
+        for c in spec.choices:
+            for s in c.spellings():
+                table.setdefault(fold(s), c.key)
+        hit = (spec, table)
+        _CHOICE_MAPS[id(spec)] = hit
+    return hit[1]
+
+
 def parse_choice(raw: Any, spec: FieldSpec, lang: str, code: str = "invalid-choice") -> str:
-    text = parse_text(raw)
-    hit = spec.choice_for(text)
-    if hit is None:
+    key = _choice_map(spec).get(fold(parse_text(raw)))
+    if key is None:
         raise BadValue(code, allowed=_allowed(spec, lang))
-    return hit.key
+    return key
 
 
 def parse_rep(raw: Any, ctx: ValueContext) -> str:
