@@ -56,3 +56,19 @@ def test_demo_adds_up_and_is_reproducible(tmp_path: Path) -> None:
     assert again.headline[0]["visits"] > 0 and again.headline[0]["sales"] > 0
     table = format_report(again).split("最近一周")[1].split("账本")[0]
     assert table in result.output
+
+    # frames mode (what the benchmarks use) builds exactly the ledger the pipeline built from the files
+    from automation.config import load_config
+    from automation.demo.frames_mode import company_frames
+    from automation.ledger import open_ledger
+
+    config, built = company_frames("small", 7)
+    ledger = open_ledger(load_config(again.config_path))
+    try:
+        real = ledger.frames()
+    finally:
+        ledger.close()
+    for name in ("visits", "plans", "customers", "stage_history", "complaints", "targets", "submissions"):
+        assert len(getattr(built, name)) == len(getattr(real, name)), name
+    assert built.visits["order_amount"].sum() == pytest.approx(real.visits["order_amount"].sum())
+    assert sorted(built.customers["name"]) == sorted(real.customers["name"])

@@ -39,9 +39,23 @@ from automation.demo.mistakes import Drop, plan_drops
 from automation.demo.world import World
 from automation.formspec import load_specs
 
-SIZES: dict[str, dict[str, int]] = {
-    "small": {"weeks": 4, "customers_per_rep": 56},
-    "large": {"weeks": 52, "customers_per_rep": 100},
+SIZES: dict[str, dict[str, float]] = {
+    # customers_per_rep: the register a rep starts with is ``initial`` of it; new ones come at
+    # ``new_per_day`` per working day; visits_per_day is the mean of a normal draw per day.
+    "small": {
+        "weeks": 4,
+        "customers_per_rep": 56,
+        "initial": 0.85,
+        "new_per_day": 0.12,
+        "visits_per_day": 5.5,
+    },
+    "large": {
+        "weeks": 52,
+        "customers_per_rep": 100,
+        "initial": 0.8,
+        "new_per_day": 0.08,
+        "visits_per_day": 6.7,
+    },
 }
 MANIFEST = "manifest.jsonl"
 DROPS = "_drops"
@@ -60,7 +74,7 @@ class Result:
 
 def window(size: str, end: date) -> tuple[date, date]:
     """The simulated days: ``weeks`` whole weeks ending on ``end`` (inclusive)."""
-    return end - timedelta(days=7 * SIZES[size]["weeks"] - 1), end
+    return end - timedelta(days=7 * int(SIZES[size]["weeks"]) - 1), end
 
 
 def build_world(size: str = "small", seed: int = 7, end: date | None = None) -> tuple[dict[str, Any], World]:
@@ -74,7 +88,7 @@ def build_world(size: str = "small", seed: int = 7, end: date | None = None) -> 
         if size == "small"
         else co.large_company(random.Random(f"{seed}:company"), start)
     )
-    world = World(cfg, seed, start, end, SIZES[size]["customers_per_rep"])
+    world = World(cfg, seed, start, end, **SIZES[size])
     world.run()
     return cfg, world
 

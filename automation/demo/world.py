@@ -130,9 +130,21 @@ class Day:
 class World:
     """Runs the whole company from ``start`` to ``end`` and collects forms and facts."""
 
-    def __init__(self, cfg: dict[str, Any], seed: int, start: date, end: date, customers_per_rep: int):
+    def __init__(
+        self,
+        cfg: dict[str, Any],
+        seed: int,
+        start: date,
+        end: date,
+        customers_per_rep: float = 56,
+        initial: float = 0.85,
+        new_per_day: float = 0.12,
+        visits_per_day: float = 5.5,
+        weeks: float = 4,
+    ):
         self.cfg, self.seed, self.start, self.end = cfg, seed, start, end
         self.customers_per_rep = customers_per_rep
+        self.initial, self.new_per_day, self.visits_per_day = initial, new_per_day, visits_per_day
         cal = cfg.get("calendar") or {}
         self.weekdays = set(cal.get("weekdays") or [1, 2, 3, 4, 5])
         self.holidays = {co._as_date(d) for d in cal.get("holidays") or []}
@@ -232,7 +244,7 @@ class World:
         days = [d for d in self.dates() if d >= go_live and self.working(d)]
         if not days:
             return
-        n0 = int(self.customers_per_rep * 0.85)
+        n0 = int(self.customers_per_rep * self.initial)
         mine: list[Customer] = []
         for _ in range(n0):
             created = go_live - timedelta(days=rng.randrange(1, 58))
@@ -247,7 +259,7 @@ class World:
         )
         pending_new: list[Customer] = []
         changed: dict[str, Customer] = {}
-        visits_per_day = 5.5 if self.customers_per_rep <= 60 else 6.2
+        visits_per_day = self.visits_per_day
         open_complaints: list[dict[str, Any]] = []
         for d in days:
             pending_ids = {c.cid for c in pending_new}
@@ -282,10 +294,7 @@ class World:
                                    {"rep_id": rid, "report_date": d, "attendance": attendance,
                                     "reflection": rng.choice(_REFLECTIONS) or None}, visits))  # fmt: skip
             # new customers found today go into the next register update
-            if (
-                rng.random() < 0.12 * (self.customers_per_rep / 50) ** 0.5
-                and len(mine) < self.customers_per_rep * 1.4
-            ):
+            if rng.random() < self.new_per_day and len(mine) < self.customers_per_rep * 1.4:
                 c = self.new_customer(rng, rep, d, rng.choice(("unqualified", "prospect")))
                 c.history.append((c.stage, datetime.combine(d, time())))
                 pending_new.append(c)
@@ -409,7 +418,7 @@ class World:
     # ----- HQ and supervisors ------------------------------------------------------------------
     def rep_monthly_target(self, rep_id: str) -> float:
         r = random.Random(f"{self.seed}:target:{rep_id}")
-        base = 400000 if self.customers_per_rep <= 60 else 480000
+        base = 330000 if self.customers_per_rep <= 60 else 400000
         return round(base * r.uniform(0.85, 1.2), -4)
 
     def _hq_targets(self, rng: random.Random) -> None:
