@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
+from automation.figures.common import lookup
 from automation.frames import LedgerFrames
 
 COLUMNS = [
@@ -40,13 +41,13 @@ def churn(frames: LedgerFrames, config: Config, as_of: date, grades: pd.DataFram
     recent = o[o["date"] > mid].groupby("customer_id")["order_amount"].sum()
     prior = o[(o["date"] > lo) & (o["date"] <= mid)].groupby("customer_id")["order_amount"].sum()
     out = g[["customer_id", "name", "owner", "region", "grade"]].copy()
-    out["last_order"] = out["customer_id"].map(days["max"])
+    out["last_order"] = lookup(out["customer_id"], days["max"])
     out["days_since_order"] = (ts - out["last_order"]).dt.days
-    n = out["customer_id"].map(days["size"]).fillna(0)
-    span = (out["customer_id"].map(days["max"]) - out["customer_id"].map(days["min"])).dt.days
+    n = lookup(out["customer_id"], days["size"]).fillna(0)
+    span = (lookup(out["customer_id"], days["max"]) - lookup(out["customer_id"], days["min"])).dt.days
     out["usual_interval"] = np.where(n >= 2, span / (n - 1).where(n >= 2, 1), np.nan)
-    out["sales_recent"] = out["customer_id"].map(recent).fillna(0.0).round(2)
-    out["sales_prior"] = out["customer_id"].map(prior).fillna(0.0).round(2)
+    out["sales_recent"] = lookup(out["customer_id"], recent).fillna(0.0).round(2)
+    out["sales_prior"] = lookup(out["customer_id"], prior).fillna(0.0).round(2)
     out["interval_risk"] = (n >= 2) & (
         out["days_since_order"] > rules.interval_multiple * out["usual_interval"]
     )

@@ -131,3 +131,13 @@ def memo(frames: LedgerFrames, key: str, fn: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = fn()
     return cache[key]
+
+
+def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``keys`` looked up in ``table`` (missing -> NaN / NaT), aligned to ``keys``' index.
+
+    Unlike ``Series.map`` this keeps datetimes datetimes when either side is empty (``map`` tries to
+    cast an empty mapping to float and fails), so an empty ledger goes through every figure.
+    """
+    values = table.reindex(pd.Index(keys.astype(object).to_numpy())).to_numpy()
+    return pd.Series(values, index=keys.index)

@@ -22,7 +22,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from automation.figures.common import memo, str_index
+from automation.figures.common import lookup, memo, str_index
 from automation.frames import LedgerFrames
 from automation.workcal import Period
 
@@ -64,6 +64,7 @@ def _scope_map(frames: LedgerFrames, by: str | None) -> pd.Series:
 
 def _count(scope_codes: np.ndarray, stage_codes: np.ndarray, n_scopes: int) -> np.ndarray:
     """Counts per (scope, stage) as an array of shape (n_scopes, len(STAGES))."""
+    scope_codes, stage_codes = scope_codes.astype(np.int64), stage_codes.astype(np.int64)
     ok = stage_codes >= 0
     flat = scope_codes[ok] * len(STAGES) + stage_codes[ok]
     return np.bincount(flat, minlength=n_scopes * len(STAGES)).reshape(n_scopes, len(STAGES))
@@ -82,7 +83,7 @@ def funnel(
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.as_of + timedelta(days=1))
     scope_of = _scope_map(frames, by)
     scopes = sorted(set(scope_of.to_numpy()) | ({""} if by is None else set()))
-    scope_codes = pd.Index(scopes).get_indexer(h["customer_id"].map(scope_of).fillna("").to_numpy())
+    scope_codes = pd.Index(scopes).get_indexer(lookup(h["customer_id"], scope_of).fillna("").to_numpy())
     h = h.assign(scope=scope_codes)
     h = h[h["scope"] >= 0]
     t = h["changed_at"]
@@ -128,9 +129,9 @@ def days_to_first_order(
     created = frames.customers.drop_duplicates("customer_id")
     created = pd.Series(created["created"].to_numpy(), index=created["customer_id"].astype(str).to_numpy())
     ids = first.index.to_series()
-    origin = ids.map(prospect).fillna(ids.map(created))
+    origin = lookup(ids, prospect).fillna(lookup(ids, created))
     days = (first - origin).dt.days
-    scope = ids.map(_scope_map(frames, by)).fillna("")
+    scope = lookup(ids, _scope_map(frames, by)).fillna("")
     df = pd.DataFrame({"scope": scope.to_numpy(), "days": days.to_numpy(dtype=float)})
     return (
         df.groupby("scope")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
-from automation.figures.common import str_index
+from automation.figures.common import lookup, str_index
 from automation.frames import LedgerFrames
 
 COLUMNS = [
@@ -59,7 +59,7 @@ def visit_policy(
     v = frames.visits
     v = v[(v["date"] <= ts) & v["customer_id"].notna()]
     last = str_index(v.groupby("customer_id", observed=True)["date"].max())
-    c["last_visit"] = c["customer_id"].map(last)
+    c["last_visit"] = lookup(c["customer_id"], last)
     visited = c[c["last_visit"].notna()].copy()
     visited["days_since"] = (ts - visited["last_visit"]).dt.days
     visited["next_due"] = visited["last_visit"] + pd.to_timedelta(visited["interval"], unit="D")
