@@ -290,7 +290,7 @@ def file_away(record: SubmissionRecord, path: Path, config: Config, ledger: Ledg
             target = alt
     ledger.mark_filed(record.id)
     shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
-    log.info("%s %s -> %s (#%s)", record.status, record.source, record.archive_path, record.id)
+    log.info("submission #%s %s: %s -> %s", record.id, record.status, record.source, record.archive_path)
     return Outcome(
         record.status,
         path,
