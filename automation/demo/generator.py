@@ -101,11 +101,15 @@ def generate(
     *,
     libreoffice: bool = False,
     limit: int | None = None,
+    built: tuple[dict[str, Any], World] | None = None,
 ) -> Result:
-    """Write the company's config.yaml, its dropped files and the manifest under ``out_dir``."""
+    """Write the company's config.yaml, its dropped files and the manifest under ``out_dir``.
+
+    ``built`` is a :func:`build_world` result to reuse (the benchmarks build the large world once
+    for both the files and the frames)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    cfg_map, world = build_world(size, seed, end)
+    cfg_map, world = built or build_world(size, seed, end)
     cfg_path = out / "config.yaml"
     co.dump_config(cfg_map, cfg_path)
     config = load_config(cfg_path)
