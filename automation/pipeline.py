@@ -7,7 +7,9 @@ The stages, in order (each a function below, each safe to run again):
    size and mtime (the watcher waits for a file to settle; here we check it did not change
    while we read it).
 3. **resume?** — if this very file (same content, same inbox path) already has a terminal state
-   in the ledger, a crash came between recording and filing: just finish filing (step 8).
+   in the ledger, a crash came between recording and filing: just finish filing (step 8). If an
+   *older* content recorded at this path was never filed (a crash, then the rep saved over it),
+   that version is filed from the content store first, so it is not lost either.
 4. **first seen** — recorded before any work, so the received time (``min(mtime, first seen)``,
    SPEC §2) does not move when a crash makes us start over.
 5. **intake** — read the form (skipped when the content is a known duplicate).
@@ -89,6 +91,14 @@ def process(
         source = source_key(path, config)
         before = path.stat()
         stored = ContentStore(config.state_root / "content").put(path)  # 2
+        for orphan in ledger.unfiled_at(source):  # a crash, then the rep overwrote the file: file the old
+            if orphan.sha256 != stored.sha256:  # version from the content store, so nothing is lost
+                file_away(
+                    orphan,
+                    ContentStore(config.state_root / "content").path_for(orphan.sha256),
+                    config,
+                    ledger,
+                )
         pending = ledger.unfiled(stored.sha256, source)  # 3
         if pending is not None:
             log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)

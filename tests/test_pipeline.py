@@ -202,6 +202,25 @@ def test_crash_after_a_rejection_still_delivers_the_feedback(env) -> None:  # ty
     assert rows(config, "SELECT count(*) FROM submissions WHERE source = 'R001/bad.xlsx'") == [(1,)]
 
 
+def test_crash_then_the_rep_saves_over_the_file_files_both_versions(env) -> None:  # type: ignore[no-untyped-def]
+    config, factory, ledger = env
+    v1, v2 = factory.visit_report("R001", DAY, seed=0), factory.visit_report("R001", DAY, seed=5)
+    path = v1.drop(config.inbox, "日报.xlsx")
+    real = pipeline.file_away
+    pipeline.file_away = lambda *a, **k: (_ for _ in ()).throw(OSError("crash"))  # type: ignore[assignment]
+    try:
+        assert process(path, config, ledger=ledger).status == "failed"
+    finally:
+        pipeline.file_away = real  # type: ignore[assignment]
+    path.write_bytes(v2.data)  # the rep corrects the form before the watcher comes back
+    out = process(path, config, ledger=ledger)
+    assert out.status == "accepted" and out.archived_to.read_bytes() == v2.data
+    archived = {p.read_bytes() for p in (config.archive / "R001").rglob("日报*")}
+    assert archived == {v1.data, v2.data}
+    assert _count(config) == [("accepted", 1), ("superseded", 1)]
+    assert all(r.filed_at is not None for r in ledger.submissions())
+
+
 # ----- paths ------------------------------------------------------------------------------------
 def test_symlink_in_the_inbox_is_refused(env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     config, factory, ledger = env

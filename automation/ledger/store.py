@@ -189,6 +189,15 @@ class Ledger:
             ).first()
         return SubmissionRecord.from_row(r) if r else None
 
+    def unfiled_at(self, source: str) -> list[SubmissionRecord]:
+        """Every recorded but not yet filed submission dropped at this inbox path (any content)."""
+        c = t.submissions.c
+        with self.read() as conn:
+            rows = conn.execute(
+                sa.select(t.submissions).where(c.source == source, c.filed_at.is_(None)).order_by(c.id)
+            ).all()
+        return [SubmissionRecord.from_row(r) for r in rows]
+
     def original_of(self, sha256: str, conn: sa.Connection | None = None) -> SubmissionRecord | None:
         """The counted submission (accepted or later superseded) with this exact content, if any."""
         c = t.submissions.c
