@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from checkforms import TODAY, visit_info, visit_row, write_form
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from automation import problems
 from automation.intake import read_submission
@@ -658,3 +660,68 @@ def test_rules_in_isolation() -> None:
     assert (
         valid_email("zhang.wei@example.com.cn") and not valid_email("zhang@") and not valid_email("a b@c.com")
     )
+
+
+# ----- never raises for what a rep typed ----------------------------------------------------------
+
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "=1+1",
+            "是",
+            "否",
+            "成交",
+            "有意向",
+            "C0001",
+            "华联",
+            "2026-11-31",
+            "11/23",
+            "-5",
+            "1,000.5",
+            "NA",
+            "R001",
+        ]
+    ),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    # beyond 1e15 intake's parse_money raises decimal.InvalidOperation (reported to the intake part)
+    st.floats(min_value=-1e15, max_value=1e15),
+    st.sampled_from([float("nan"), float("inf")]),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.booleans(),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    form=st.sampled_from(["visit_report", "customer_register", "complaint", "targets", "weekly_report"]),
+    data=st.data(),
+)
+def test_validate_never_raises_and_every_issue_renders(form: str, data: Any, config: Any, specs: Any) -> None:
+    """Whatever the cells hold, intake + validate return a report whose every issue has a message in both languages."""
+    from checkforms import layout
+
+    from automation.intake import fill_submission
+    from automation.intake.readers import SheetGrid, Workbook
+    from automation.model import Submission
+
+    spec = specs[form]
+    info = {f.key: data.draw(_ANY_VALUE) for f in spec.info}
+    rows = [{f.key: data.draw(_ANY_VALUE) for f in spec.fields} for _ in range(data.draw(st.integers(0, 3)))]
+    for row in rows:  # keep the first column filled so the table does not end early
+        row[spec.fields[0].key] = row[spec.fields[0].key] or "x"
+    grid, _ = layout(specs, form, {k: v for k, v in info.items() if v is not None}, rows, "zh")
+    sub = Submission(
+        path=Path("random.xlsx"),
+        file_format="xlsx",
+        received_at=RECEIVED,
+        folder=data.draw(st.sampled_from(["", "R001", "S01", "hq"])),
+    )
+    fill_submission(sub, Workbook([SheetGrid("表单", grid)]), config, specs)
+    report = validate(sub, ValidationContext(config, specs, directory(), RECEIVED, RECEIVED))
+    for issue in report.issues:
+        assert issue.code in problems.SEVERITY
+        for lang in ("zh", "en"):
+            message, fix = problems.render(issue, lang)
+            assert message and fix
