@@ -45,10 +45,10 @@ def history(frames: LedgerFrames) -> pd.DataFrame:
     h = pd.concat([h, synth], ignore_index=True) if len(synth) else h
     h = h.dropna(subset=["customer_id", "changed_at"]).reset_index(drop=True)
     h["customer_id"] = h["customer_id"].astype(str)
-    h["cust"] = pd.factorize(h["customer_id"])[0]
     h["stage_code"] = h["stage"].map({s: i for i, s in enumerate(STAGES)}).fillna(-1).astype(int)
-    h["seq"] = np.arange(len(h))
-    h = h.sort_values(["cust", "changed_at", "seq"], ignore_index=True)
+    # changes recorded at the same instant are ordered along the funnel (lost last), never by row order
+    h = h.sort_values(["customer_id", "changed_at", "stage_code"], ignore_index=True)
+    h["cust"] = pd.factorize(h["customer_id"])[0]
     same = np.r_[False, h["cust"].to_numpy()[1:] == h["cust"].to_numpy()[:-1]]
     h["prev_code"] = np.where(same, np.r_[-1, h["stage_code"].to_numpy()[:-1]], -1)
     return h

@@ -1,0 +1,103 @@
+"""compute_all: every figure at once — empty ledgers, region views, and independence of row order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from automation.figures import compute_all
+from automation.figures.scorecard import columns
+from automation.frames import LedgerFrames
+from benchmarks.bench_figures import synthetic_config, synthetic_frames
+from tests.figures_cases import config, frames
+
+AS_OF = date(2026, 11, 23)
+CFG = synthetic_config(6, n_regions=2)
+BASE = synthetic_frames(6, 80, 900, seed=3, n_regions=2)
+LISTS = ("abc", "pareto", "rfm", "policy", "never_visited", "churn", "complaints", "timeliness", "targets")
+
+
+def _shuffled(f: LedgerFrames, seed: int) -> LedgerFrames:
+    rng = np.random.default_rng(seed)
+
+    def mix(df: pd.DataFrame) -> pd.DataFrame:
+        return df.iloc[rng.permutation(len(df))].reset_index(drop=True)
+
+    return LedgerFrames(**{k: mix(getattr(f, k)) for k in f.__dataclass_fields__})
+
+
+def _same(a: dict, b: dict) -> None:  # type: ignore[type-arg]
+    for kind in ("week", "mtd", "qtd", "ytd"):
+        pd.testing.assert_frame_equal(a["scorecards"][kind], b["scorecards"][kind])
+        pd.testing.assert_frame_equal(a["funnel"][kind], b["funnel"][kind])
+        pd.testing.assert_frame_equal(a["days_to_first_order"][kind], b["days_to_first_order"][kind])
+    for key in LISTS:
+        pd.testing.assert_frame_equal(
+            a[key].reset_index(drop=True), b[key].reset_index(drop=True), check_dtype=False
+        )
+
+
+REFERENCE = compute_all(BASE, CFG, "2026-W47", as_of=AS_OF)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_figures_do_not_depend_on_row_order(seed: int) -> None:
+    _same(REFERENCE, compute_all(_shuffled(BASE, seed), CFG, "2026-W47", as_of=AS_OF))
+
+
+def test_the_synthetic_ledger_is_not_trivial() -> None:
+    # guards the property above: with no visits, any order would give the same (empty) answer
+    sc = REFERENCE["scorecards"]["ytd"].set_index(["level", "owner"])
+    # YTD runs to the week's Sunday, 22 Nov
+    assert sc.loc[("company", ""), "visits"] == (BASE.visits["date"] <= "2026-11-22").sum() > 800
+    assert set(REFERENCE["abc"]["grade"]) == {"A", "B", "C"}
+    assert sc.loc[("company", ""), "sales_target"] > 0
+
+
+def test_an_empty_ledger_gives_every_figure() -> None:
+    cfg = config()
+    out = compute_all(frames(cfg), cfg, "2026-W48", as_of=AS_OF)
+    for kind in ("week", "mtd", "qtd", "ytd"):
+        sc = out["scorecards"][kind]
+        assert list(sc.columns) == columns()
+        assert len(sc) == len(cfg.reps) + len(cfg.regions) + 1
+        assert (sc["visits"] == 0).all() and sc["sales_attainment"].isna().all()
+    assert out["abc"].empty and out["rfm"].empty and out["churn"].empty
+    assert out["pareto"]["customers"].tolist() == [0, 0, 0]
+    # the week's report days are all missing: 12 reps x Mon 23 Nov
+    assert out["timeliness"]["verdict"].tolist() == ["missing"] * len(cfg.reps)
+
+
+def test_region_view_keeps_that_region_only() -> None:
+    out = compute_all(BASE, CFG, "2026-W47", "Region 1", as_of=AS_OF)
+    sc = out["scorecards"]["week"]
+    assert set(sc["region"]) == {"g1"} and "company" not in set(sc["level"])
+    full = REFERENCE["scorecards"]["week"].set_index(["level", "owner"])
+    assert (
+        sc.set_index(["level", "owner"]).loc[("region", "g1"), "sales"] == full.loc[("region", "g1"), "sales"]
+    )
+    assert set(out["abc"]["region"]) <= {"g1"} and len(out["abc"]) < len(REFERENCE["abc"])
+    # grades stay company-wide
+    merged = out["abc"].merge(REFERENCE["abc"], on="customer_id")
+    assert (merged["grade_x"] == merged["grade_y"]).all()
+
+
+def test_a_week_spanning_the_year_end() -> None:
+    cfg = config()
+    targets = [
+        {"period": "2026-12", "level": "company", "owner": "", "product": "", "sales": 23_000.0},
+        {"period": "2027-01", "level": "company", "owner": "", "product": "", "sales": 21_000.0},
+    ]
+    out = compute_all(frames(cfg, targets=targets), cfg, "2026-W53", as_of=date(2027, 1, 10))
+    company = out["scorecards"]["week"].set_index(["level", "owner"]).loc[("company", "")]
+    # 23,000 x 4/23 (28-31 Dec) + 21,000 x 1/21 (Fri 1 Jan) = 5,000; the week is over: pace 5/5
+    assert company["sales_target"] == 5000.0 and company["pace"] == 1.0
+    assert out["periods"]["mtd"].key == "2027-01"
+    # January-to-date (reference: Sun 3 Jan): whole-month target 21,000, 1 of 21 working days elapsed
+    mtd = out["scorecards"]["mtd"].set_index(["level", "owner"]).loc[("company", "")]
+    assert mtd["sales_target"] == 21000.0 and mtd["elapsed_working_days"] == 1
