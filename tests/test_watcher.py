@@ -107,14 +107,16 @@ def running(watcher: Watcher) -> Iterator[Watcher]:
 @pytest.fixture
 def inst(tmp_path: Path) -> tuple[Path, Any, FormFactory]:
     """A fresh installation whose reps' customers are in the ledger (registers processed)."""
+    from automation.ledger import open_ledger
     from automation.pipeline import process
 
     cfg_path, config = install(tmp_path)
     factory = FormFactory(config, load_specs(config))
-    for rep in config.reps:
-        path = factory.register(rep.id).drop(config.inbox)
-        outcome = process(path, config, folder=rep.id)
-        assert outcome.status == "accepted", (rep.id, outcome.messages)
+    with open_ledger(config) as ledger:
+        for rep in config.reps:
+            path = factory.register(rep.id).drop(config.inbox)
+            outcome = process(path, config, ledger=ledger, folder=rep.id)
+            assert outcome.status == "accepted", (rep.id, outcome.messages)
     return cfg_path, config, factory
 
 
@@ -339,8 +341,11 @@ def test_sigterm_finishes_the_current_file(inst: tuple[Path, Any, FormFactory], 
         "from automation.pipeline import process\n"
         "from automation.watch import Watcher\n"
         "def slow(path, config, **kw):\n"
+        "    print('START', path.parent.name + '/' + path.name, flush=True)\n"
         "    time.sleep(1.5)\n"
-        "    return process(path, config, **kw)\n"
+        "    outcome = process(path, config, **kw)\n"
+        "    print('END', path.parent.name + '/' + path.name, outcome.status, flush=True)\n"
+        "    return outcome\n"
         "sys.exit(Watcher(load_config(sys.argv[1]), process=slow).run().exit_code)\n",
         encoding="utf-8",
     )
@@ -350,24 +355,24 @@ def test_sigterm_finishes_the_current_file(inst: tuple[Path, Any, FormFactory], 
         wait_for(lambda: _heartbeat(config, proc.pid), 30, "the watcher")
         for f in forms:
             f.drop(config.inbox)
-        hb = wait_for(
-            lambda: (h := _heartbeat(config, proc.pid)) and h["current"] and h, 30, "a file in progress"
-        )
-        proc.send_signal(signal.SIGTERM)
+        assert proc.stdout is not None
+        first = proc.stdout.readline().split()
+        assert first[0] == "START", first
+        proc.send_signal(signal.SIGTERM)  # while the first file sleeps in "processing"
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
-    current = hb["current"]
-    done = [f for f in forms if f"{f.rep_id}/{f.name}" == current]
-    waiting = [f for f in forms if f not in done]
-    assert len(done) == 1
+    lines = [line.split() for line in out.splitlines()]
+    assert lines == [["END", first[1], "accepted"]], "the current file finished, and nothing else started"
+    done = [f for f in forms if f"{f.rep_id}/{f.name}" == first[1]]
     result = audit(config, done)
-    assert result.clean and result.accepted == 1, result
-    assert len(submissions(config)) == 1, "nothing started after SIGTERM"
-    for f in waiting:
-        assert (config.inbox / f.rep_id / f.name).read_bytes() == f.data
+    assert len(done) == 1 and result.clean and result.accepted == 1, result
+    assert len(submissions(config)) == 1
+    for f in forms:
+        if f not in done:
+            assert (config.inbox / f.rep_id / f.name).read_bytes() == f.data
     assert _heartbeat(config, proc.pid, "stopped")
 
 

@@ -30,6 +30,8 @@ class _HintHandler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("deleted", "opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type not in ("created", "moved"):
+            return  # every write in a folder also "modifies" the folder: that says nothing new
         dest = getattr(event, "dest_path", "")
         path = dest or event.src_path
         self._hints.put(os.fsdecode(path))
@@ -102,6 +104,14 @@ class InboxObserver:
                 observer.join(timeout=5)
         except Exception as exc:  # a half-dead observer may fail to stop; it is abandoned either way
             log.debug("observer stop failed: %s", exc)
+
+
+def files_in(folder: Path) -> list[Path]:
+    """The regular files directly in ``folder`` (a folder moved into the inbox in one piece)."""
+    try:
+        return [Path(f.path) for f in os.scandir(folder) if f.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
 
 
 def scan_inbox(inbox: Path) -> tuple[list[Path], list[Path]]:

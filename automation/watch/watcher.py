@@ -31,7 +31,7 @@ from typing import Any
 
 from automation.config import Config
 from automation.watch.noise import inbox_folder, misplaced
-from automation.watch.observe import InboxObserver, scan_inbox
+from automation.watch.observe import InboxObserver, files_in, scan_inbox
 from automation.watch.quarantine import quarantine
 from automation.watch.settle import Settler, signature
 from automation.watch.state import (
@@ -222,9 +222,8 @@ class Watcher:
         if inbox_folder(path, self.inbox) is not None:
             self.settler.hint(path)
         elif path.parent == self.inbox and path.is_dir() and not path.is_symlink():
-            for f in scan_inbox(self.inbox)[0]:  # a whole folder moved in: look inside
-                if f.parent == path:
-                    self._hint(f)
+            for f in files_in(path):  # a whole folder created or moved in: look inside
+                self._hint(f)
         elif misplaced(path, self.inbox) and path.is_file() and path not in self._warned:
             self._warned.add(path)
             log.warning(
