@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from automation.intake.readers import (
 )
 from automation.intake.safety import CORRUPT_ERRORS, MAX_DENSE_CELLS, scan_zip, too_large, xls_extents
 from automation.intake.sniff import sniff
-from automation.intake.values import BadValue, ValueContext, is_blank, normalise
+from automation.intake.values import BLANKS, BadValue, ValueContext, converter, is_blank, normalise
 from automation.model import Cell, Issue, Row, Submission, a1
 from automation.problems import SEVERITY
 
@@ -66,7 +67,7 @@ def read_workbook(data: bytes, fmt: str, config: Config, archive: zipfile.ZipFil
     if fmt in ("xlsx", "xlsm", "ods"):
         try:
             with archive or zipfile.ZipFile(io.BytesIO(data)) as z:
-                scan = scan_zip(z, config.intake.max_unpacked_mb)
+                scan = scan_zip(z, config.intake.max_unpacked_mb, data)
         except CORRUPT_ERRORS as exc:
             raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
         if scan.problem:
@@ -200,23 +201,40 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
     if len(rows) > max_rows:
         _file_issue(sub, "too-many-rows", value=len(rows), limit=max_rows)
         rows = rows[:max_rows]
-    fields = [(spec.field(k), c, found.headers[k]) for k, c in found.columns.items()]
+    # the hot loop (rows x columns): converters chosen once per column, blanks short-cut
+    fields = [
+        (spec.field(k), c, found.headers[k], converter(spec.field(k), ctx)) for k, c in found.columns.items()
+    ]
+    name = sheet.name
     for r in rows:
         grid_row = sheet.rows[r]
-        row = Row(number=r + 1)
-        for f, c, shown in fields:
-            raw = grid_row[c] if c < len(grid_row) else None
-            row.cells[f.key] = _cell(sub, f, raw, r, c, ctx, shown)
-        sub.rows.append(row)
+        width = len(grid_row)
+        cells: dict[str, Cell] = {}
+        for f, c, shown, conv in fields:
+            raw = grid_row[c] if c < width else None
+            if raw is None or (raw.__class__ is str and not raw.strip(BLANKS)):
+                cells[f.key] = Cell(raw, None, name, r + 1, c + 1)
+            else:
+                cells[f.key] = _cell(sub, f, raw, r, c, ctx, shown, conv)
+        sub.rows.append(Row(r + 1, cells))
     return sub
 
 
-def _cell(sub: Submission, f: FieldSpec, raw: Any, r: int, c: int, ctx: ValueContext, shown: str) -> Cell:
-    cell = Cell(raw=raw, value=None, sheet=sub.sheet, row=r + 1, col=c + 1)
-    if is_blank(raw):
+def _cell(
+    sub: Submission,
+    f: FieldSpec,
+    raw: Any,
+    r: int,
+    c: int,
+    ctx: ValueContext,
+    shown: str,
+    conv: Callable[[Any], Any] | None = None,
+) -> Cell:
+    cell = Cell(raw, None, sub.sheet, r + 1, c + 1)
+    if conv is None and is_blank(raw):  # with a converter the caller has ruled blanks out
         return cell
     try:
-        cell.value = normalise(f, raw, ctx)
+        cell.value = conv(raw) if conv is not None else normalise(f, raw, ctx)
     except BadValue as exc:
         cell.issue = exc.code
         sub.issues.append(

@@ -18,6 +18,7 @@ sheet, or rebuild the form by hand without the hidden ``_form`` sheet. So:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -166,8 +167,30 @@ def _match_row(row: list[Any], labels: FormLabels) -> tuple[dict[str, int], dict
     return cols, shown, zh, en
 
 
-def _known_labels(specs: FormSet) -> frozenset[str]:
-    return frozenset(k for fl in labels_for(specs).values() for k in fl.fields)
+_KNOWN: dict[int, tuple[FormSet, frozenset[str], dict[str, bool]]] = {}
+
+
+def _label_test(specs: FormSet) -> Callable[[Any], bool]:
+    """A memoised test "could this cell be a header label of some form?" (most cells are data)."""
+    hit = _KNOWN.get(id(specs))
+    if hit is None or hit[0] is not specs:
+        known = frozenset(k for fl in labels_for(specs).values() for k in fl.fields)
+        hit = (specs, known, {})
+        _KNOWN.clear()
+        _KNOWN[id(specs)] = hit
+    _, known, memo = hit
+
+    def test(v: Any) -> bool:
+        if v.__class__ is not str:
+            return False
+        seen = memo.get(v)
+        if seen is None:
+            seen = any(x in known for x in _variants_of(v))
+            if len(memo) < 20000:
+                memo[v] = seen
+        return seen
+
+    return test
 
 
 def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | None:
@@ -178,7 +201,7 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
     """
     table = labels_for(specs)
     candidates = list(table.values())
-    known = _known_labels(specs)
+    is_label = _label_test(specs)
     sheets = [s for s in wb.sheets if s.name.strip().lower() != FORM_SHEET]
     sheets.sort(key=lambda s: s.hidden)  # visible sheets first
     best: tuple[tuple[int, bool, float, int], Layout] | None = None
@@ -186,7 +209,7 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
         for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
             row = sheet.rows[r]
             # most rows are data: skip them unless two cells look like some form's labels
-            if sum(1 for v in row if any(x in known for x in _variants(v))) < MIN_HEADER_MATCHES:
+            if sum(map(is_label, row)) < MIN_HEADER_MATCHES:
                 continue
             for labels in candidates:
                 cols, shown, zh, en = _match_row(row, labels)

@@ -18,7 +18,9 @@ dimension tag needs no special treatment; a far-away *value* does.
 
 from __future__ import annotations
 
+import io
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ MAX_MEMBERS = 5000
 MAX_DENSE_CELLS = 2_000_000  # calamine holds 32 bytes a cell: ~64 MB
 PROLOGUE_BYTES = 16 * 1024
 CHUNK = 1024 * 1024
+SMALL_PART = 4 * 1024 * 1024  # parts up to this size are inflated in one call
 # a cell's r="B7" or a row's r="7" (letters empty). Writers put one space before an attribute, and a
 # literal prefix keeps the regex fast; XML allows any blank there, so other blanks take the slow regex.
 _REF = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,7})"')
@@ -144,11 +147,18 @@ def check_xml_prologue(fh: IO[bytes], first: bytes = b"") -> str | None:
     return None
 
 
-def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[tuple[int, int], str | None]:
-    """Stream one worksheet part: the largest (row, col) referenced, and a prologue problem if any."""
+def _scan_sheet(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None = None
+) -> tuple[tuple[int, int], str | None]:
+    """Stream one worksheet part: the largest (row, col) referenced, and a prologue problem if any.
+
+    A small part (a form) is inflated in one C call straight from the archive bytes; a large one is
+    streamed in chunks so memory stays bounded.
+    """
     max_row = max_col = 0
     tail = b""
-    with z.open(info) as fh:
+    whole = _peek(data, info, SMALL_PART) if data is not None and info.file_size <= SMALL_PART else None
+    with io.BytesIO(whole) if whole is not None else z.open(info) as fh:
         chunk = fh.read(CHUNK)
         problem = check_xml_prologue(fh, chunk)
         if problem:
@@ -166,7 +176,23 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[tuple[int, i
     return (max_row, max_col), None
 
 
-def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
+def _peek(data: bytes, info: zipfile.ZipInfo, n: int = PROLOGUE_BYTES) -> bytes | None:
+    """The first ``n`` bytes of a member straight from the archive bytes (no ZipExtFile), or None
+    when the member is not a plain stored/deflated entry (then the caller takes the zipfile path)."""
+    off = info.header_offset
+    if data[off : off + 4] != b"PK\x03\x04" or info.flag_bits & 1:
+        return None
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    start = off + 30 + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return raw[:n]
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        return zlib.decompressobj(-15).decompress(raw, n)
+    return None
+
+
+def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float, data: bytes | None = None) -> ZipScan:
     """Check a workbook zip before parsing: sizes, ratios, DTDs, sheet extents, the 1904 date flag.
 
     Raises ``zipfile.BadZipFile``/``zlib.error``/``EOFError`` for a corrupt archive; the caller maps
@@ -190,7 +216,7 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
         if not lower.endswith((".xml", ".rels", ".vml")):
             continue
         if re.fullmatch(r"xl/worksheets/[^/]+\.xml", lower):
-            extent, problem = _scan_sheet(z, i)
+            extent, problem = _scan_sheet(z, i, data)
             if problem:
                 return ZipScan("unsafe-content", f"{name}: {problem}")
             scan.extents[name] = extent
@@ -201,9 +227,13 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float) -> ZipScan:
                 return ZipScan("unsafe-content", f"{name}: {problem}")
             scan.extents.update(extents)
             continue
-        with z.open(i) as fh:
-            head = fh.read(PROLOGUE_BYTES)
-            problem = check_xml_prologue(fh, head)
+        head = _peek(data, i) if data is not None else None
+        if head is None or not _plain_prologue(head):  # the common case needs no zipfile stream
+            with z.open(i) as fh:
+                head = fh.read(PROLOGUE_BYTES)
+                problem = check_xml_prologue(fh, head)
+        else:
+            problem = None
         if problem:
             return ZipScan("unsafe-content", f"{name}: {problem}")
         if lower == "xl/workbook.xml":

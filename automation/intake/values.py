@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from automation.config import Config
 
 CENT = Decimal("0.01")
-_BLANKS = " \t\r\n\u3000\u00a0\u200b\ufeff"
+BLANKS = " \t\r\n\u3000\u00a0\u200b\ufeff"  # stripped around every value
 EXCEL_1900 = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's phantom 1900-02-29
 EXCEL_1904 = date(1904, 1, 1)
 MAX_SERIAL = 2958465  # 9999-12-31
@@ -59,7 +60,7 @@ class ValueContext:
 
 
 def is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip(_BLANKS))
+    return raw is None or (isinstance(raw, str) and not raw.strip(BLANKS))
 
 
 def _number_text(v: float | int) -> str:
@@ -78,11 +79,11 @@ def parse_text(raw: Any) -> str:
         return raw.isoformat(sep=" ") if raw.time() != time(0) else raw.date().isoformat()
     if isinstance(raw, (date, time)):
         return raw.isoformat()
-    return str(raw).strip(_BLANKS)
+    return str(raw).strip(BLANKS)
 
 
 def _nfkc(raw: Any) -> str:
-    return unicodedata.normalize("NFKC", str(raw)).strip(_BLANKS)
+    return unicodedata.normalize("NFKC", str(raw)).strip(BLANKS)
 
 
 _MONEY_JUNK = re.compile(r"(?i)(rmb|cny|人民币|元整|元|圆|¥|￥|\$|,|，|'|\s|\u3000|\u00a0|\u202f)")
@@ -132,9 +133,17 @@ def parse_int(raw: Any) -> int:
     raise BadValue("invalid-int")
 
 
+_BOOL_EXACT = {
+    **dict.fromkeys(("是", "Y", "y", "TRUE", "√"), True),
+    **dict.fromkeys(("否", "N", "n", "FALSE", "×"), False),
+}
+
+
 def parse_bool(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
+    if raw.__class__ is str and raw in _BOOL_EXACT:
+        return _BOOL_EXACT[raw]
     if isinstance(raw, (int, float)) and raw in (0, 1):
         return bool(raw)
     text = fold(raw)
@@ -246,24 +255,32 @@ def _allowed(spec: FieldSpec, lang: str) -> str:
     return sep.join(c.label(lang) for c in spec.choices)
 
 
-_CHOICE_MAPS: dict[int, tuple[FieldSpec, dict[str, str]]] = {}
+_CHOICE_MAPS: dict[int, tuple[FieldSpec, dict[str, str], dict[str, str]]] = {}
 
 
-def _choice_map(spec: FieldSpec) -> dict[str, str]:
-    """Folded spelling -> choice key, built once per field (same answers as ``FieldSpec.choice_for``)."""
+def _choice_maps(spec: FieldSpec) -> tuple[dict[str, str], dict[str, str]]:
+    """(exact spelling -> key, folded spelling -> key), built once per field.
+
+    Same answers as ``FieldSpec.choice_for``; the exact table serves the common case of a value
+    picked from the dropdown without folding it.
+    """
     hit = _CHOICE_MAPS.get(id(spec))
     if hit is None or hit[0] is not spec:
-        table: dict[str, str] = {}
+        folded: dict[str, str] = {}
         for c in spec.choices:
             for s in c.spellings():
-                table.setdefault(fold(s), c.key)
-        hit = (spec, table)
+                folded.setdefault(fold(s), c.key)
+        exact = {s: k for s, k in ((s, folded[fold(s)]) for c in spec.choices for s in c.spellings())}
+        hit = (spec, exact, folded)
         _CHOICE_MAPS[id(spec)] = hit
-    return hit[1]
+    return hit[1], hit[2]
 
 
 def parse_choice(raw: Any, spec: FieldSpec, lang: str, code: str = "invalid-choice") -> str:
-    key = _choice_map(spec).get(fold(parse_text(raw)))
+    exact, folded = _choice_maps(spec)
+    key = exact.get(raw) if raw.__class__ is str else None
+    if key is None:
+        key = folded.get(fold(parse_text(raw)))
     if key is None:
         raise BadValue(code, allowed=_allowed(spec, lang))
     return key
@@ -273,6 +290,27 @@ def parse_rep(raw: Any, ctx: ValueContext) -> str:
     """A rep id as configured when it matches ignoring case and width; otherwise the text (validate flags it)."""
     text = parse_text(raw)
     return ctx.rep_ids.get(fold(text), text)
+
+
+def converter(spec: FieldSpec, ctx: ValueContext) -> Callable[[Any], Any]:
+    """A one-argument normaliser for ``spec`` (non-blank values), chosen once per column, not per cell."""
+    t = spec.type
+    simple: dict[str, Callable[[Any], Any]] = {
+        "text": parse_text,
+        "customer": parse_text,
+        "money": parse_money,
+        "int": parse_int,
+        "bool": parse_bool,
+        "week": parse_week,
+        "period": parse_period,
+    }
+    if t in simple:
+        return simple[t]
+    if t == "choice":
+        return lambda raw: parse_choice(raw, spec, ctx.lang)
+    if t == "date":
+        return lambda raw: parse_date(raw, ctx)
+    return lambda raw: normalise(spec, raw, ctx)
 
 
 def normalise(spec: FieldSpec, raw: Any, ctx: ValueContext) -> Any:
