@@ -10,6 +10,7 @@ Target: under 2 s and under 1 GB.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
@@ -180,11 +181,12 @@ def main() -> None:
     print(
         f"built frames: {len(frames.visits):,} visits, {len(frames.customers):,} customers in {time.perf_counter() - t0:.2f} s"
     )
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = compute_all(frames, config, "2026-W47", as_of=date(2026, 11, 23))
         best = min(best, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
     peak = proc.memory_info().rss
     try:  # Linux: the kernel's high-water mark of the resident set
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -194,14 +196,18 @@ def main() -> None:
         pass
     sc = out["scorecards"]["ytd"]
     print(
-        f"compute_all (week, MTD, QTD, YTD, ABC, RFM, policy, churn, funnel, complaints): best of {args.repeat} = {best:.2f} s"
+        f"compute_all (week, MTD, QTD, YTD, ABC, RFM, policy, churn, funnel, complaints): best of {args.repeat} "
+        f"= {best:.2f} s wall, {best_cpu:.2f} s CPU (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
     )
     print(f"peak RSS: {peak / 2**20:.0f} MiB")
     print(
         f"scorecard rows: {len(sc)}; A customers: {(out['abc']['grade'] == 'A').sum()}; churn risks: {len(out['churn'])}"
     )
     ok = best < 2.0 and peak < 2**30
-    print("target (< 2 s, < 1 GB):", "met" if ok else "MISSED")
+    print(
+        "target (< 2 s wall, < 1 GB):",
+        "met" if ok else "MISSED (compare the CPU time when the machine is busy)",
+    )
 
 
 if __name__ == "__main__":

@@ -116,23 +116,34 @@ def funnel(
     return out[COLUMNS]
 
 
-def days_to_first_order(
-    frames: LedgerFrames, period: Period, by: str | None = None, hist: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Per scope: customers with their first order in the period and the mean days to it."""
+def _first_orders(frames: LedgerFrames, hist: pd.DataFrame) -> pd.DataFrame:
+    """Every customer's first order day and its origin (first prospect record, else created)."""
     v = frames.visits
     o = v[(v["order_amount"].fillna(0) > 0) & v["customer_id"].notna()]
     first = str_index(o.groupby("customer_id", observed=True)["date"].min())
-    first = first[(first >= pd.Timestamp(period.start)) & (first <= pd.Timestamp(period.as_of))]
-    h = memo(frames, "funnel.history", lambda: history(frames)) if hist is None else hist
-    prospect = h[h["stage"] == "prospect"].groupby("customer_id")["changed_at"].min().dt.normalize()
+    prospect = hist[hist["stage"] == "prospect"].groupby("customer_id")["changed_at"].min().dt.normalize()
     created = frames.customers.drop_duplicates("customer_id")
     created = pd.Series(created["created"].to_numpy(), index=created["customer_id"].astype(str).to_numpy())
     ids = first.index.to_series()
     origin = lookup(ids, prospect).fillna(lookup(ids, created))
-    days = (first - origin).dt.days
-    scope = lookup(ids, _scope_map(frames, by)).fillna("")
-    df = pd.DataFrame({"scope": scope.to_numpy(), "days": days.to_numpy(dtype=float)})
+    return pd.DataFrame(
+        {
+            "customer_id": ids.to_numpy(),
+            "first": first.to_numpy(),
+            "days": (first - origin).dt.days.to_numpy(dtype=float),
+        }
+    )
+
+
+def days_to_first_order(
+    frames: LedgerFrames, period: Period, by: str | None = None, hist: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per scope: customers with their first order in the period and the mean days to it."""
+    h = memo(frames, "funnel.history", lambda: history(frames)) if hist is None else hist
+    fo = memo(frames, "funnel.first_orders", lambda: _first_orders(frames, h))
+    fo = fo[(fo["first"] >= pd.Timestamp(period.start)) & (fo["first"] <= pd.Timestamp(period.as_of))]
+    scope = lookup(fo["customer_id"], _scope_map(frames, by)).fillna("")
+    df = pd.DataFrame({"scope": scope.to_numpy(), "days": fo["days"].to_numpy(dtype=float)})
     return (
         df.groupby("scope")
         .agg(first_orders=("days", "size"), avg_days_to_first_order=("days", "mean"))

@@ -52,18 +52,21 @@ def _first_attempts(frames: LedgerFrames) -> pd.DataFrame:
     return g.groupby(["rep_id", "form", "group"], as_index=False).first()
 
 
+def _current_visit_reports(frames: LedgerFrames) -> pd.DataFrame:
+    s = frames.submissions
+    vr = s[(s["form"] == "visit_report") & (s["status"] == "accepted") & s["optional_filled"].notna()]
+    day = pd.to_datetime(vr["period_key"], errors="coerce", format="%Y-%m-%d")
+    return vr.assign(day=day.fillna(vr["received_at"].dt.normalize()))[["rep_id", "day", "optional_filled"]]
+
+
 def quality(frames: LedgerFrames, period: Period, reps: pd.DataFrame) -> pd.DataFrame:
     """Rows per rep, region and company: form_groups, first_time_right, first_time_rate, optional_filled."""
     groups = form_groups(frames, period)
     per = groups.groupby("rep_id").agg(
         form_groups=("form", "size"), first_time_right=("first_time_right", "sum")
     )
-    s = frames.submissions
-    vr = s[(s["form"] == "visit_report") & (s["status"] == "accepted") & s["optional_filled"].notna()]
-    day = pd.to_datetime(vr["period_key"], errors="coerce", format="%Y-%m-%d").fillna(
-        vr["received_at"].dt.normalize()
-    )
-    vr = vr[(day >= pd.Timestamp(period.start)) & (day <= pd.Timestamp(period.as_of))]
+    vr = memo(frames, "quality.visit_reports", lambda: _current_visit_reports(frames))
+    vr = vr[(vr["day"] >= pd.Timestamp(period.start)) & (vr["day"] <= pd.Timestamp(period.as_of))]
     opt = vr.groupby("rep_id")["optional_filled"].agg(optional_filled_sum="sum", optional_filled_n="size")
     per = per.join(opt, how="outer").fillna(0.0)
     out = rollup(per, reps, SUMS)
