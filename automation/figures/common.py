@@ -55,17 +55,27 @@ def rollup(per_rep: pd.DataFrame, reps: pd.DataFrame, sums: list[str]) -> pd.Dat
     """Rows for every rep, every region and the company: ``sums`` summed (NaN-free, 0 for none).
 
     ``per_rep`` is indexed by rep id; reps without rows get zeros. Returns a frame with columns
-    ``level``, ``owner`` (rep id / region id / ""), ``region`` and the sums.
+    ``level``, ``owner`` (rep id / region id / ""), ``region`` and the sums. Done on one numpy matrix:
+    it runs some 20 times per ``compute_all``.
     """
-    base = reps[["rep_id", "region"]].set_index("rep_id")
-    data = per_rep.reindex(base.index)[sums].astype(float).fillna(0.0)
-    rep_rows = data.assign(region=base["region"]).reset_index(names="owner").assign(level="rep")
-    reg = data.groupby(base["region"].fillna("")).sum()
-    reg_rows = reg.reset_index(names="owner").assign(level="region")
-    reg_rows["region"] = reg_rows["owner"]
-    comp_rows = data.sum().to_frame().T.assign(level="company", owner="", region="")
-    out = pd.concat([rep_rows, reg_rows, comp_rows], ignore_index=True)
-    return out[["level", "owner", "region", *sums]]
+    rep_ids = reps["rep_id"].astype(object).to_numpy()
+    regions = reps["region"].astype(object).fillna("").to_numpy()
+    cols = [c for c in sums if c in per_rep.columns]
+    data = np.zeros((len(rep_ids), len(sums)))
+    if len(per_rep) and cols:
+        found = per_rep.reindex(pd.Index(rep_ids))[cols].to_numpy(dtype=float)
+        data[:, [sums.index(c) for c in cols]] = np.nan_to_num(found)
+    codes, names = pd.factorize(regions, sort=True)
+    reg = np.zeros((len(names), len(sums)))
+    np.add.at(reg, codes, data)
+    values = np.vstack([data, reg, data.sum(axis=0, keepdims=True)])
+    n_rep, n_reg = len(rep_ids), len(names)
+    out = pd.DataFrame(values, columns=sums)
+    names_arr = np.asarray(names, dtype=object)
+    out.insert(0, "level", ["rep"] * n_rep + ["region"] * n_reg + ["company"])
+    out.insert(1, "owner", np.concatenate([rep_ids, names_arr, [""]]))
+    out.insert(2, "region", np.concatenate([regions, names_arr, [""]]))
+    return out
 
 
 def add_ratios(df: pd.DataFrame, ratios: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
