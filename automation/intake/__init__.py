@@ -131,7 +131,13 @@ def read_submission(
             limit = exc.limit or _mb(config.intake.max_unpacked_mb) + " unpacked"
             return _file_issue(sub, exc.code, value=exc.detail, limit=limit)
         return _file_issue(sub, exc.code, value=exc.detail or None)
-    return fill_submission(sub, wb, config, specs)
+    try:
+        return fill_submission(sub, wb, config, specs)
+    except ReadError as exc:  # a sheet parsed on demand turned out damaged
+        sub.form, sub.version, sub.sheet, sub.header_row = None, None, "", 0
+        sub.columns, sub.extra_columns, sub.info, sub.rows = {}, [], {}, []
+        sub.issues = [i for i in sub.issues if i.cell is None and i.code != "missing-column"]
+        return _file_issue(sub, exc.code, value=exc.detail or None)
 
 
 def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSet) -> Submission:

@@ -206,6 +206,8 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
     sheets.sort(key=lambda s: s.hidden)  # visible sheets first
     best: tuple[tuple[int, bool, float, int], Layout] | None = None
     for sheet in sheets:
+        if best is not None and not best[1].missing:
+            break  # a complete header already (visible sheets come first): instructions and lists stay unparsed
         for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
             row = sheet.rows[r]
             # most rows are data: skip them unless two cells look like some form's labels

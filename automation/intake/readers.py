@@ -19,7 +19,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -27,18 +28,37 @@ EMPTY_RUN_STOP = 1000
 MAX_COLUMNS = 1024
 
 
-@dataclass
 class SheetGrid:
-    """One sheet as read: ``rows[r][c]`` is the raw value at 1-based (r + 1, c + 1); None when blank."""
+    """One sheet as read: ``rows[r][c]`` is the raw value at 1-based (r + 1, c + 1); None when blank.
 
-    name: str
-    rows: list[list[Any]] = field(default_factory=list)
-    hidden: bool = False
+    ``rows`` may be loaded lazily (``load``): a template also holds an instructions sheet and a
+    hidden list of customers, which need not be parsed once the form's own sheet is found.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        rows: list[list[Any]] | None = None,
+        hidden: bool = False,
+        load: Callable[[], list[list[Any]]] | None = None,
+    ) -> None:
+        self.name = name
+        self.hidden = hidden
+        self._rows = rows
+        self._load = load
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        if self._rows is None:
+            self._rows = self._load() if self._load is not None else []
+            self._load = None
+        return self._rows
 
     def cell(self, r: int, c: int) -> Any:
         """The raw value at 0-based (r, c), None outside the grid."""
-        if 0 <= r < len(self.rows):
-            row = self.rows[r]
+        rows = self.rows
+        if 0 <= r < len(rows):
+            row = rows[r]
             if 0 <= c < len(row):
                 return row[c]
         return None
@@ -46,6 +66,9 @@ class SheetGrid:
     @property
     def height(self) -> int:
         return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"SheetGrid({self.name!r}, hidden={self.hidden})"
 
 
 @dataclass
@@ -74,29 +97,37 @@ def _clean(rows: list[list[Any]]) -> list[list[Any]]:
 def read_calamine(
     data: bytes, date1904: bool = False, sparse_sheets: frozenset[str] = frozenset()
 ) -> Workbook:
-    """Every sheet of an xlsx/xlsm/xls/ods through python-calamine (sheets in ``sparse_sheets`` skipped)."""
+    """Every sheet of an xlsx/xlsm/xls/ods through python-calamine (sheets in ``sparse_sheets`` skipped).
+
+    Sheets are parsed on first use (see :class:`SheetGrid`); a damaged sheet then raises
+    :class:`ReadError` at that moment.
+    """
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = wb.sheets_metadata
     except PasswordError as exc:
         raise ReadError("password-protected", str(exc)) from None
     except CalamineError as exc:
         raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
-    sheets: list[SheetGrid] = []
-    try:
-        for meta in wb.sheets_metadata:
-            if meta.name in sparse_sheets:
-                continue
-            sh = wb.get_sheet_by_name(meta.name)
-            rows = _clean(sh.to_python(skip_empty_area=False))
-            sheets.append(SheetGrid(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible))
-    except PasswordError as exc:
-        raise ReadError("password-protected", str(exc)) from None
-    except CalamineError as exc:
-        raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
-    finally:
-        wb.close()
+
+    def loader(name: str) -> Callable[[], list[list[Any]]]:
+        def load() -> list[list[Any]]:
+            try:
+                return _clean(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            except PasswordError as exc:
+                raise ReadError("password-protected", str(exc)) from None
+            except CalamineError as exc:
+                raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+
+        return load
+
+    sheets = [
+        SheetGrid(m.name, hidden=m.visible != SheetVisibleEnum.Visible, load=loader(m.name))
+        for m in metas
+        if m.name not in sparse_sheets
+    ]
     return Workbook(sheets, date1904)
 
 
