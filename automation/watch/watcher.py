@@ -64,6 +64,7 @@ class _Batch:
 class _Result:
     path: Path
     folder: str
+    sig: Any = None  # the file's signature when it was queued
     outcome: Any = None
     error: str | None = None
 
@@ -248,7 +249,7 @@ class Watcher:
         if folder is None:
             return
         self._queued.add(path)
-        self._work.put((path, folder))
+        self._work.put((path, folder, signature(path)))
 
     def _drain_results(self) -> None:
         while True:
@@ -268,10 +269,20 @@ class Watcher:
             self._attempts.pop(res.path, None)
             self._batch.append(res.outcome)
             where = getattr(res.outcome, "archived_to", None)
-            log.info("%s %s%s", status, rel, f" -> {where}" if where else "")
-            self.settler.hold(res.path, signature(res.path))  # still there (e.g. ignored): leave it be
+            why = getattr(res.outcome, "reason", "")
+            log.info("%s %s%s%s", status, rel, f" -> {where}" if where else "", f" ({why})" if why else "")
+            now_sig = signature(res.path)
+            if now_sig is not None and now_sig != res.sig:
+                self.settler.hint(res.path)  # changed while processed, or a new file of that name: again
+            else:
+                self.settler.hold(res.path, now_sig)  # still there unchanged (ignored): leave it be
             return
-        reason = res.error or "; ".join(map(str, getattr(res.outcome, "messages", []) or [])) or "failed"
+        reason = (
+            res.error
+            or getattr(res.outcome, "reason", "")
+            or "; ".join(map(str, getattr(res.outcome, "messages", []) or []))
+            or "failed"
+        )
         self._attempts[res.path] += 1
         attempts = self._attempts[res.path]
         if attempts <= self.retries and signature(res.path) is not None:
@@ -349,13 +360,13 @@ class Watcher:
                 if isinstance(item, _Batch):
                     self._run_batch_hook(item.outcomes)
                     continue
-                path, folder = item
+                path, folder, sig = item
                 self._current = path
                 try:
                     outcome = process(path, self.config, ledger=ledger, folder=folder)
-                    self._results.put(_Result(path, folder, outcome=outcome))
+                    self._results.put(_Result(path, folder, sig, outcome=outcome))
                 except Exception:
-                    self._results.put(_Result(path, folder, error=traceback.format_exc(limit=8)))
+                    self._results.put(_Result(path, folder, sig, error=traceback.format_exc(limit=8)))
                 finally:
                     self._current = None
         finally:
