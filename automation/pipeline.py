@@ -10,8 +10,8 @@ The stages, in order (each a function below, each safe to run again):
    in the ledger, a crash came between recording and filing: just finish filing (step 8). If an
    *older* content recorded at this path was never filed (a crash, then the rep saved over it),
    that version is filed from the content store first, so it is not lost either.
-4. **first seen** — recorded before any work, so the received time (``min(mtime, first seen)``,
-   SPEC §2) does not move when a crash makes us start over.
+4. **first seen** — recorded before any work (when it can matter, see :func:`first_sight`), so the
+   received time (``min(mtime, first seen)``, SPEC §2) does not move when a crash makes us start over.
 5. **intake** — read the form (skipped when the content is a known duplicate).
 6. **validate** — against the ledger's customer directory; a rejected form's feedback workbook
    is written to a staging folder *before* the transaction, so it exists once the state does.
@@ -90,21 +90,19 @@ def process(
         folder = folder or inbox_folder_of(path, config) or ""
         source = source_key(path, config)
         before = path.stat()
-        stored = ContentStore(config.state_root / "content").put(path)  # 2
-        for orphan in ledger.unfiled_at(source):  # a crash, then the rep overwrote the file: file the old
-            if orphan.sha256 != stored.sha256:  # version from the content store, so nothing is lost
-                file_away(
-                    orphan,
-                    ContentStore(config.state_root / "content").path_for(orphan.sha256),
-                    config,
-                    ledger,
-                )
-        pending = ledger.unfiled(stored.sha256, source)  # 3
+        store = ContentStore(config.state_root / "content")
+        stored = store.put(path)  # 2
+        pending = None
+        for earlier in ledger.unfiled_at(source):  # 3
+            if earlier.sha256 == stored.sha256:
+                pending = earlier
+            else:  # a crash, then the rep saved over the file: file the old version from the store
+                file_away(earlier, store.path_for(earlier.sha256), config, ledger)
         if pending is not None:
             log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
             return file_away(pending, path, config, ledger)
-        first_seen = ledger.sighting(stored.sha256, source, clock.now())  # 4
-        received = min(datetime.fromtimestamp(before.st_mtime).replace(microsecond=0), first_seen)
+        first_seen = first_sight(ledger, stored.sha256, source, before)  # 4
+        received = min(mtime_of(before), first_seen)
         sub, report = None, None
         if ledger.original_of(stored.sha256) is None:
             sub = read(path, config, specs or ledger.specs, folder, received)  # 5
@@ -152,6 +150,21 @@ def look(path: Path) -> str:
     if is_noise_name(path.name):
         return "noise: a temporary or system file, not a form"
     return ""
+
+
+def mtime_of(st: os.stat_result) -> datetime:
+    return datetime.fromtimestamp(st.st_mtime).replace(microsecond=0)
+
+
+def first_sight(ledger: Ledger, sha256: str, source: str, st: os.stat_result) -> datetime:
+    """When the product first saw this content here. Persisted (one durable commit) only when it can
+    matter: received = min(mtime, first seen) is the mtime whenever the mtime is not in the future,
+    whatever run computes it, so only a future mtime (a share with a skewed clock) needs the record
+    that makes a retry after a crash agree with the first attempt."""
+    now = clock.now()
+    if mtime_of(st) <= now:
+        return now
+    return ledger.sighting(sha256, source, now)
 
 
 def inbox_folder_of(path: Path, config: Config) -> str | None:
