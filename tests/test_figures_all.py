@@ -101,3 +101,30 @@ def test_a_week_spanning_the_year_end() -> None:
     # January-to-date (reference: Sun 3 Jan): whole-month target 21,000, 1 of 21 working days elapsed
     mtd = out["scorecards"]["mtd"].set_index(["level", "owner"]).loc[("company", "")]
     assert mtd["sales_target"] == 21000.0 and mtd["elapsed_working_days"] == 1
+
+
+def test_default_as_of_and_week_come_from_the_clock() -> None:
+    # conftest fixes the clock at Mon 2026-11-23 21:00, past the 20:00 deadline: today counts
+    out = compute_all(BASE, CFG)
+    assert out["week"] == "2026-W48" and out["as_of"] == date(2026, 11, 23)
+    assert out["periods"]["week"].as_of == date(2026, 11, 23)
+
+
+def test_customer_sheet_joins_grade_segment_visits_and_risk() -> None:
+    sheet = REFERENCE["customers"]
+    assert sheet["customer_id"].is_unique and len(sheet) == len(REFERENCE["abc"])
+    assert set(sheet["visit_status"]) <= {
+        "overdue",
+        "due",
+        "ok",
+        "never_visited",
+        "never_visited_overdue",
+        "",
+    }
+    by_id = sheet.set_index("customer_id")
+    for row in REFERENCE["churn"].itertuples():
+        assert by_id.loc[row.customer_id, "churn_risk"] == row.reason
+    for row in REFERENCE["policy"].head(20).itertuples():
+        assert by_id.loc[row.customer_id, "visit_status"] == row.status
+    lost = by_id[by_id["stage"] == "lost"]
+    assert (lost["visit_status"] == "").all()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from automation import clock
 from automation.config import Config
 from automation.figures import abc as abc_mod
 from automation.figures import churn as churn_mod
@@ -22,10 +23,10 @@ from automation.figures import policy as policy_mod
 from automation.figures import rfm as rfm_mod
 from automation.figures import scorecard as sc_mod
 from automation.figures import timeliness as tml_mod
-from automation.figures.common import prepare, rep_universe
+from automation.figures.common import lookup, prepare, rep_universe
 from automation.figures.targets import build_targets
 from automation.frames import LedgerFrames
-from automation.workcal import PERIOD_KINDS, WorkCalendar, periods_for_week, week_key
+from automation.workcal import PERIOD_KINDS, WorkCalendar, default_as_of, periods_for_week, week_key
 
 SCHEMA = "salesflow.figures/1"
 
@@ -51,15 +52,31 @@ def compute_all(
     week: str | None = None,
     region: str | None = None,
     *,
-    as_of: date,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """Every figure for the week, MTD, QTD and YTD, plus the customer lists at the reference date.
 
-    ``as_of`` is the last day whose activity counts (see :func:`automation.workcal.default_as_of`);
-    ``week`` defaults to the ISO week of ``as_of``. With ``region``, scorecards hold that region's
-    reps and the region row, and lists hold that region's customers (grades stay company-wide).
+    ``as_of`` is the last day whose activity counts; when omitted it comes from the product clock
+    (:func:`automation.workcal.default_as_of`: today once the visit-report deadline has passed, else
+    yesterday) — pass it explicitly to keep the call pure. ``week`` defaults to the ISO week of
+    today on the clock (of ``as_of`` when given). With ``region`` (id or zh / en name), scorecards
+    hold that region's reps and the region row, and lists hold that region's customers (grades stay
+    company-wide).
+
+    Returns a dict: ``schema``, ``as_of`` (the reference date: ``as_of`` clipped into the week),
+    ``week`` (key), ``region`` (id or None), ``periods`` ({week, mtd, qtd, ytd} -> Period),
+    ``scorecards`` ({kind: frame, :func:`scorecard.columns`}), ``funnel`` and ``days_to_first_order``
+    ({kind: frame}), ``abc``, ``pareto``, ``rfm``, ``policy`` (visited customers with status overdue /
+    due / ok), ``never_visited``, ``churn``, ``complaints`` (list as of the reference date),
+    ``timeliness`` (the week's rep x working-day verdicts), ``targets`` (month targets per level and
+    owner) and ``customers`` (one row per customer joining grade, RFM segment, visit status and
+    churn reason — the workbook's customer sheet).
     """
     region_id = resolve_region(config, region)
+    if as_of is None:
+        now = clock.now()
+        as_of = default_as_of(now, config)
+        week = week or week_key(now.date())
     frames = prepare(frames)
     cal = WorkCalendar(config)
     periods = periods_for_week(week or week_key(as_of), as_of)
@@ -89,10 +106,31 @@ def compute_all(
     out["complaints"] = cmp_mod.complaint_list(frames, config, ref, cal)
     out["timeliness"] = tml_mod.day_verdicts(frames, config, periods["week"], cal, reps)
     out["targets"] = book.months()
+    out["customers"] = customer_sheet(grades, out["rfm"], policy, never, risk)
     if region_id is not None:
         out = _only_region(out, region_id, reps)
     out["pareto"] = abc_mod.pareto(out["abc"])
     return out
+
+
+def customer_sheet(
+    grades: pd.DataFrame, rfm: pd.DataFrame, policy: pd.DataFrame, never: pd.DataFrame, risk: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per customer: grade, RFM segment, last visit, next due, visit status, churn reason.
+
+    ``visit_status`` is overdue / due / ok for visited customers, ``never_visited`` (or
+    ``never_visited_overdue``) for the others, and blank for lost customers (outside the policy).
+    """
+    out = grades[["customer_id", "name", "owner", "region", "stage", "sales_12m", "grade"]].copy()
+    seg = rfm.set_index("customer_id")[["segment", "segment_zh", "segment_en"]]
+    out = out.join(seg, on="customer_id")
+    pol = policy.set_index("customer_id")[["last_visit", "days_since", "next_due", "status"]]
+    out = out.join(pol, on="customer_id")
+    nv = never.set_index("customer_id")["overdue"]
+    never_status = lookup(out["customer_id"], nv).map({True: "never_visited_overdue", False: "never_visited"})
+    out["visit_status"] = out["status"].fillna(never_status).fillna("")
+    out["churn_risk"] = lookup(out["customer_id"], risk.set_index("customer_id")["reason"]).fillna("")
+    return out.drop(columns=["status"])
 
 
 def _only_region(out: dict[str, Any], region_id: str, reps: pd.DataFrame) -> dict[str, Any]:
@@ -102,7 +140,7 @@ def _only_region(out: dict[str, Any], region_id: str, reps: pd.DataFrame) -> dic
         out["scorecards"][k] = sc[(sc["region"] == region_id) & (sc["level"] != "company")].reset_index(
             drop=True
         )
-    for k in ("abc", "rfm", "policy", "never_visited", "churn", "complaints", "timeliness"):
+    for k in ("abc", "rfm", "policy", "never_visited", "churn", "complaints", "timeliness", "customers"):
         df = out[k]
         out[k] = df[df["region"] == region_id].reset_index(drop=True)
     for k in ("funnel", "days_to_first_order"):

@@ -107,13 +107,21 @@ def codes(left: pd.Series, right: pd.Series) -> np.ndarray:
     )
 
 
+VISIT_COLUMNS = [
+    "rep_id", "region", "date", "customer_id", "outcome", "met_decision_maker", "quoted", "quote_amount",
+    "order_amount", "gross_margin", "collection_amount", "expense",
+]  # fmt: skip
+
+
 def prepare(frames: LedgerFrames) -> LedgerFrames:
     """Id columns of the big frames as categoricals with shared categories (same values, faster).
 
     Grouping a year of visits by string ids re-hashes 300,000 strings per figure; categorical codes
     are hashed once here. Figures give the same results on prepared and plain frames.
     """
-    v, p = frames.visits.copy(), frames.plans.copy()
+    # only the columns figures read: every row filter then copies 12 numeric-ish columns, not 18 with text
+    v = frames.visits[[c for c in VISIT_COLUMNS if c in frames.visits.columns]].copy()
+    p = frames.plans[["rep_id", "region", "date", "customer_id"]].copy()
     for col in ("rep_id", "customer_id"):
         both = pd.concat([v[col], p[col]], ignore_index=True).to_numpy(dtype=object, na_value=None)
         code, cats = pd.factorize(both)  # one hash pass over both frames; missing -> -1
