@@ -9,6 +9,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from automation.intake import read_submission
 
@@ -232,3 +234,82 @@ def test_empty_table_has_no_rows(tmp_path: Path, config, specs) -> None:
         _book(tmp_path, [["销售员编号", "R001"], ["客户", "拜访目的", "洽谈结果"]]), config, specs
     )
     assert sub.form == "visit_report" and sub.rows == [] and sub.issues == []
+
+
+def test_customer_merged_over_several_visits_means_that_customer(tmp_path: Path, config, specs) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["客户", "拜访目的", "洽谈结果"])
+    ws.append(["华东机械厂", "服务", "成交"])
+    ws.append([None, "收款", "需跟进"])
+    ws.append(["上海精工", "服务", "有意向"])
+    ws.merge_cells("A2:A3")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    sub = read_submission(path, config, specs)
+    assert [r.value("customer") for r in sub.rows] == ["华东机械厂", "华东机械厂", "上海精工"]
+    assert sub.rows[1].cells["customer"].ref == "A3"
+
+
+def test_a_filled_product_template_is_read(tmp_path: Path, config, specs) -> None:
+    """The templates the product hands out (template_builder) come back filled and are read whole."""
+    from automation.template_builder import build_template
+
+    for lang, purpose, outcome in (("zh", "服务", "成交"), ("en", "service", "deal")):
+        wb = build_template(specs["visit_report"], config, lang, rep="R001", customers=["华东机械厂"])
+        ws = wb.worksheets[0]
+        header = next(r for r in range(1, 30) if ws.cell(r, 1).value in ("客户", "Customer"))
+        date_row = next(r for r in range(1, header) if ws.cell(r, 1).value in ("报告日期", "Report date"))
+        ws.cell(date_row, 2).value = date(2026, 11, 23)
+        ws.cell(header + 1, 1).value = "华东机械厂"
+        ws.cell(header + 1, 2).value = purpose
+        ws.cell(header + 1, 3).value = outcome
+        ws.cell(header + 1, 7).value = 1000
+        path = tmp_path / f"template_{lang}.xlsx"
+        wb.save(path)
+        sub = read_submission(path, config, specs, folder="R001")
+        assert (sub.form, sub.version, sub.language) == ("visit_report", specs["visit_report"].version, lang)
+        assert sub.header_row == header and sub.issues == []
+        assert sub.info["rep_id"].value == "R001" and sub.info["report_date"].value == date(2026, 11, 23)
+        assert [(r.value("customer"), r.value("purpose"), r.value("outcome")) for r in sub.rows] == [
+            ("华东机械厂", "service", "deal")
+        ]
+        assert sub.rows[0].value("order_amount") == Decimal("1000.00")
+
+
+_ALL = ["客户", "拜访目的", "洽谈结果", "见到决策人", "订货金额", "下次拜访日期"]
+_ROW = ["上海精工", "服务", "成交", "是", 1500, date(2026, 11, 30)]
+_EXPECT = {"customer": "上海精工", "purpose": "service", "outcome": "deal", "met_decision_maker": True,
+           "order_amount": Decimal("1500.00"), "next_visit": date(2026, 11, 30)}  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    order=st.permutations(range(len(_ALL))),
+    keep_optional=st.lists(st.booleans(), min_size=3, max_size=3),
+    title_rows=st.integers(0, 4),
+    first_col=st.integers(0, 3),
+    extra=st.booleans(),
+)
+def test_any_column_order_offset_and_title_rows_read_the_same(
+    tmp_path_factory, config, specs, order, keep_optional, title_rows, first_col, extra
+) -> None:
+    cols = [i for i in order if i < 3 or keep_optional[i - 3]]
+    header = [_ALL[i] for i in cols] + (["备注"] if extra else [])
+    row = [_ROW[i] for i in cols] + (["x"] if extra else [])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for t in range(title_rows):
+        ws.cell(t + 1, 1, "每日销售报告表" if t == 0 else None)
+    for c, (h, v) in enumerate(zip(header, row, strict=True), start=first_col + 1):
+        ws.cell(title_rows + 1, c, h)
+        ws.cell(title_rows + 2, c, v)
+    path = tmp_path_factory.mktemp("perm") / "form.xlsx"
+    wb.save(path)
+    sub = read_submission(path, config, specs)
+    assert sub.form == "visit_report" and sub.header_row == title_rows + 1
+    keys = [list(_EXPECT)[i] for i in cols]
+    assert {k: sub.rows[0].value(k) for k in keys} == {k: _EXPECT[k] for k in keys}
+    assert sub.extra_columns == (["备注"] if extra else [])
+    for k, i in zip(keys, range(len(cols)), strict=True):
+        assert sub.rows[0].cells[k].col == first_col + 1 + i

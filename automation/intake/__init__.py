@@ -212,18 +212,45 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
         (spec.field(k), c, found.headers[k], converter(spec.field(k), ctx)) for k, c in found.columns.items()
     ]
     name = sheet.name
+    merged_from = _vertical_merges(sheet, rows, found.columns.values())
     for r in rows:
         grid_row = sheet.rows[r]
         width = len(grid_row)
         cells: dict[str, Cell] = {}
         for f, c, shown, conv in fields:
             raw = grid_row[c] if c < width else None
+            if raw is None and merged_from and (r, c) in merged_from:
+                top, left = merged_from[(r, c)]
+                raw = sheet.rows[top][left]
             if raw is None or (raw.__class__ is str and not raw.strip(BLANKS)):
                 cells[f.key] = Cell(raw, None, name, r + 1, c + 1)
             else:
                 cells[f.key] = _cell(sub, f, raw, r, c, ctx, shown, conv)
         sub.rows.append(Row(r + 1, cells))
     return sub
+
+
+def _vertical_merges(
+    sheet: lay.SheetGrid, rows: list[int], cols: Any
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Table cells covered by a merge spanning several rows -> the merge's top-left cell.
+
+    Reps merge the customer cell over the visits to one customer (合并单元格); every row of the
+    merge means that value, not a blank. Decision: the cell keeps its own coordinates.
+    """
+    if not sheet.merged or not rows:
+        return {}
+    first, last, wanted = rows[0], rows[-1], set(cols)
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r1 <= r0 or r1 < first or r0 > last:
+            continue
+        for c in range(c0, c1 + 1):
+            if c in wanted:
+                for r in range(max(r0, first), r1 + 1):
+                    if (r, c) != (r0, c0):
+                        out[(r, c)] = (r0, c0)
+    return out
 
 
 def _cell(

@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 EMPTY_RUN_STOP = 1000
+Merge = tuple[tuple[int, int], tuple[int, int]]
 MAX_COLUMNS = 1024
 
 
@@ -40,19 +41,30 @@ class SheetGrid:
         name: str,
         rows: list[list[Any]] | None = None,
         hidden: bool = False,
-        load: Callable[[], list[list[Any]]] | None = None,
+        load: Callable[[], tuple[list[list[Any]], list[Merge]]] | None = None,
+        merged: list[Merge] | None = None,
     ) -> None:
         self.name = name
         self.hidden = hidden
         self._rows = rows
+        self._merged = merged or []
         self._load = load
 
     @property
     def rows(self) -> list[list[Any]]:
         if self._rows is None:
-            self._rows = self._load() if self._load is not None else []
+            if self._load is not None:
+                self._rows, self._merged = self._load()
+            else:
+                self._rows = []
             self._load = None
         return self._rows
+
+    @property
+    def merged(self) -> list[Merge]:
+        """Merged ranges as 0-based ((first row, first col), (last row, last col)); none for ods/csv."""
+        _ = self.rows
+        return self._merged
 
     def cell(self, r: int, c: int) -> Any:
         """The raw value at 0-based (r, c), None outside the grid."""
@@ -112,10 +124,11 @@ def read_calamine(
     except CalamineError as exc:
         raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
 
-    def loader(name: str) -> Callable[[], list[list[Any]]]:
-        def load() -> list[list[Any]]:
+    def loader(name: str) -> Callable[[], tuple[list[list[Any]], list[Merge]]]:
+        def load() -> tuple[list[list[Any]], list[Merge]]:
             try:
-                return _clean(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                sh = wb.get_sheet_by_name(name)
+                return _clean(sh.to_python(skip_empty_area=False)), list(sh.merged_cell_ranges or [])
             except PasswordError as exc:
                 raise ReadError("password-protected", str(exc)) from None
             except CalamineError as exc:
