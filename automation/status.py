@@ -44,6 +44,7 @@ import fcntl
 import os
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ def is_working_day(config: Config, day: date) -> bool:
     return day.isoweekday() in cal.weekdays and day not in cal.holidays
 
 
-def _counts(rows: list[Any], today: date) -> dict[str, dict[str, int]]:
+def _counts(rows: Sequence[Any], today: date) -> dict[str, dict[str, int]]:
     total: Counter[str] = Counter()
     day: Counter[str] = Counter()
     for r in rows:
@@ -138,7 +139,7 @@ def _counts(rows: list[Any], today: date) -> dict[str, dict[str, int]]:
     return {"today": {s: day.get(s, 0) for s in TERMINAL}, "total": {s: total.get(s, 0) for s in TERMINAL}}
 
 
-def _awaiting(rows: list[Any]) -> list[dict[str, Any]]:
+def _awaiting(rows: Sequence[Any]) -> list[dict[str, Any]]:
     def key(r: Any) -> tuple[str, ...]:
         return ("", r.folder, r.original_name) if not r.form else (r.form, r.rep_id, r.period_key)
 
@@ -160,7 +161,7 @@ def _awaiting(rows: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _missing(config: Config, rows: list[Any], today: date) -> dict[str, Any]:
+def _missing(config: Config, rows: Sequence[Any], today: date) -> dict[str, Any]:
     now = clock.now()
     deadline = config.deadlines.visit_report
     working = is_working_day(config, today)

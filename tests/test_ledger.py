@@ -363,3 +363,14 @@ def test_frames_reads_300000_visits_in_a_few_seconds(ledger) -> None:  # type: i
     assert len(v) == 300_001
     assert v["order_amount"].sum() == pytest.approx(sum(range(300_000)) / 100 + 1000)
     assert elapsed < 5.0, f"frames() took {elapsed:.1f}s"  # ~1.5 s on a typical laptop, ~3 s on this slow VM
+
+
+def test_a_ledger_newer_than_the_code_is_refused(cfg) -> None:  # type: ignore[no-untyped-def]
+    from automation.ledger.migrate import MigrationError
+
+    with open_ledger(cfg) as led, led.write() as conn:
+        conn.execute(
+            sa.insert(t.schema_version).values(version=LATEST + 1, name="from the future", applied_at=EVENING)
+        )
+    with pytest.raises(MigrationError, match="newer"):
+        open_ledger(cfg)

@@ -282,3 +282,14 @@ def test_process_opens_its_own_ledger_when_none_is_given(env) -> None:  # type: 
     config, factory, _ledger = env
     out = process(factory.visit_plan("R001", DAY).drop(config.inbox), config)
     assert out.status == "accepted" and out.form == "visit_plan" and out.rep_id == "R001"
+
+
+def test_content_store_is_idempotent_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    store = ContentStore(tmp_path / "content")
+    src = tmp_path / "a.xlsx"
+    src.write_bytes(b"PK\x03\x04 some bytes")
+    first = store.put(src)
+    second = store.put(src)
+    assert first == second and first.path == tmp_path / "content" / first.sha256[:2] / first.sha256
+    assert first.path.read_bytes() == src.read_bytes() and first.sha256 == sha(src.read_bytes())
+    assert list((tmp_path / "content" / "tmp").iterdir()) == []

@@ -295,7 +295,9 @@ class Ledger:
             return self._record_read(conn, base, sub, valid, error_count, warning_count, now)
 
     def _insert(self, conn: sa.Connection, values: dict[str, Any]) -> int:
-        return int(conn.execute(sa.insert(t.submissions).values(**values)).inserted_primary_key[0])
+        key = conn.execute(sa.insert(t.submissions).values(**values)).inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def _plan(
         self,
