@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import unicodedata
 from typing import Any
 
 import click
@@ -28,8 +29,8 @@ EXIT_ERROR = 2
 _TABLE = [
     ("level", "level", 7),
     ("owner", "id", 7),
-    ("name", "name 名称", 14),
-    ("visits", "visits 拜访", 10),
+    ("name", "name 名称", 22),
+    ("visits", "visits 拜访", 11),
     ("effective_rate", "eff% 有效", 9),
     ("sales", "sales 销售额", 13),
     ("sales_target", "target 目标", 13),
@@ -38,6 +39,12 @@ _TABLE = [
     ("new_customers", "new 新客", 8),
     ("on_time_rate", "on-time 准时", 12),
 ]
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align by display width: a Chinese character takes two columns in a terminal."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 0)
 
 
 def _cell(col: str, v: Any) -> str:
@@ -67,9 +74,9 @@ def render(result: dict[str, Any], cal: WorkCalendar) -> list[str]:
             f"{names[kind]} {p['key']} ({p['start']}..{p['as_of']}, "
             f"{p['elapsed_working_days']}/{p['working_days']} 工作日 working days)"
         )
-        lines.append("  ".join(h.ljust(w) for _, h, w in _TABLE))
+        lines.append("  ".join(_pad(h, w) for _, h, w in _TABLE).rstrip())
         for row in result["scorecards"][kind].to_dict("records"):
-            lines.append("  ".join(_cell(c, row.get(c)).ljust(w)[: max(w, 1) + 8] for c, _, w in _TABLE))
+            lines.append("  ".join(_pad(_cell(c, row.get(c)), w) for c, _, w in _TABLE).rstrip())
         lines.append("")
     grades = result["pareto"].set_index("grade")
     lines.append(
