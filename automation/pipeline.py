@@ -34,6 +34,7 @@ import hashlib
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -84,50 +85,51 @@ def process(
         log.exception("cannot open the ledger for %s", path)
         return Outcome(FAILED, path, reason=f"ledger: {exc}")
     try:
-        refusal = look(path)  # 1
-        if refusal:
-            return Outcome(IGNORED, path, reason=refusal)
-        folder = folder or inbox_folder_of(path, config) or ""
         source = source_key(path, config)
-        before = path.stat()
-        store = ContentStore(config.state_root / "content")
-        stored = store.put(path)  # 2
-        pending = None
-        for earlier in ledger.unfiled_at(source):  # 3
-            if earlier.sha256 == stored.sha256:
-                pending = earlier
-            else:  # a crash, then the rep saved over the file: file the old version from the store
-                file_away(earlier, store.path_for(earlier.sha256), config, ledger)
-        if pending is not None:
-            log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
-            return file_away(pending, path, config, ledger)
-        first_seen = first_sight(ledger, stored.sha256, source, before)  # 4
-        received = min(mtime_of(before), first_seen)
-        sub, report = None, None
-        if ledger.original_of(stored.sha256) is None:
-            sub = read(path, config, specs or ledger.specs, folder, received)  # 5
-            if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
+        with path_lock(config, source):  # one process per file at a time (watcher + ingest)
+            refusal = look(path)  # 1
+            if refusal:
+                return Outcome(IGNORED, path, reason=refusal)
+            folder = folder or inbox_folder_of(path, config) or ""
+            before = path.stat()
+            store = ContentStore(config.state_root / "content")
+            stored = store.put(path)  # 2
+            pending = None
+            for earlier in ledger.unfiled_at(source):  # 3
+                if earlier.sha256 == stored.sha256:
+                    pending = earlier
+                else:  # a crash, then the rep saved over the file: file the old version from the store
+                    file_away(earlier, store.path_for(earlier.sha256), config, ledger)
+            if pending is not None:
+                log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
+                return file_away(pending, path, config, ledger)
+            first_seen = first_sight(ledger, stored.sha256, source, before)  # 4
+            received = min(mtime_of(before), first_seen)
+            sub, report = None, None
+            if ledger.original_of(stored.sha256) is None:
+                sub = read(path, config, specs or ledger.specs, folder, received)  # 5
+                if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
+                    return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+                report = check(sub, config, specs or ledger.specs, ledger, received)  # 6
+                if not report.valid:
+                    stage_feedback(report, stored.sha256, config)
+            elif changed(path, before):
                 return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-            report = check(sub, config, specs or ledger.specs, ledger, received)  # 6
-            if not report.valid:
-                stage_feedback(report, stored.sha256, config)
-        elif changed(path, before):
-            return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-        record = ledger.record(  # 7
-            sub,
-            valid=bool(report and report.valid),
-            error_count=len(report.errors) if report else 0,
-            warning_count=len(report.warnings) if report else 0,
-            sha256=stored.sha256,
-            source=source,
-            folder=folder,
-            name=safe_name(path.name),
-            size=stored.size,
-            first_seen=first_seen,
-            received_at=received,
-            language=sub.language if sub is not None else config.language,
-        )
-        return file_away(record, path, config, ledger)  # 8
+            record = ledger.record(  # 7
+                sub,
+                valid=bool(report and report.valid),
+                error_count=len(report.errors) if report else 0,
+                warning_count=len(report.warnings) if report else 0,
+                sha256=stored.sha256,
+                source=source,
+                folder=folder,
+                name=safe_name(path.name),
+                size=stored.size,
+                first_seen=first_seen,
+                received_at=received,
+                language=sub.language if sub is not None else config.language,
+            )
+            return file_away(record, path, config, ledger)  # 8
     except Exception as exc:
         log.exception("failed on %s; left in place for a retry", path)
         return Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
@@ -137,6 +139,34 @@ def process(
 
 
 # ----- the stages ------------------------------------------------------------------------------
+LOCK_STRIPES = 64
+
+
+@contextlib.contextmanager
+def path_lock(config: Config, source: str) -> Iterator[None]:
+    """Hold one of :data:`LOCK_STRIPES` lock files for this path while it is processed.
+
+    The watcher and a one-shot ``ingest`` may meet on the same file; without this the second could
+    record a duplicate of a file the first just filed. Held, the second waits (milliseconds), then
+    finds the file gone. Striped so the state folder does not fill with one lock file per name;
+    ``flock`` is released by the kernel when a process dies, so a crash leaves no stale lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: one process per installation is the rule there
+        yield
+        return
+    folder = config.state_root / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    stripe = int(hashlib.sha1(source.encode("utf-8")).hexdigest(), 16) % LOCK_STRIPES
+    fd = os.open(folder / f"path-{stripe:02d}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def look(path: Path) -> str:
     """Why this path is not a form to process ('' when it is one)."""
     from automation.watch.noise import is_noise_name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,41 @@ def test_a_fault_of_ours_exits_3_and_leaves_the_file(env, monkeypatch) -> None: 
     assert (config.state_root / "logs" / "salesflow.log").read_text(encoding="utf-8").count(
         "disk on fire"
     ) >= 1
+
+
+@pytest.mark.slow
+def test_two_ingests_racing_over_one_inbox_count_each_form_once(env) -> None:  # type: ignore[no-untyped-def]
+    """The watcher and a one-shot ingest may meet on the same files: 0 lost, 0 double."""
+    import subprocess
+    import sys
+
+    from tests.formfactory import audit
+
+    cfg_path, config, factory = env
+    registers = [factory.register(r) for r in ("R001", "R002", "R003")]
+    for f in registers:
+        f.drop(config.inbox)
+    assert ingest(cfg_path, str(config.inbox)).exit_code == 0
+    forms = [f for f in factory.many(60, end=DAY) if f.rep_id in ("R001", "R002", "R003")]
+    for f in forms:
+        f.drop(config.inbox)
+    cmd = [
+        sys.executable,
+        "-m",
+        "automation",
+        "--config",
+        str(cfg_path),
+        "ingest",
+        "--json",
+        str(config.inbox),
+    ]
+    env_vars = {**os.environ, "SALESFLOW_NOW": "2026-11-23T21:00:00"}
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_vars) for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err.decode(errors="replace")[-2000:]
+    result = audit(config, registers + forms)
+    assert result.clean, result
+    assert result.accepted == len(registers) + len(forms)
