@@ -193,3 +193,11 @@ def test_only_whitespace_is_an_empty_file(tmp_path: Path, config, specs) -> None
     path = tmp_path / "blank.csv"
     path.write_bytes(b"\xef\xbb\xbf \r\n\r\n")
     assert [i.code for i in read_submission(path, config, specs).issues] == ["file-empty"]
+
+
+def test_encrypted_legacy_xls_is_password_protected(tmp_path: Path, config, specs) -> None:
+    path = tmp_path / "report.xls"
+    fx.make_xls_with_filepass(path)
+    sub = read_submission(path, config, specs)
+    assert [i.code for i in sub.issues] == ["password-protected"]
+    assert sub.file_format == "xls"

@@ -35,7 +35,14 @@ from automation.intake.readers import (
     read_sparse_xlsx,
     sheet_parts,
 )
-from automation.intake.safety import CORRUPT_ERRORS, MAX_DENSE_CELLS, scan_zip, too_large, xls_extents
+from automation.intake.safety import (
+    CORRUPT_ERRORS,
+    MAX_DENSE_CELLS,
+    XlsEncrypted,
+    scan_zip,
+    too_large,
+    xls_extents,
+)
 from automation.intake.sniff import sniff
 from automation.intake.values import BLANKS, BadValue, ValueContext, converter, is_blank, normalise
 from automation.model import Cell, Issue, Row, Submission, a1
@@ -88,7 +95,10 @@ def read_workbook(data: bytes, fmt: str, config: Config, archive: zipfile.ZipFil
             wb.sheets += read_sparse_xlsx(data, sparse)
         return wb
     if fmt == "xls":
-        extents = xls_extents(data)
+        try:
+            extents = xls_extents(data)
+        except XlsEncrypted:
+            raise ReadError("password-protected", "encrypted xls (FILEPASS)") from None
         if extents is None:
             raise ReadError("file-corrupt", "no readable Workbook stream")
         if any(r * c > MAX_DENSE_CELLS for r, c in extents):

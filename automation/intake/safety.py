@@ -328,10 +328,17 @@ _BIFF_VALUE_RECORDS = {0x0203, 0x0204, 0x0205, 0x0006, 0x027E, 0x00FD, 0x00D6}
 _BIFF_MULRK = 0x00BD  # row, first column, ..., last column in the final 2 bytes
 _BIFF_BOF = 0x0809
 _BIFF_EOF = 0x000A
+_BIFF_FILEPASS = 0x002F  # "Protect with password" in Excel 97-2003: everything after it is RC4/XOR encrypted
+
+
+class XlsEncrypted(Exception):
+    """The workbook globals hold a FILEPASS record: the xls is encrypted with a password."""
 
 
 def xls_extents(data: bytes) -> list[tuple[int, int]] | None:
     """(max row, max col), 1-based, of each worksheet substream holding values; None if unreadable.
+
+    Raises :class:`XlsEncrypted` when the file is password-protected (cell records are then ciphertext).
 
     calamine allocates rows x columns for an xls sheet too (a value in IV65536 costs ~1 GB and 10 s),
     so the BIFF records are walked first; it takes a millisecond for a form.
@@ -362,6 +369,8 @@ def xls_extents(data: bytes) -> list[tuple[int, int]] | None:
             r, _c = unpack("<HH", stream, body)
             (last,) = unpack("<H", stream, body + length - 2)
             max_row, max_col = max(max_row, r + 1), max(max_col, last + 1)
+        elif op == _BIFF_FILEPASS:
+            raise XlsEncrypted
         elif op == _BIFF_EOF:
             if max_row:
                 out.append((max_row, max_col))

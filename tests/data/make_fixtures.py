@@ -381,6 +381,16 @@ def make_ods_repeat_bomb(path: Path, rows: int = 20000, cols: int = 1000) -> Non
     )
 
 
+def make_xls_with_filepass(path: Path) -> None:
+    """The LibreOffice xls with the record after BOF turned into FILEPASS (0x002F), the marker Excel
+    97-2003 writes first in an encrypted workbook. Not real RC4 ciphertext: it tests the detection."""
+    raw = bytearray((HERE / "visit_report_libreoffice.xls").read_bytes())
+    at = raw.find(b"\x09\x08\x10\x00")
+    assert at >= 0 and raw[at + 20 : at + 22] == b"\xe1\x00", "unexpected BIFF layout"
+    raw[at + 20 : at + 22] = b"\x2f\x00"
+    path.write_bytes(bytes(raw))
+
+
 def make_large_file(path: Path, mb: float) -> None:
     """A file of ``mb`` MB (random-ish bytes after a zip header): the size cap must reject it unread."""
     with path.open("wb") as fh:
