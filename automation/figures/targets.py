@@ -196,9 +196,9 @@ def build_targets(frames: LedgerFrames, config: Config, cal: WorkCalendar | None
     eff_m_start = np.where(np.isnat(gol), m_start, np.maximum(m_start, np.where(np.isnat(gol), m_start, gol)))
     p_end = pd.to_datetime(pieces["p_end"]).to_numpy("datetime64[D]")
     m_end = pd.to_datetime(pieces["m_end"]).to_numpy("datetime64[D]")
-    pieces["w"] = cal.count(eff_p_start, p_end).astype(float)
-    month_wd = cal.count(m_start, m_end).astype(float)
-    eff_month_wd = cal.count(eff_m_start, m_end).astype(float)
+    pieces["w"] = np.asarray(cal.count(eff_p_start, p_end), dtype=float)
+    month_wd = np.asarray(cal.count(m_start, m_end), dtype=float)
+    eff_month_wd = np.asarray(cal.count(eff_m_start, m_end), dtype=float)
     # pro-rate month totals by go-live (ratio 1 for everyone else); a month without working days keeps its total
     ratio = np.where(month_wd > 0, eff_month_wd / np.where(month_wd > 0, month_wd, 1), 1.0)
     for col in METRICS:
