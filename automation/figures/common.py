@@ -90,8 +90,8 @@ def str_index(obj: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     return obj
 
 
-def codes(left: pd.Series, right: pd.Series) -> np.ndarray:
-    """Integer codes of two id columns over one shared vocabulary (-1 for missing).
+def joint_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Integer codes of two id columns over one shared vocabulary (-1 for missing), and the vocabulary.
 
     Categorical columns sharing categories (see :func:`prepare`) reuse their codes; anything else is
     factorised once.
@@ -101,10 +101,15 @@ def codes(left: pd.Series, right: pd.Series) -> np.ndarray:
         and isinstance(right.dtype, pd.CategoricalDtype)
         and left.cat.categories.equals(right.cat.categories)
     ):
-        return np.concatenate([left.cat.codes.to_numpy(), right.cat.codes.to_numpy()]).astype(np.int64)
-    return pd.factorize(pd.concat([left.astype(object), right.astype(object)], ignore_index=True))[0].astype(
-        np.int64
-    )
+        return (
+            left.cat.codes.to_numpy().astype(np.int64),
+            right.cat.codes.to_numpy().astype(np.int64),
+            left.cat.categories,
+        )
+    both = pd.concat([left.astype(object), right.astype(object)], ignore_index=True)
+    code, labels = pd.factorize(both.to_numpy(dtype=object, na_value=None))
+    code = code.astype(np.int64)
+    return code[: len(left)], code[len(left) :], pd.Index(labels)
 
 
 VISIT_COLUMNS = [
