@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from datetime import date, datetime
@@ -21,8 +22,19 @@ from tests.ledger_helpers import customer_row, make_config, make_sub, sha, visit
 EVENING = datetime(2026, 11, 23, 18, 0)
 
 
+# Set to e.g. postgresql+psycopg://postgres@/salesflow?host=/tmp/pgsock to run these tests on PostgreSQL
+# (the multi-site setup): the ledger's SQL must stay portable. Default: a SQLite file per test.
+LEDGER_URL_ENV = "SALESFLOW_TEST_LEDGER_URL"
+
+
 @pytest.fixture
 def cfg(tmp_path: Path):  # type: ignore[no-untyped-def]
+    url = os.environ.get(LEDGER_URL_ENV, "")
+    if url:  # a server database: start each test from an empty schema
+        engine = sa.create_engine(url)
+        t.metadata.drop_all(engine)
+        engine.dispose()
+        return make_config(tmp_path, ledger_url=url)
     return make_config(tmp_path)
 
 
@@ -50,7 +62,8 @@ def register(rows: list[dict], rep: str = "R001"):  # type: ignore[no-untyped-de
 
 
 # ----- opening ------------------------------------------------------------------------------------
-def test_open_creates_wal_sqlite_in_state_folder_with_schema_version(cfg) -> None:  # type: ignore[no-untyped-def]
+def test_open_creates_wal_sqlite_in_state_folder_with_schema_version(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path)
     led = open_ledger(cfg)
     led.close()
     db = cfg.state_root / "ledger.sqlite"
@@ -76,8 +89,8 @@ def test_refuses_a_ledger_inside_the_shared_folder(tmp_path: Path) -> None:
     assert not inside.exists()
 
 
-def test_sqlite_connections_are_durable(ledger) -> None:  # type: ignore[no-untyped-def]
-    with ledger.read() as conn:
+def test_sqlite_connections_are_durable(tmp_path: Path) -> None:
+    with open_ledger(make_config(tmp_path)) as ledger, ledger.read() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
 
