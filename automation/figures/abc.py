@@ -40,7 +40,7 @@ COLUMNS = [
 
 def trailing_sales(frames: LedgerFrames, as_of: date, days: int) -> pd.Series:
     """Sales per customer id over ``as_of - days < date <= as_of``."""
-    v = frames.visits
+    v = frames.visits[["customer_id", "date", "order_amount"]]
     lo, hi = pd.Timestamp(as_of - timedelta(days=days)), pd.Timestamp(as_of)
     v = v[(v["date"] > lo) & (v["date"] <= hi) & v["customer_id"].notna()]
     return str_index(v.groupby("customer_id", observed=True)["order_amount"].sum(min_count=1).fillna(0.0))

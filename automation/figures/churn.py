@@ -29,7 +29,7 @@ def churn(frames: LedgerFrames, config: Config, as_of: date, grades: pd.DataFram
     rules = config.thresholds.churn
     ts = pd.Timestamp(as_of)
     g = grades[grades["grade"].isin(rules.grades)]
-    v = frames.visits
+    v = frames.visits[["customer_id", "date", "order_amount"]]
     o = v[(v["order_amount"].fillna(0) > 0) & (v["date"] <= ts) & v["customer_id"].notna()]
     o = o.assign(customer_id=o["customer_id"].astype(str))
     o = o[o["customer_id"].isin(g["customer_id"])]

@@ -118,7 +118,7 @@ def funnel(
 
 def _first_orders(frames: LedgerFrames, hist: pd.DataFrame) -> pd.DataFrame:
     """Every customer's first order day and its origin (first prospect record, else created)."""
-    v = frames.visits
+    v = frames.visits[["customer_id", "date", "order_amount"]]
     o = v[(v["order_amount"].fillna(0) > 0) & v["customer_id"].notna()]
     first = str_index(o.groupby("customer_id", observed=True)["date"].min())
     prospect = hist[hist["stage"] == "prospect"].groupby("customer_id")["changed_at"].min().dt.normalize()

@@ -56,7 +56,7 @@ def visit_policy(
     grade = c["customer_id"].map(dict(zip(grades["customer_id"], grades["grade"], strict=True))).fillna("C")
     c = c.assign(grade=grade.to_numpy())
     c["interval"] = c["grade"].map(config.thresholds.visit_intervals).astype(int)
-    v = frames.visits
+    v = frames.visits[["customer_id", "date"]]
     v = v[(v["date"] <= ts) & v["customer_id"].notna()]
     last = str_index(v.groupby("customer_id", observed=True)["date"].max())
     c["last_visit"] = lookup(c["customer_id"], last)

@@ -59,7 +59,7 @@ def score(values: np.ndarray, ids: np.ndarray, worst_first_desc: bool) -> np.nda
 
 
 def rfm(frames: LedgerFrames, config: Config, as_of: date) -> pd.DataFrame:
-    v = frames.visits
+    v = frames.visits[["customer_id", "date", "order_amount"]]
     orders = v[
         (v["order_amount"].fillna(0) > 0) & (v["date"] <= pd.Timestamp(as_of)) & v["customer_id"].notna()
     ]
