@@ -70,6 +70,15 @@ def _count(scope_codes: np.ndarray, stage_codes: np.ndarray, n_scopes: int) -> n
     return np.bincount(flat, minlength=n_scopes * len(STAGES)).reshape(n_scopes, len(STAGES))
 
 
+def _scoped(frames: LedgerFrames, h: pd.DataFrame, by: str | None) -> tuple[list[str], pd.DataFrame]:
+    """The scopes and the history rows with their scope code (rows outside every scope dropped)."""
+    scope_of = _scope_map(frames, by)
+    scopes = sorted(set(scope_of.to_numpy()) | ({""} if by is None else set()))
+    scope_codes = pd.Index(scopes).get_indexer(lookup(h["customer_id"], scope_of).fillna("").to_numpy())
+    h = h[["cust", "changed_at", "stage_code", "prev_code"]].assign(scope=scope_codes)
+    return scopes, h[h["scope"] >= 0]
+
+
 def _last_per_customer(h: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     sub = h[mask]
     return sub[~sub["cust"].duplicated(keep="last")]
@@ -81,11 +90,7 @@ def funnel(
     """One row per scope and stage: at_end, in_period (denominator), moved_forward, conversion."""
     h = memo(frames, "funnel.history", lambda: history(frames)) if hist is None else hist
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.as_of + timedelta(days=1))
-    scope_of = _scope_map(frames, by)
-    scopes = sorted(set(scope_of.to_numpy()) | ({""} if by is None else set()))
-    scope_codes = pd.Index(scopes).get_indexer(lookup(h["customer_id"], scope_of).fillna("").to_numpy())
-    h = h.assign(scope=scope_codes)
-    h = h[h["scope"] >= 0]
+    scopes, h = memo(frames, f"funnel.scoped.{by}.{id(h)}", lambda: _scoped(frames, h, by))
     t = h["changed_at"]
     at_end = _last_per_customer(h, (t < end).to_numpy())
     before = _last_per_customer(h, (t < start).to_numpy())
