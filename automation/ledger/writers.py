@@ -15,13 +15,13 @@ register, complaints and targets are *state*: a drop updates what is there (SPEC
 - targets: HQ's row replaces the one with the same (period, level, owner, product).
 
 New ids are reported back (``assigned``, ``messages``) so the rep can write them into the form.
+The register and complaint writers live in :mod:`automation.ledger.customers`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,8 +36,6 @@ from automation.ledger.values import (
     as_text,
     cents,
     iso_week,
-    name_key,
-    phone_key,
     to_json,
 )
 from automation.model import Row, Submission
@@ -183,238 +181,6 @@ def apply_weekly_report(a: Apply) -> int:
     return len(rows)
 
 
-# ----- register --------------------------------------------------------------------------------
-_NOT_FROM_FORM = {
-    "customer_id",
-    "owner",
-    "name_key",
-    "phone_key",
-    "extra",
-    "first_submission_id",
-    "last_submission_id",
-    "updated_at",
-}
-_REGISTER_FIELDS = [col.key for col in t.customers.c if col.key not in _NOT_FROM_FORM]
-
-
-def _midnight(d: date | None, fallback: datetime) -> datetime:
-    return datetime.combine(d, time()) if d else fallback
-
-
-def apply_customer_register(a: Apply) -> int:
-    c = t.customers.c
-    known = a.conn.execute(
-        sa.select(c.customer_id, c.owner, c.credit_code, c.name_key, c.phone_key, c.stage, c.name)
-    ).all()
-    by_id = {k.customer_id: k for k in known}
-    by_code = {k.credit_code.upper(): k.customer_id for k in known if k.credit_code}
-    by_name_phone = {(k.name_key, k.phone_key): k.customer_id for k in known}
-    columns = set(t.customers.c.keys())
-    week = iso_week(a.received_at.date())
-    a.dirty.add((a.region, week))
-    for row in a.sub.rows:
-        values, extra = convert(a.spec, row, columns)
-        typed_id = values.pop("customer_id", None)
-        code = (values.get("credit_code") or "").upper() or None
-        keys = (name_key(values.get("name")), phone_key(values.get("phone")))
-        match = typed_id if typed_id in by_id else None
-        if match is None and code:
-            match = by_code.get(code)
-        if match is None and keys[0]:
-            match = by_name_phone.get(keys)
-        if match is None:
-            new_id = typed_id or next_id(a.conn, "customer", CUSTOMER_PREFIX, t.customers, "customer_id")
-            record = {k: v for k, v in values.items() if k in _REGISTER_FIELDS}
-            stage = record.get("stage") or "unqualified"
-            record["stage"] = stage
-            a.conn.execute(
-                sa.insert(t.customers).values(
-                    customer_id=new_id,
-                    owner=a.rep_id,
-                    name_key=keys[0],
-                    phone_key=keys[1],
-                    extra=to_json(extra),
-                    first_submission_id=a.submission_id,
-                    last_submission_id=a.submission_id,
-                    updated_at=a.now,
-                    **record,
-                )
-            )
-            a.conn.execute(
-                sa.insert(t.customer_history).values(
-                    customer_id=new_id,
-                    submission_id=a.submission_id,
-                    stage_from=None,
-                    stage=stage,
-                    changed_at=_midnight(record.get("created"), a.received_at),
-                )
-            )
-            row_obj = sa.select(
-                c.customer_id, c.owner, c.credit_code, c.name_key, c.phone_key, c.stage, c.name
-            )
-            k = a.conn.execute(row_obj.where(c.customer_id == new_id)).one()
-            by_id[new_id] = k
-            if code:
-                by_code[code] = new_id
-            by_name_phone[keys] = new_id
-            if not typed_id:
-                a.assigned.append(
-                    {"kind": "customer", "id": new_id, "name": values.get("name"), "row": row.number}
-                )
-                a.messages.append(
-                    f"第{row.number}行 新客户「{values.get('name')}」编号 {new_id}，请填入客户编号栏 / "
-                    f"row {row.number}: new customer '{values.get('name')}' got id {new_id}; put it in the Customer ID column"
-                )
-            audit(a, "customer.created", "customer", new_id, row=row.number, stage=stage)
-            if record.get("region"):
-                a.dirty.add((record["region"], week))
-            continue
-        current = by_id[match]
-        if current.owner != a.rep_id:
-            a.conn.execute(
-                sa.insert(t.conflicts).values(
-                    customer_id=match,
-                    owner=current.owner,
-                    claimed_by=a.rep_id,
-                    submission_id=a.submission_id,
-                    row_number=row.number,
-                    data=to_json(values | {"extra": extra}),
-                    created_at=a.now,
-                )
-            )
-            a.warnings.append(
-                {"code": "owner-conflict", "row": row.number, "customer_id": match, "owner": current.owner}
-            )
-            a.messages.append(
-                f"第{row.number}行 客户「{current.name}」({match}) 属于 {current.owner}，未更改，已交经理处理 / "
-                f"row {row.number}: customer '{current.name}' ({match}) belongs to {current.owner}; not changed, "
-                "passed to the manager as a conflict"
-            )
-            audit(
-                a,
-                "customer.conflict",
-                "customer",
-                match,
-                row=row.number,
-                owner=current.owner,
-                claimed_by=a.rep_id,
-            )
-            continue
-        update = {k: v for k, v in values.items() if k in _REGISTER_FIELDS and v is not None}
-        update.update(name_key=keys[0] if values.get("name") else current.name_key)
-        if values.get("phone"):
-            update["phone_key"] = keys[1]
-        if extra:
-            old = a.conn.execute(sa.select(c.extra).where(c.customer_id == match)).scalar_one()
-            update["extra"] = to_json(json.loads(old or "{}") | extra)
-        a.conn.execute(
-            sa.update(t.customers)
-            .where(c.customer_id == match)
-            .values(**update, last_submission_id=a.submission_id, updated_at=a.now)
-        )
-        new_stage = update.get("stage")
-        if new_stage and new_stage != current.stage:
-            a.conn.execute(
-                sa.insert(t.customer_history).values(
-                    customer_id=match,
-                    submission_id=a.submission_id,
-                    stage_from=current.stage,
-                    stage=new_stage,
-                    changed_at=a.received_at,
-                )
-            )
-            audit(a, "customer.stage", "customer", match, stage_from=current.stage, stage=new_stage)
-        audit(a, "customer.updated", "customer", match, row=row.number, fields=sorted(update))
-        k = a.conn.execute(
-            sa.select(c.customer_id, c.owner, c.credit_code, c.name_key, c.phone_key, c.stage, c.name).where(
-                c.customer_id == match
-            )
-        ).one()
-        by_id[match] = k
-        if k.credit_code:
-            by_code[k.credit_code.upper()] = match
-        by_name_phone[(k.name_key, k.phone_key)] = match
-    a.directory_changed = True
-    return len(a.sub.rows)
-
-
-# ----- complaints ------------------------------------------------------------------------------
-def apply_complaint(a: Apply) -> int:
-    c = t.complaints.c
-    columns = set(t.complaints.c.keys())
-    a.dirty.add((a.region, iso_week(a.received_at.date())))
-    for row in a.sub.rows:
-        values, extra = convert(a.spec, row, columns)
-        typed_id = values.pop("complaint_id", None)
-        received = values.get("received")
-        if received is None:
-            raise ValueError("complaint row without received date")
-        match = None
-        if typed_id:
-            if a.conn.execute(sa.select(c.complaint_id).where(c.complaint_id == typed_id)).first():
-                match = typed_id
-        else:
-            who = (
-                c.customer_id == values["customer_id"]
-                if values.get("customer_id")
-                else c.customer_text == values.get("customer_text")
-            )
-            hit = a.conn.execute(
-                sa.select(c.complaint_id).where(who, c.received == received).order_by(c.complaint_id)
-            ).first()
-            match = hit.complaint_id if hit else None
-        record = {k: v for k, v in values.items() if k in columns}
-        if match is None:
-            new_id = typed_id or next_id(a.conn, "complaint", COMPLAINT_PREFIX, t.complaints, "complaint_id")
-            a.conn.execute(
-                sa.insert(t.complaints).values(
-                    complaint_id=new_id,
-                    rep_id=a.rep_id,
-                    extra=to_json(extra),
-                    first_submission_id=a.submission_id,
-                    last_submission_id=a.submission_id,
-                    updated_at=a.now,
-                    **record,
-                )
-            )
-            if not typed_id:
-                a.assigned.append(
-                    {
-                        "kind": "complaint",
-                        "id": new_id,
-                        "customer": values.get("customer_text"),
-                        "row": row.number,
-                    }
-                )
-                a.messages.append(
-                    f"第{row.number}行 新投诉编号 {new_id}，请填入投诉编号栏 / row {row.number}: new complaint got id "
-                    f"{new_id}; put it in the Complaint ID column"
-                )
-            audit(a, "complaint.created", "complaint", new_id, row=row.number, status=values.get("status"))
-            cid = new_id
-        else:
-            update = {k: v for k, v in record.items() if v is not None}
-            a.conn.execute(
-                sa.update(t.complaints)
-                .where(c.complaint_id == match)
-                .values(**update, last_submission_id=a.submission_id, updated_at=a.now)
-            )
-            audit(a, "complaint.updated", "complaint", match, row=row.number, status=values.get("status"))
-            cid = match
-        a.conn.execute(
-            sa.insert(t.complaint_history).values(
-                complaint_id=cid,
-                submission_id=a.submission_id,
-                status=values.get("status"),
-                data=to_json(values | {"extra": extra}),
-                changed_at=a.received_at,
-            )
-        )
-        a.dirty.add((a.region, iso_week(received)))
-    a.directory_changed = True
-    return len(a.sub.rows)
-
-
 # ----- targets ---------------------------------------------------------------------------------
 def apply_targets(a: Apply) -> int:
     c = t.targets.c
@@ -441,14 +207,3 @@ def apply_targets(a: Apply) -> int:
     for region in a.config.regions:
         a.dirty.add((region.id, week))
     return len(a.sub.rows)
-
-
-APPLY = {
-    "visit_report": apply_visit_report,
-    "visit_plan": apply_visit_plan,
-    "market_report": apply_market_report,
-    "weekly_report": apply_weekly_report,
-    "customer_register": apply_customer_register,
-    "complaint": apply_complaint,
-    "targets": apply_targets,
-}
