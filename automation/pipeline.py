@@ -87,7 +87,7 @@ def process(
     try:
         source = source_key(path, config)
         with path_lock(config, source):  # one process per file at a time (watcher + ingest)
-            refusal = look(path)  # 1
+            refusal = look(path) or linked_folder(path, config)  # 1
             if refusal:
                 return Outcome(IGNORED, path, reason=refusal)
             folder = folder or inbox_folder_of(path, config) or ""
@@ -195,6 +195,17 @@ def first_sight(ledger: Ledger, sha256: str, source: str, st: os.stat_result) ->
     if mtime_of(st) <= now:
         return now
     return ledger.sighting(sha256, source, now)
+
+
+def linked_folder(path: Path, config: Config) -> str:
+    """A folder between the inbox and the file that is a symbolic link ('' when none): never followed."""
+    inbox = config.inbox.absolute()
+    for parent in path.absolute().parents:
+        if parent == inbox or inbox not in parent.parents:
+            break
+        if parent.is_symlink():
+            return f"symbolic link: folder {parent.name} is a link, never followed"
+    return ""
 
 
 def inbox_folder_of(path: Path, config: Config) -> str | None:

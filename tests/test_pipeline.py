@@ -236,6 +236,18 @@ def test_symlink_in_the_inbox_is_refused(env, tmp_path: Path) -> None:  # type: 
         ContentStore(config.state_root / "content").put(link)
 
 
+def test_a_linked_inbox_folder_is_not_followed(env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config, factory, ledger = env
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "日报.xlsx").write_bytes(factory.visit_report("R001", DAY).data)
+    (config.inbox / "R009").rmdir()
+    (config.inbox / "R009").symlink_to(elsewhere, target_is_directory=True)
+    out = process(config.inbox / "R009" / "日报.xlsx", config, ledger=ledger)
+    assert out.status == "ignored" and "link" in out.reason
+    assert (elsewhere / "日报.xlsx").exists() and _count(config) == []
+
+
 def test_names_are_sanitised_and_stay_inside_the_archive(env) -> None:  # type: ignore[no-untyped-def]
     config, factory, ledger = env
     path = config.inbox / "R001" / "CON:日报<1>?.XLSX"
