@@ -180,3 +180,14 @@ def test_target_pieces_conserve_the_total_to_the_cent(
     by_month = rep.groupby("month")["sales"].sum()
     assert round(by_month.sum() * 100) == cents
     assert pd.Series(rep["sales"] * 100).round(6).mod(1).abs().max() < 1e-6 or rep.empty
+
+
+def test_period_spellings() -> None:
+    from automation.figures.targets import _parse_period
+
+    assert (
+        _parse_period("2026-Q4") == _parse_period("2026q4") == ("quarter", ["2026-10", "2026-11", "2026-12"])
+    )
+    assert _parse_period("2026-1") == _parse_period("202601") == ("month", ["2026-01"])
+    assert _parse_period("2026")[0] == "year"  # type: ignore[index]
+    assert _parse_period("2026-13") is None and _parse_period("next year") is None

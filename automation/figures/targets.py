@@ -42,7 +42,7 @@ from automation.workcal import Period, WorkCalendar, month_end, week_key
 
 METRICS: tuple[str, ...] = ("sales", "gross_margin", "collections", "visits", "new_customers")
 LEVELS: tuple[str, ...] = ("rep", "region", "company")
-_PERIOD_RE = re.compile(r"^\s*(\d{4})(?:\s*-\s*(?:Q([1-4])|(\d{1,2})))?\s*$", re.IGNORECASE)
+_PERIOD_RE = re.compile(r"^\s*(\d{4})(?:\s*-?\s*(?:Q([1-4])|(\d{1,2})))?\s*$", re.IGNORECASE)
 _PRIORITY = {"year": 1, "quarter": 2, "month": 3}
 PIECE_COLUMNS = ["level", "owner", "month", "week", *METRICS]
 
