@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,8 +18,6 @@ from benchmarks.bench_figures import synthetic_config, synthetic_frames
 from tests.figures_cases import config, frames
 
 AS_OF = date(2026, 11, 23)
-CFG = synthetic_config(6, n_regions=2)
-BASE = synthetic_frames(6, 80, 900, seed=3, n_regions=2)
 LISTS = ("abc", "pareto", "rfm", "policy", "never_visited", "churn", "complaints", "timeliness", "targets")
 
 
@@ -41,21 +41,28 @@ def _same(a: dict, b: dict) -> None:  # type: ignore[type-arg]
         )
 
 
-REFERENCE = compute_all(BASE, CFG, "2026-W47", as_of=AS_OF)
+@functools.cache
+def _case() -> tuple[Any, LedgerFrames, dict[str, Any]]:
+    """A small seeded ledger (6 reps, 80 customers, 900 visits) and its figures, built once."""
+    cfg = synthetic_config(6, n_regions=2)
+    base = synthetic_frames(6, 80, 900, seed=3, n_regions=2)
+    return cfg, base, compute_all(base, cfg, "2026-W47", as_of=AS_OF)
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=2**32 - 1))
 def test_figures_do_not_depend_on_row_order(seed: int) -> None:
-    _same(REFERENCE, compute_all(_shuffled(BASE, seed), CFG, "2026-W47", as_of=AS_OF))
+    cfg, base, reference = _case()
+    _same(reference, compute_all(_shuffled(base, seed), cfg, "2026-W47", as_of=AS_OF))
 
 
 def test_the_synthetic_ledger_is_not_trivial() -> None:
     # guards the property above: with no visits, any order would give the same (empty) answer
-    sc = REFERENCE["scorecards"]["ytd"].set_index(["level", "owner"])
+    _, base, reference = _case()
+    sc = reference["scorecards"]["ytd"].set_index(["level", "owner"])
     # YTD runs to the week's Sunday, 22 Nov
-    assert sc.loc[("company", ""), "visits"] == (BASE.visits["date"] <= "2026-11-22").sum() > 800
-    assert set(REFERENCE["abc"]["grade"]) == {"A", "B", "C"}
+    assert sc.loc[("company", ""), "visits"] == (base.visits["date"] <= "2026-11-22").sum() > 800
+    assert set(reference["abc"]["grade"]) == {"A", "B", "C"}
     assert sc.loc[("company", ""), "sales_target"] > 0
 
 
@@ -74,16 +81,17 @@ def test_an_empty_ledger_gives_every_figure() -> None:
 
 
 def test_region_view_keeps_that_region_only() -> None:
-    out = compute_all(BASE, CFG, "2026-W47", "Region 1", as_of=AS_OF)
+    cfg, base, reference = _case()
+    out = compute_all(base, cfg, "2026-W47", "Region 1", as_of=AS_OF)
     sc = out["scorecards"]["week"]
     assert set(sc["region"]) == {"g1"} and "company" not in set(sc["level"])
-    full = REFERENCE["scorecards"]["week"].set_index(["level", "owner"])
+    full = reference["scorecards"]["week"].set_index(["level", "owner"])
     assert (
         sc.set_index(["level", "owner"]).loc[("region", "g1"), "sales"] == full.loc[("region", "g1"), "sales"]
     )
-    assert set(out["abc"]["region"]) <= {"g1"} and len(out["abc"]) < len(REFERENCE["abc"])
+    assert set(out["abc"]["region"]) <= {"g1"} and len(out["abc"]) < len(reference["abc"])
     # grades stay company-wide
-    merged = out["abc"].merge(REFERENCE["abc"], on="customer_id")
+    merged = out["abc"].merge(reference["abc"], on="customer_id")
     assert (merged["grade_x"] == merged["grade_y"]).all()
 
 
@@ -105,14 +113,16 @@ def test_a_week_spanning_the_year_end() -> None:
 
 def test_default_as_of_and_week_come_from_the_clock() -> None:
     # conftest fixes the clock at Mon 2026-11-23 21:00, past the 20:00 deadline: today counts
-    out = compute_all(BASE, CFG)
+    cfg, base, _ = _case()
+    out = compute_all(base, cfg)
     assert out["week"] == "2026-W48" and out["as_of"] == date(2026, 11, 23)
     assert out["periods"]["week"].as_of == date(2026, 11, 23)
 
 
 def test_customer_sheet_joins_grade_segment_visits_and_risk() -> None:
-    sheet = REFERENCE["customers"]
-    assert sheet["customer_id"].is_unique and len(sheet) == len(REFERENCE["abc"])
+    _, _, reference = _case()
+    sheet = reference["customers"]
+    assert sheet["customer_id"].is_unique and len(sheet) == len(reference["abc"])
     assert set(sheet["visit_status"]) <= {
         "overdue",
         "due",
@@ -122,9 +132,9 @@ def test_customer_sheet_joins_grade_segment_visits_and_risk() -> None:
         "",
     }
     by_id = sheet.set_index("customer_id")
-    for row in REFERENCE["churn"].itertuples():
+    for row in reference["churn"].itertuples():
         assert by_id.loc[row.customer_id, "churn_risk"] == row.reason
-    for row in REFERENCE["policy"].head(20).itertuples():
+    for row in reference["policy"].head(20).itertuples():
         assert by_id.loc[row.customer_id, "visit_status"] == row.status
     lost = by_id[by_id["stage"] == "lost"]
     assert (lost["visit_status"] == "").all()
