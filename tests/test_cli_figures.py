@@ -111,3 +111,11 @@ def test_bad_week_or_region_exits_2(installation: Path, args: list[str], message
     res = _run(installation, *args)
     assert res.exit_code == 2
     assert message in res.output
+
+
+def test_every_scorecard_column_has_both_labels() -> None:
+    from automation.figures.labels import COLUMN_LABELS, label
+
+    assert [c for c in columns() if c not in COLUMN_LABELS] == []
+    assert label("effective_rate", "zh") == "有效拜访率" and label("sales_status", "en") == "Sales status"
+    assert label("amber", "zh") == "预警" and label("no_such_key", "en") == "no_such_key"

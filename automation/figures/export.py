@@ -15,6 +15,7 @@ Top level::
       "periods": {"week"|"mtd"|"qtd"|"ytd": {kind, key, start, end, as_of, working_days,
                                              elapsed_working_days, calendar_days}},
       "scorecard_columns": [...],                 # the column order of every scorecard row
+      "labels": {key: {"zh": ..., "en": ...}},    # every column and status / grade / verdict value
       "scorecards": {"week"|"mtd"|"qtd"|"ytd": [row, ...]},   # rep rows, then region rows, then company
       "funnel": {"week"|...: [{scope, stage, at_end, in_period, moved_forward, conversion}]},
       "days_to_first_order": {"week"|...: [{scope, first_orders, avg_days_to_first_order}]},
@@ -47,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from automation.figures.labels import COLUMN_LABELS, VALUE_LABELS
 from automation.figures.scorecard import columns as scorecard_columns
 from automation.workcal import WorkCalendar
 
@@ -96,6 +98,7 @@ def to_json(result: dict[str, Any], cal: WorkCalendar, generated_at: datetime) -
         "region": result["region"],
         "periods": {k: p.as_dict(cal) for k, p in result["periods"].items()},
         "scorecard_columns": scorecard_columns(),
+        "labels": {k: {"zh": zh, "en": en} for k, (zh, en) in {**COLUMN_LABELS, **VALUE_LABELS}.items()},
         "scorecards": {k: records(df) for k, df in result["scorecards"].items()},
         "funnel": {k: records(df) for k, df in result["funnel"].items()},
         "days_to_first_order": {k: records(df) for k, df in result["days_to_first_order"].items()},
