@@ -1,8 +1,9 @@
 """Benchmark: every figure for a 200-rep, 20,000-customer, one-year ledger (~300,000 visits).
 
 Frames are built directly (synthetic, seeded), then :func:`automation.figures.compute_all` runs for
-the week, MTD, QTD and YTD and all customer lists. Prints wall time and peak memory (RSS).
-Target: under 2 s and under 1 GB.
+the week, MTD, QTD and YTD and all customer lists. Prints wall and CPU time (best of ``--repeat``)
+and peak memory (RSS high-water mark). Target: under 2 s and under 1 GB. On a shared, busy machine
+the wall time includes waiting for a CPU; the CPU time (and the printed load average) tells them apart.
 
     python benchmarks/bench_figures.py [--reps 200] [--customers 20000] [--visits 300000]
 """
