@@ -56,6 +56,7 @@ def ours(root: Path, forms: list, registers: list) -> tuple[float, dict[str, int
     from automation.watch import Watcher
     from tests.formfactory import install
 
+    root.mkdir(parents=True, exist_ok=True)
     _, config = install(root, settle_seconds=0.0, reconcile_seconds=3600)
     for f in registers:
         outcome = process(f.drop(config.inbox), config, folder=f.rep_id)
@@ -65,6 +66,30 @@ def ours(root: Path, forms: list, registers: list) -> tuple[float, dict[str, int
     start = time.perf_counter()
     summary = Watcher(config).run(once=True, install_signals=False)
     return time.perf_counter() - start, dict(summary.counts)
+
+
+def watcher_alone(root: Path, forms: list) -> float:
+    """Seconds for the watcher's own share: the same flood with a ``process`` that only moves the
+    file to ``archive/`` (no intake, no ledger)."""
+    from types import SimpleNamespace
+
+    from automation.watch import Watcher
+    from tests.formfactory import install
+
+    root.mkdir(parents=True, exist_ok=True)
+    _, config = install(root, settle_seconds=0.0, reconcile_seconds=3600)
+    for f in forms:
+        f.drop(config.inbox)
+
+    def move(path: Path, config, *, ledger=None, folder=None):  # type: ignore[no-untyped-def]
+        dest = config.archive / (folder or "") / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, dest)
+        return SimpleNamespace(status="accepted", archived_to=None, reason="")
+
+    start = time.perf_counter()
+    Watcher(config, process=move, ledger_factory=None).run(once=True, install_signals=False)
+    return time.perf_counter() - start
 
 
 def main() -> int:
@@ -95,6 +120,7 @@ def main() -> int:
             files.append(p)
         base_s = pandas_baseline(files, tmp / "baseline.xlsx")
         our_s, counts = ours(tmp / "ours", forms, registers)
+        alone_s = watcher_alone(tmp / "alone", forms)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -103,6 +129,9 @@ def main() -> int:
     ours_rate, base_rate = n / our_s, n / base_s
     ratio = ours_rate / base_rate
     print(f"salesflow watcher : {n} forms in {our_s:7.2f}s = {ours_rate:8.1f} forms/s  {counts}")
+    print(
+        f"  of which watcher: {n} forms in {alone_s:7.2f}s = {n / alone_s:8.1f} forms/s (process = move only)"
+    )
     print(f"pandas baseline   : {n} forms in {base_s:7.2f}s = {base_rate:8.1f} forms/s")
     print(
         f"ratio             : {ratio:.1f}x (target {TARGET:.0f}x) -> {'MET' if ratio >= TARGET else 'NOT MET'}"
