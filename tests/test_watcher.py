@@ -396,3 +396,17 @@ def test_watch_once_catches_up_and_logs(inst: tuple[Path, Any, FormFactory]) -> 
     assert log.count("accepted R0") == 6
     hb = read_heartbeat(config.state_root)
     assert hb["state"] == "stopped" and hb["counts"]["accepted"] == 6 and hb["backlog"] == 0
+
+
+def test_audit_catches_lost_double_and_leftover(inst: tuple[Path, Any, FormFactory]) -> None:
+    """The crash and flood tests trust :func:`audit`; it must see each kind of failure."""
+    _, config, factory = inst
+    kept, never_dropped = factory.many(2, end=DAY)
+    kept.drop(config.inbox)
+    assert Watcher(config, process=Recorder()).run(once=True, install_signals=False).counts["accepted"] == 1
+    assert audit(config, [kept]).clean
+    lost = audit(config, [kept, never_dropped])
+    assert len(lost.lost) == 2 and not lost.clean  # neither on disk nor in the ledger
+    kept.drop(config.inbox)  # the same file again in the inbox: two places, and left over
+    again = audit(config, [kept])
+    assert again.in_inbox and again.double and not again.clean
