@@ -390,6 +390,7 @@ def test_watch_once_catches_up_and_logs(inst: tuple[Path, Any, FormFactory]) -> 
     assert res.returncode == 0, res.stderr
     assert "accepted 6" in res.stdout
     assert res.stdout.count("accepted R0") == 6
+    assert res.stdout.count("batch done") == 1, "one consolidation mark for the whole backlog"
     result = audit(config, forms)
     assert result.clean and result.accepted == 6, result
     log = (config.state_root / "logs" / "salesflow.log").read_text(encoding="utf-8")

@@ -16,6 +16,29 @@ from automation.watch import AlreadyRunning, Watcher
 from automation.watch.state import setup_log_file
 
 EXIT_ALREADY_RUNNING = 3
+log = logging.getLogger("automation.watch")
+
+
+def _batch_done(config):  # type: ignore[no-untyped-def]
+    """After each burst: say what it changed. Consolidation itself reads the region-weeks the
+    pipeline marked dirty in the ledger (in the same transaction as the rows), so nothing is lost
+    if the watcher dies before this runs."""
+
+    def hook(outcomes: list) -> None:  # type: ignore[type-arg]
+        from collections import Counter
+
+        from automation.ledger import open_ledger
+
+        counts = Counter(getattr(o, "status", "?") for o in outcomes)
+        with open_ledger(config) as ledger:
+            dirty = ledger.dirty_weeks()
+        log.info(
+            "batch done / 本批完成: %s; %d region-week(s) marked for consolidation / 待汇总",
+            ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
+            len(dirty),
+        )
+
+    return hook
 
 
 @click.command("watch")
@@ -35,7 +58,9 @@ def command(app, poll: bool, once: bool) -> None:  # type: ignore[no-untyped-def
     watch_log.addHandler(console)
     file_handler = setup_log_file(config.state_root)
     try:
-        summary = Watcher(config, poll=True if poll else None).run(once=once)
+        summary = Watcher(config, poll=True if poll else None, on_batch_done=_batch_done(config)).run(
+            once=once
+        )
     except AlreadyRunning as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ALREADY_RUNNING)
