@@ -205,6 +205,25 @@ def test_slow_write_is_read_once_complete(inst: tuple[Path, Any, FormFactory]) -
     assert result.clean and result.accepted == 1, result
 
 
+def test_stalled_copy_of_a_workbook_waits_for_its_end(inst: tuple[Path, Any, FormFactory]) -> None:
+    """A copy that stalls longer than the settle time (SMB hiccup): a half .xlsx lacks the zip end
+    record, so it is not handed over until the rest arrives."""
+    _, config, factory = inst
+    config.watcher.settle_seconds = 0.2
+    form = factory.visit_report("R007", DAY, seed=21, n_rows=30)
+    rec = Recorder()
+    path = config.inbox / "R007" / form.name
+    with running(Watcher(config, process=rec)) as w:
+        with open(path, "wb") as fh:
+            fh.write(form.data[: len(form.data) // 2])
+            fh.flush()
+            time.sleep(1.5)  # 7 settle times without a change
+            assert rec.calls == []
+            fh.write(form.data[len(form.data) // 2 :])
+        wait_for(lambda: w.summary.counts["accepted"] == 1, 20, "the completed copy")
+    assert rec.calls == [(form.name, sha(form.data))]
+
+
 @pytest.mark.parametrize("variant", ["wrl-temp", "hex-temp"])
 def test_excel_save_sequence_yields_one_submission(inst: tuple[Path, Any, FormFactory], variant: str) -> None:
     _, config, factory = inst
