@@ -191,7 +191,8 @@ def ingest_latency(cache: Path, n: int) -> dict[str, Any]:
         config = _fresh(cache, Path(tmp))
         paths = _drop(cache, config, sample)
         base_paths = [cache / "_drops" / e["path"] for e in sample]
-        ours, statuses = [], {}
+        ours: list[float] = []
+        statuses: dict[str, int] = {}
         ledger = open_ledger(config)
         try:
             for e, p in zip(sample, paths, strict=True):

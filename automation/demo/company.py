@@ -228,7 +228,9 @@ def large_company(rng: random.Random, start: date) -> dict[str, Any]:
 def _synthetic(rng: random.Random, n_regions: int, reps_per_region: int, start: date) -> dict[str, Any]:
     pool = REGION_POOL[:3] + REGION_POOL[3 : 3 + n_regions - 3] if n_regions > 3 else REGION_POOL[:n_regions]
     regions = [{"id": rid, "zh": zh, "en": en} for rid, zh, en, _c in pool]
-    reps, supervisors, used = [], [], set()
+    reps: list[dict[str, Any]] = []
+    supervisors: list[dict[str, Any]] = []
+    used: set[str] = set()
     n = 0
     for i, reg in enumerate(regions):
         for _ in range(reps_per_region):

@@ -29,7 +29,7 @@ from automation.demo.world import Form, World
 _HOMOPHONES = {"达": "大", "华": "化", "源": "元", "图": "途", "丰": "风", "泰": "太", "兴": "星", "宇": "雨",
                "远": "源", "通": "同", "信": "新", "明": "名", "盛": "胜", "天": "田", "东": "冬", "金": "今",
                "航": "行", "锐": "瑞", "鑫": "新", "博": "搏", "川": "穿", "辉": "挥", "程": "成", "润": "闰"}  # fmt: skip
-_MISSPELT = {"outcome": {"zh": ("有意象", "成交了", "须跟进"), "en": ("intrested", "dael", "folow up")},
+_MISSPELT: dict[str, dict[str, tuple[str, ...]]] = {"outcome": {"zh": ("有意象", "成交了", "须跟进"), "en": ("intrested", "dael", "folow up")},
              "stage": {"zh": ("潜在客护", "销售机汇"), "en": ("prospekt", "oportunity")},
              "purpose": {"zh": ("订huo", "收歀"), "en": ("odrer", "colection")}}  # fmt: skip
 
@@ -190,11 +190,11 @@ def plan_drops(world: World, config: Config, seed: int, *, lo_allowed: bool, xls
                 )
                 t = min(t + timedelta(minutes=rng.randrange(10, 90)), t.replace(hour=23, minute=59, second=0))
         d = add(folder=form.folder, received=t, expected="accepted", form=form, style=style, **meta)
-        r = rng.random()
-        if r < 0.01:
+        roll = rng.random()
+        if roll < 0.01:
             add(folder=form.folder, received=t + timedelta(minutes=rng.randrange(1, 30)), expected="duplicate",
                 copy_of=d.seq, form=form, style=style, mistake="same file twice", **meta)  # fmt: skip
-        elif r < 0.02 and form.form == "visit_report" and form.rows:
+        elif roll < 0.02 and form.form == "visit_report" and form.rows:
             again = copy.copy(form)
             again.rows = [dict(x) for x in form.rows]
             again.rows[-1]["feedback"] = (

@@ -437,7 +437,8 @@ class World:
 
     def targets_for(self, month: date) -> list[dict[str, Any]]:
         """Monthly targets per rep, per region and for the company, for ``month``."""
-        rows, by_region = [], {}
+        rows: list[dict[str, Any]] = []
+        by_region: dict[str, dict[str, float]] = {}
         for rep in self.cfg["reps"]:
             s = self.rep_monthly_target(rep["id"])
             row = {"period": f"{month:%Y-%m}", "level": "rep", "owner": rep["id"], "product": None, "sales": s,
@@ -452,19 +453,19 @@ class World:
                 agg[k] += row[k]
         total = {k: 0.0 for k in ("sales", "gross_margin", "new_customers", "collections", "visits")}
         for reg in self.cfg["regions"]:
-            agg = by_region.get(reg["id"])
-            if agg:
+            reg_agg = by_region.get(reg["id"])
+            if reg_agg:
                 rows.append(
                     {
                         "period": f"{month:%Y-%m}",
                         "level": "region",
                         "owner": reg["id"],
                         "product": None,
-                        **agg,
+                        **reg_agg,
                     }
                 )
                 for k in total:
-                    total[k] += agg[k]
+                    total[k] += reg_agg[k]
         rows.append({"period": f"{month:%Y-%m}", "level": "company", "owner": None, "product": None, **total})
         for r in rows:
             r["new_customers"], r["visits"] = int(r["new_customers"]), int(r["visits"])
