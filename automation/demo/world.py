@@ -229,11 +229,13 @@ class World:
         """Simulate every rep, then supervisors and HQ (they only read what reps did)."""
         for rep in self.cfg["reps"]:
             self._run_rep(rep, random.Random(f"{self.seed}:{rep['id']}"))
-        self._hq_targets(random.Random(f"{self.seed}:hq"))
-        self._weekly_reports(random.Random(f"{self.seed}:supervisors"))
+        from automation.demo import office  # late: office reads World's results
+
+        office.hq_targets(self, random.Random(f"{self.seed}:hq"))
+        office.weekly_reports(self, random.Random(f"{self.seed}:supervisors"))
         self.forms.sort(key=lambda f: (f.received, f.folder, f.form))
 
-    def _at(self, d: date, rng: random.Random, lo: float, hi: float) -> datetime:
+    def at(self, d: date, rng: random.Random, lo: float, hi: float) -> datetime:
         """A time of day between ``lo`` and ``hi`` hours, to the second."""
         secs = int(rng.uniform(lo, hi) * 3600)
         return datetime.combine(d, time()) + timedelta(seconds=secs)
@@ -253,7 +255,7 @@ class World:
             c.history.append((stage, datetime.combine(created, time())))
             c.last_visit = created + timedelta(days=rng.randrange(0, max(1, (go_live - created).days)))
             mine.append(c)
-        first = self._at(days[0], rng, 7.0, 7.3)  # before the day's first plan
+        first = self.at(days[0], rng, 7.0, 7.3)  # before the day's first plan
         self.forms.append(
             Form("customer_register", rid, rid, lang, first, "", {"rep_id": rid}, [c.row() for c in mine])
         )
@@ -307,7 +309,7 @@ class World:
             nxt = d + timedelta(days=1)
             week_end = d.isoweekday() == 5 or (nxt.isocalendar()[1] != d.isocalendar()[1]) or d == days[-1]
             if week_end and (pending_new or changed):
-                when = self._at(d, rng, 17.2, 18.3)
+                when = self.at(d, rng, 17.2, 18.3)
                 rows = [c.row() for c in sorted(changed.values(), key=lambda c: c.cid)] + [
                     c.row() for c in pending_new
                 ]
@@ -319,11 +321,11 @@ class World:
                 c.last_visit = d
 
     def _plan_time(self, rng: random.Random, d: date) -> datetime:
-        return self._at(d, rng, 10.1, 11.5) if rng.random() < 0.05 else self._at(d, rng, 7.4, 9.8)
+        return self.at(d, rng, 10.1, 11.5) if rng.random() < 0.05 else self.at(d, rng, 7.4, 9.8)
 
     def _report_time(self, rng: random.Random, d: date) -> datetime:
         """Most reports arrive 17:00-19:55; about one in fifteen after the 20:00 deadline."""
-        return self._at(d, rng, 20.05, 22.9) if rng.random() < 0.065 else self._at(d, rng, 17.0, 19.92)
+        return self.at(d, rng, 20.05, 22.9) if rng.random() < 0.065 else self.at(d, rng, 17.0, 19.92)
 
     def _plan_row(self, rng: random.Random, c: Customer, purpose: str) -> dict[str, Any]:
         h = rng.choice((9, 10, 11, 13, 14, 15, 16))
@@ -398,7 +400,7 @@ class World:
                     v["complaint"] = comp["description"]
         if rows:
             self.forms.append(
-                Form("complaint", rid, rid, lang, self._at(d, rng, 16.5, 19.5), "", {"rep_id": rid}, rows)
+                Form("complaint", rid, rid, lang, self.at(d, rng, 16.5, 19.5), "", {"rep_id": rid}, rows)
             )
 
     def _market(self, rng: random.Random, rep: dict[str, Any], d: date, known: list[Customer]) -> None:
@@ -412,100 +414,5 @@ class World:
                          "description": rng.choice(_MARKET), "severity": rng.choice(("high", "medium", "low")),
                          "suggestion": rng.choice(("建议跟进价格政策", "申请促销支持", "加强售后", "")) or None})  # fmt: skip
         lang = rep.get("language", "zh")
-        self.forms.append(Form("market_report", rep["id"], rep["id"], lang, self._at(d, rng, 17.5, 19.8), d.isoformat(),
+        self.forms.append(Form("market_report", rep["id"], rep["id"], lang, self.at(d, rng, 17.5, 19.8), d.isoformat(),
                                {"rep_id": rep["id"], "report_date": d}, rows))  # fmt: skip
-
-    # ----- HQ and supervisors ------------------------------------------------------------------
-    def rep_monthly_target(self, rep_id: str) -> float:
-        r = random.Random(f"{self.seed}:target:{rep_id}")
-        base = 330000 if self.customers_per_rep <= 60 else 400000
-        return round(base * r.uniform(0.85, 1.2), -4)
-
-    def _hq_targets(self, rng: random.Random) -> None:
-        months: list[date] = []
-        for d in self.dates():
-            m = d.replace(day=1)
-            if m not in months:
-                months.append(m)
-        for m in months:
-            first = next(d for d in self.dates() if d >= m and self.working(d) and d.month == m.month)
-            rows = self.targets_for(m)
-            lang = self.cfg.get("language", "zh")
-            self.forms.append(
-                Form("targets", "hq", "hq", lang, self._at(first, rng, 7.6, 8.0), f"{m:%Y-%m}", {}, rows)
-            )
-
-    def targets_for(self, month: date) -> list[dict[str, Any]]:
-        """Monthly targets per rep, per region and for the company, for ``month``."""
-        rows: list[dict[str, Any]] = []
-        by_region: dict[str, dict[str, float]] = {}
-        for rep in self.cfg["reps"]:
-            s = self.rep_monthly_target(rep["id"])
-            row = {"period": f"{month:%Y-%m}", "level": "rep", "owner": rep["id"], "product": None, "sales": s,
-                   "gross_margin": round(s * 0.25, -3), "new_customers": 4, "collections": round(s * 0.8, -3),
-                   "visits": 110}  # fmt: skip
-            rows.append(row)
-            agg = by_region.setdefault(
-                rep["region"],
-                {k: 0.0 for k in ("sales", "gross_margin", "new_customers", "collections", "visits")},
-            )
-            for k in agg:
-                agg[k] += row[k]
-        total = {k: 0.0 for k in ("sales", "gross_margin", "new_customers", "collections", "visits")}
-        for reg in self.cfg["regions"]:
-            reg_agg = by_region.get(reg["id"])
-            if reg_agg:
-                rows.append(
-                    {
-                        "period": f"{month:%Y-%m}",
-                        "level": "region",
-                        "owner": reg["id"],
-                        "product": None,
-                        **reg_agg,
-                    }
-                )
-                for k in total:
-                    total[k] += reg_agg[k]
-        rows.append({"period": f"{month:%Y-%m}", "level": "company", "owner": None, "product": None, **total})
-        for r in rows:
-            r["new_customers"], r["visits"] = int(r["new_customers"]), int(r["visits"])
-        return rows
-
-    def _weekly_reports(self, rng: random.Random) -> None:
-        """Every Monday each supervisor returns last week's report (only for weeks fully simulated)."""
-        by_rep_week: dict[tuple[str, str], dict[str, float]] = {}
-        for day in self.days:
-            y, w, _ = day.day.isocalendar()
-            agg = by_rep_week.setdefault(
-                (day.rep, f"{y}-W{w:02d}"), {"visits": 0, "sales": 0.0, "collections": 0.0}
-            )
-            agg["visits"] += len(day.visits)
-            agg["sales"] += sum(v["order_amount"] or 0 for v in day.visits)
-            agg["collections"] += sum(v["collection_amount"] or 0 for v in day.visits)
-        new_by: dict[tuple[str, str], int] = {}
-        for c in self.customers:
-            y, w, _ = c.created.isocalendar()
-            new_by[(c.owner, f"{y}-W{w:02d}")] = new_by.get((c.owner, f"{y}-W{w:02d}"), 0) + 1
-        for d in self.dates():
-            if d.isoweekday() != 1 or d - timedelta(days=7) < self.start:
-                continue
-            y, w, _ = (d - timedelta(days=7)).isocalendar()
-            week = f"{y}-W{w:02d}"
-            for sup in self.cfg.get("supervisors", []):
-                reps = [r for r in self.cfg["reps"] if r["region"] == sup["region"]]
-                rows = []
-                for r in reps:
-                    agg = by_rep_week.get((r["id"], week), {"visits": 0, "sales": 0.0, "collections": 0.0})
-                    rows.append({"rep_id": r["id"], "rep_name": r["name"], "visits": int(agg["visits"]),
-                                 "sales": round(agg["sales"], 2), "new_customers": new_by.get((r["id"], week), 0),
-                                 "collections": round(agg["collections"], 2),
-                                 "target_sales": round(self.rep_monthly_target(r["id"]) / 4.3, -3),
-                                 "target_visits": 27, "target_new_customers": 1,
-                                 "plan": rng.choice(("重点跟进A类客户", "加强新客户开发", "催收逾期货款", "推广租赁方案"))})  # fmt: skip
-                info = {"region": sup["region"], "week": week, "supervisor": sup["name"],
-                        "competitor_dynamics": rng.choice(_COMPETITOR_NEWS),
-                        "abnormal_customers": rng.choice(("两家客户连续两周未下单，已安排拜访", "无", "一家客户投诉未解决")),
-                        "issues_measures": rng.choice(("新人拜访量不足，安排老员工带教", "报价流程慢，已申请简化"))}  # fmt: skip
-                lang = sup.get("language", "zh")
-                when = self._at(d, rng, 8.5, 11.8)
-                self.forms.append(Form("weekly_report", sup["id"], sup["id"], lang, when, week, info, rows))
