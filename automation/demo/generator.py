@@ -240,4 +240,27 @@ def counts(entries: list[dict[str, Any]]) -> dict[str, int]:
     return out
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m automation.demo.generator OUT [--size] [--seed] [--limit N] [--libreoffice]``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Write a demo company's dropped forms and manifest into OUT.")
+    ap.add_argument("out")
+    ap.add_argument("--size", choices=sorted(SIZES), default="small")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--end", type=date.fromisoformat, default=None, help="last simulated day (default: today)"
+    )
+    ap.add_argument("--limit", type=int, default=None, help="only the first N files in time order")
+    ap.add_argument("--libreoffice", action="store_true", help="save some forms through LibreOffice")
+    args = ap.parse_args(argv)
+    res = generate(args.out, args.size, args.seed, args.end, libreoffice=args.libreoffice, limit=args.limit)
+    print(f"{len(res.entries)} files in {res.drops}; manifest {res.manifest_path}; {counts(res.entries)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
 __all__ = ["SIZES", "Result", "build_world", "counts", "generate", "read_manifest", "window"]
