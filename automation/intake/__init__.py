@@ -31,17 +31,15 @@ from automation.intake.readers import (
     Workbook,
     read_calamine,
     read_csv,
-    read_sparse_xls,
     read_sparse_xlsx,
+    read_xls,
     sheet_parts,
 )
 from automation.intake.safety import (
     CORRUPT_ERRORS,
     MAX_DENSE_CELLS,
-    XlsEncrypted,
     scan_zip,
     too_large,
-    xls_extents,
 )
 from automation.intake.sniff import sniff
 from automation.intake.values import BLANKS, BadValue, ValueContext, converter, is_blank, normalise
@@ -95,14 +93,7 @@ def read_workbook(data: bytes, fmt: str, config: Config, archive: zipfile.ZipFil
             wb.sheets += read_sparse_xlsx(data, sparse)
         return wb
     if fmt == "xls":
-        try:
-            extents = xls_extents(data)
-        except XlsEncrypted:
-            raise ReadError("password-protected", "encrypted xls (FILEPASS)") from None
-        if extents is None:
-            raise ReadError("file-corrupt", "no readable Workbook stream")
-        if any(r * c > MAX_DENSE_CELLS for r, c in extents):
-            return read_sparse_xls(data)
+        return read_xls(data)
     return read_calamine(data)
 
 

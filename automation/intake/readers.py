@@ -1,6 +1,7 @@
 """Read a workbook's sheets into grids of raw cell values with exact coordinates.
 
-python-calamine reads a form ~15x faster than openpyxl, so it reads xlsx, xlsm, xls and ods.
+python-calamine reads a form ~15x faster than openpyxl, so it reads xlsx, xlsm and ods; legacy xls
+goes through xlrd (see :func:`read_xls` for why).
 Coordinates: ``to_python()`` starts at the sheet's first *used* cell (and ``iter_rows()`` starts at
 row 1 but at the first used column), so we call ``to_python(skip_empty_area=False)``, which starts at
 A1: ``grid.rows[r][c]`` is sheet row ``r + 1``, column ``c + 1``, whatever the file's first used cell.
@@ -184,54 +185,75 @@ def read_sparse_xlsx(data: bytes, names: list[str]) -> list[SheetGrid]:
     return out
 
 
-def read_sparse_xls(data: bytes) -> Workbook:
-    """A legacy xls through xlrd with ragged rows, for sheets too large for calamine's dense grid.
+def read_xls(data: bytes) -> Workbook:
+    """A legacy xls through xlrd (pure Python), with ragged rows.
 
-    The same limits as :func:`read_sparse_xlsx` apply; dates are converted in the workbook's own
-    date system (1900 or 1904).
+    Not calamine: a damaged xls can make calamine allocate terabytes from a corrupt count field and
+    abort the whole process (found by fuzzing), which no ``except`` can catch; xlrd raises instead.
+    The same limits as :func:`read_sparse_xlsx` apply (rows stop after a long empty run, columns
+    after :data:`MAX_COLUMNS`); dates are converted in the workbook's own date system (1900/1904).
     """
-    import xlrd
+    import struct
 
+    import xlrd
+    from xlrd.compdoc import CompDocError
+
+    # what xlrd raises for bytes it cannot parse (fuzzing found AttributeError/TypeError on damaged
+    # records too); the try blocks below hold xlrd's parsing calls only, none of our code
+    broken = (xlrd.XLRDError, CompDocError, struct.error, IndexError, KeyError, ValueError, AssertionError,
+              UnicodeDecodeError, EOFError, AttributeError, TypeError, OverflowError)  # fmt: skip
     try:
         book = xlrd.open_workbook(file_contents=data, ragged_rows=True, on_demand=True, logfile=io.StringIO())
-    except xlrd.XLRDError as exc:
+    except broken as exc:
         code = "password-protected" if "encrypt" in str(exc).lower() else "file-corrupt"
-        raise ReadError(code, str(exc)) from None
+        raise ReadError(code, f"{type(exc).__name__}: {exc}") from None
     sheets: list[SheetGrid] = []
     try:
         for idx in range(book.nsheets):
-            sh = book.sheet_by_index(idx)
-            rows: list[list[Any]] = []
-            empty_run = 0
-            for r in range(sh.nrows):
-                values: dict[int, Any] = {}
-                for c in range(min(sh.row_len(r), MAX_COLUMNS)):
-                    ctype, v = sh.cell_type(r, c), sh.cell_value(r, c)
-                    if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) or v == "":
-                        continue
-                    if ctype == xlrd.XL_CELL_DATE:
-                        v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
-                        v = v.date() if v.time() == time(0) else v
-                    elif ctype == xlrd.XL_CELL_BOOLEAN:
-                        v = bool(v)
-                    elif ctype == xlrd.XL_CELL_ERROR:
-                        continue
-                    values[c] = v
-                if values:
-                    empty_run = 0
-                    rows.append([values.get(i) for i in range(max(values) + 1)])
-                else:
-                    empty_run += 1
-                    if empty_run > EMPTY_RUN_STOP:
-                        break
-                    rows.append([])
-            while rows and not rows[-1]:
-                rows.pop()
-            sheets.append(SheetGrid(sh.name, rows, hidden=sh.visibility != 0))
+            try:
+                sh = book.sheet_by_index(idx)
+            except broken as exc:
+                raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+            sheets.append(SheetGrid(sh.name, _xlrd_rows(sh, book.datemode), hidden=sh.visibility != 0))
             book.unload_sheet(idx)
     finally:
         book.release_resources()
     return Workbook(sheets, book.datemode == 1)
+
+
+def _xlrd_rows(sh: Any, datemode: int) -> list[list[Any]]:
+    import xlrd
+
+    rows: list[list[Any]] = []
+    empty_run = 0
+    for r in range(sh.nrows):
+        values: dict[int, Any] = {}
+        types, cells = sh.row_types(r), sh.row_values(r)
+        for c in range(min(len(cells), MAX_COLUMNS)):
+            ctype, v = types[c], cells[c]
+            if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR) or v == "":
+                continue
+            if ctype == xlrd.XL_CELL_DATE:
+                try:
+                    v = xlrd.xldate.xldate_as_datetime(v, datemode)
+                except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+                    pass  # an out-of-range date stays a number: the value check reports it
+                else:
+                    v = v.date() if v.time() == time(0) else v
+            elif ctype == xlrd.XL_CELL_BOOLEAN:
+                v = bool(v)
+            values[c] = v
+        if values:
+            empty_run = 0
+            rows.append([values.get(i) for i in range(max(values) + 1)])
+        else:
+            empty_run += 1
+            if empty_run > EMPTY_RUN_STOP:
+                break
+            rows.append([])
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def sheet_parts(data: bytes) -> dict[str, str]:

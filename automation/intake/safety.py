@@ -311,69 +311,16 @@ def _scan_ods_content(
     return {f"content.xml#{k}": v for k, v in target.extents.items()}, None
 
 
+# what zipfile, zlib and struct raise for a damaged archive (a bad offset seeks to a negative position:
+# ValueError; an unknown compression method: NotImplementedError)
 CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,
     zlib.error,
+    struct.error,
     EOFError,
     OSError,
     KeyError,
+    ValueError,
+    NotImplementedError,
     ParseError,
 )
-
-
-# ----- legacy xls (BIFF8 in an OLE2 compound file) -------------------------------------------------------
-
-# records that hold a value, with the row and column as their first two 16-bit fields
-_BIFF_VALUE_RECORDS = {0x0203, 0x0204, 0x0205, 0x0006, 0x027E, 0x00FD, 0x00D6}
-_BIFF_MULRK = 0x00BD  # row, first column, ..., last column in the final 2 bytes
-_BIFF_BOF = 0x0809
-_BIFF_EOF = 0x000A
-_BIFF_FILEPASS = 0x002F  # "Protect with password" in Excel 97-2003: everything after it is RC4/XOR encrypted
-
-
-class XlsEncrypted(Exception):
-    """The workbook globals hold a FILEPASS record: the xls is encrypted with a password."""
-
-
-def xls_extents(data: bytes) -> list[tuple[int, int]] | None:
-    """(max row, max col), 1-based, of each worksheet substream holding values; None if unreadable.
-
-    Raises :class:`XlsEncrypted` when the file is password-protected (cell records are then ciphertext).
-
-    calamine allocates rows x columns for an xls sheet too (a value in IV65536 costs ~1 GB and 10 s),
-    so the BIFF records are walked first; it takes a millisecond for a form.
-    """
-    import io as _io
-    import struct
-
-    try:
-        from xlrd.compdoc import CompDoc, CompDocError
-
-        doc = CompDoc(data, logfile=_io.StringIO())
-        stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
-    except (CompDocError, struct.error, IndexError, ValueError):
-        return None
-    if not stream:
-        return None
-    out: list[tuple[int, int]] = []
-    max_row = max_col = 0
-    pos, n = 0, len(stream)
-    unpack = struct.unpack_from
-    while pos + 4 <= n:
-        op, length = unpack("<HH", stream, pos)
-        body = pos + 4
-        if op in _BIFF_VALUE_RECORDS and length >= 4:
-            r, c = unpack("<HH", stream, body)
-            max_row, max_col = max(max_row, r + 1), max(max_col, c + 1)
-        elif op == _BIFF_MULRK and length >= 6:
-            r, _c = unpack("<HH", stream, body)
-            (last,) = unpack("<H", stream, body + length - 2)
-            max_row, max_col = max(max_row, r + 1), max(max_col, last + 1)
-        elif op == _BIFF_FILEPASS:
-            raise XlsEncrypted
-        elif op == _BIFF_EOF:
-            if max_row:
-                out.append((max_row, max_col))
-            max_row = max_col = 0
-        pos = body + length
-    return out

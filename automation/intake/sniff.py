@@ -62,7 +62,7 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
 
     try:
         z = zf or zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         return Sniffed("file-corrupt", f"broken zip: {exc}")
     names = set(z.namelist())
     try:
@@ -85,7 +85,7 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
             if "sheet.binary" in ct:
                 return Sniffed("not-a-spreadsheet", "xlsb (binary workbook): save it as .xlsx")
             return Sniffed("not-a-spreadsheet", "Office document that is not a workbook")
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, NotImplementedError) as exc:
         return Sniffed("file-corrupt", f"broken zip member: {exc}")
     except Exception as exc:  # zlib.error lives in a C module; keep it specific by name
         if type(exc).__name__ == "error" and type(exc).__module__ == "zlib":

@@ -391,6 +391,39 @@ def make_xls_with_filepass(path: Path) -> None:
     path.write_bytes(bytes(raw))
 
 
+def damaged_copies(seed: int, n: int) -> list[tuple[str, bytes]]:
+    """``n`` damaged copies of the real fixtures: random bytes flipped, or XML parts garbled inside a
+    valid zip. A fuzzer's view of what a flaky USB stick or a half-synced share delivers."""
+    import random
+
+    rng = random.Random(seed)
+    names = ["visit_report_openpyxl_zh.xlsx", "visit_report_libreoffice.xls", "visit_report_libreoffice.ods",
+             "visit_report_xlsxwriter_en.xlsx", "visit_report_gbk.csv"]  # fmt: skip
+    sources = {name: (HERE / name).read_bytes() for name in names}
+    out = []
+    for _ in range(n):
+        name = rng.choice(names)
+        base = sources[name]
+        if name.endswith((".xlsx", ".ods")) and rng.random() < 0.6:
+            part = rng.choice([m for m in zipfile.ZipFile(io.BytesIO(base)).namelist() if m.endswith(".xml")])
+
+            def garble(text: str) -> str:
+                chars = list(text)
+                for _ in range(rng.randint(1, 5)):
+                    chars[rng.randrange(len(chars))] = rng.choice(
+                        ["<", ">", '"', "&", "x", "9", "/", " ", "一", ""]
+                    )
+                return "".join(chars)
+
+            out.append((name, rewrite_part(base, part, garble)))
+        else:
+            raw = bytearray(base)
+            for _ in range(rng.randint(1, 20)):
+                raw[rng.randrange(len(raw))] = rng.randrange(256)
+            out.append((name, bytes(raw)))
+    return out
+
+
 def make_large_file(path: Path, mb: float) -> None:
     """A file of ``mb`` MB (random-ish bytes after a zip header): the size cap must reject it unread."""
     with path.open("wb") as fh:
