@@ -29,7 +29,7 @@ class SymlinkRefused(OSError):
 class Stored:
     sha256: str
     size: int
-    path: Path
+    path: Path | None  # None when too large to keep (see put)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -57,8 +57,12 @@ class ContentStore:
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
-    def put(self, source: Path) -> Stored:
-        """Copy ``source`` in (hashing as it streams); returns its hash, size and stored path."""
+    def put(self, source: Path, max_bytes: int | None = None) -> Stored:
+        """Copy ``source`` in (hashing as it streams); returns its hash, size and stored path.
+
+        A file larger than ``max_bytes`` (intake rejects it unread) is hashed but not copied, so a
+        stray video in the inbox cannot fill the state disk; its ``path`` is then None.
+        """
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         tmp = tmp_dir / f"{uuid.uuid4().hex}.part"
@@ -70,6 +74,13 @@ class ContentStore:
                 raise SymlinkRefused(f"symbolic link refused: {source}") from exc
             raise
         h = hashlib.sha256()
+        if max_bytes is not None and os.fstat(fd).st_size > max_bytes:
+            with os.fdopen(fd, "rb") as src:
+                size = 0
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    h.update(chunk)
+                    size += len(chunk)
+            return Stored(h.hexdigest(), size, None)
         size = 0
         try:
             with os.fdopen(fd, "rb") as src, open(tmp, "wb") as dst:

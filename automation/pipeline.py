@@ -93,13 +93,13 @@ def process(
             folder = folder or inbox_folder_of(path, config) or ""
             before = path.stat()
             store = ContentStore(config.state_root / "content")
-            stored = store.put(path)  # 2
+            stored = store.put(path, max_bytes=int(config.intake.max_file_mb * 1024 * 1024))  # 2
             pending = None
             for earlier in ledger.unfiled_at(source):  # 3
                 if earlier.sha256 == stored.sha256:
                     pending = earlier
-                else:  # a crash, then the rep saved over the file: file the old version from the store
-                    file_away(earlier, store.path_for(earlier.sha256), config, ledger)
+                elif store.has(earlier.sha256):  # a crash, then the rep saved over the file:
+                    file_away(earlier, store.path_for(earlier.sha256), config, ledger)  # file the old version
             if pending is not None:
                 log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
                 return file_away(pending, path, config, ledger)

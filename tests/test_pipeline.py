@@ -305,3 +305,13 @@ def test_content_store_is_idempotent_and_leaves_no_temporary_files(tmp_path: Pat
     assert first == second and first.path == tmp_path / "content" / first.sha256[:2] / first.sha256
     assert first.path.read_bytes() == src.read_bytes() and first.sha256 == sha(src.read_bytes())
     assert list((tmp_path / "content" / "tmp").iterdir()) == []
+
+
+def test_a_file_too_large_for_intake_is_rejected_without_filling_the_state_folder(env) -> None:  # type: ignore[no-untyped-def]
+    config, _factory, ledger = env
+    config.intake.max_file_mb = 0.01  # 10 KB for the test
+    path = config.inbox / "R001" / "video.xlsx"
+    path.write_bytes(b"\0" * 50_000)
+    out = process(path, config, ledger=ledger)
+    assert out.status == "rejected" and out.archived_to.stat().st_size == 50_000
+    assert not ContentStore(config.state_root / "content").has(sha(b"\0" * 50_000))
