@@ -201,3 +201,10 @@ def test_encrypted_legacy_xls_is_password_protected(tmp_path: Path, config, spec
     sub = read_submission(path, config, specs)
     assert [i.code for i in sub.issues] == ["password-protected"]
     assert sub.file_format == "xls"
+
+
+def test_unreadable_file_speaks_the_language_of_the_folders_owner(config, specs) -> None:
+    assert config.rep("R004").language == "en"
+    assert read_submission(DATA / "truncated.xlsx", config, specs, folder="R004").language == "en"
+    assert read_submission(DATA / "truncated.xlsx", config, specs, folder="R001").language == "zh"
+    assert read_submission(DATA / "truncated.xlsx", config, specs).language == config.language

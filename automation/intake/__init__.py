@@ -107,7 +107,10 @@ def read_submission(
 ) -> Submission:
     """Read one dropped file into a Submission; never raises for what the file contains."""
     path = Path(path)
-    sub = Submission(path=path, folder=folder, received_at=received_at, language=config.language)
+    # until the form tells its language, a rejection speaks the language of the person whose folder it is
+    person = config.person(folder) if folder else None
+    language = person.language if person is not None else config.language
+    sub = Submission(path=path, folder=folder, received_at=received_at, language=language)
     size = path.stat().st_size
     sub.size = size
     if too_large(size, config.intake.max_file_mb):
