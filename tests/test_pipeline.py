@@ -91,7 +91,7 @@ def test_same_content_under_another_name_is_a_duplicate(env) -> None:  # type: i
     assert (first.status, second.status) == ("accepted", "duplicate")
     assert ledger.submission(second.submission_id).duplicate_of == first.submission_id
     assert second.archived_to.read_bytes() == form.data and first.archived_to.exists()
-    assert any("not counted again" in m for m in second.messages)
+    assert any("not counted twice" in m for m in second.messages)
     assert len(ledger.frames().visits) == len(form.rows)
     # dropped again under the very same name: still a duplicate, archived beside the first
     third = process(form.drop(config.inbox), config, ledger=ledger)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 
 from automation.ledger import schema as t
-from automation.ledger.values import iso_week, name_key, phone_key, to_json
+from automation.ledger.values import iso_week, name_key, phone_key, say, to_json
 from automation.ledger.writers import COMPLAINT_PREFIX, CUSTOMER_PREFIX, Apply, audit, convert, next_id
 
 # ----- register --------------------------------------------------------------------------------
@@ -118,9 +118,8 @@ def apply_customer_register(a: Apply) -> int:
                 {"code": "owner-conflict", "row": row.number, "customer_id": match, "owner": current.owner}
             )
             a.messages.append(
-                f"第{row.number}行 客户「{current.name}」({match}) 属于 {current.owner}，未更改，已交经理处理 / "
-                f"row {row.number}: customer '{current.name}' ({match}) belongs to {current.owner}; not changed, "
-                "passed to the manager as a conflict"
+                f"第{row.number}行 / row {row.number}: "
+                + say("owner-conflict", value=f"{current.name} ({match})", expected=current.owner)
             )
             audit(
                 a,

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from automation import clock
 from automation.ledger import customers, writers
 from automation.ledger import schema as t
-from automation.ledger.values import as_date, as_text, iso_week, to_json
+from automation.ledger.values import as_date, as_text, iso_week, say, to_json
 from automation.ledger.writers import Apply
 from automation.model import Submission
 from automation.safenames import safe_part, split_name
@@ -168,9 +168,9 @@ class Recording:
     def _record_duplicate(
         self, conn: sa.Connection, base: dict[str, Any], original: SubmissionRecord, now: datetime
     ) -> SubmissionRecord:
-        msg = (
-            f"与已收到的 #{original.id}「{original.original_name}」({original.received_at:%Y-%m-%d %H:%M}) 内容完全相同，不重复计入 / "
-            f"identical to #{original.id} '{original.original_name}' received {original.received_at:%Y-%m-%d %H:%M}; not counted again"
+        msg = say(
+            "duplicate-submission",
+            file=f"{original.original_name} #{original.id}, {original.received_at:%Y-%m-%d %H:%M}",
         )
         sid = self._insert(
             conn,
@@ -339,9 +339,7 @@ class Recording:
                 loser, winner, text = (
                     old.id,
                     sid,
-                    (
-                        f"取代了之前的版本 #{old.id}「{old.original_name}」/ replaces the earlier version #{old.id} '{old.original_name}'"
-                    ),
+                    say("superseded", file=f"{old.original_name} #{old.id}"),
                 )
             conn.execute(
                 sa.update(t.submissions)

@@ -81,3 +81,12 @@ def iso_week(d: date) -> str:
 
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def say(code: str, **params: Any) -> str:
+    """A ledger note for the rep from the one problem catalog, in both languages (``zh / en``)."""
+    from automation.model import Issue
+    from automation.problems import SEVERITY, render
+
+    issue = Issue(code=code, severity=SEVERITY.get(code, "note"), params=params)
+    return f"{render(issue, 'zh')[0]} / {render(issue, 'en')[0]}"
