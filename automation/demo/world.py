@@ -62,6 +62,46 @@ _RESOLUTIONS = ("已更换配件", "已补发并致歉", "已重新安排上门"
 _MARKET = ("理光新款A3彩色复合机上市", "佳能在本区域促销打八折", "纸张价格上涨5%", "经销商抱怨账期太长",
            "客户采购经理离职", "用户反映新机型噪音大")  # fmt: skip
 
+# What a rep using the English template writes instead (free text follows the form's language).
+EN_TEXT = {
+    "理光推出新款复印机，报价低8%": "Ricoh launched a new copier, 8% cheaper", "佳能在做以旧换新活动": "Canon runs a trade-in offer",
+    "京瓷给了三个月免费耗材": "Kyocera gives 3 months of free supplies", "惠普经销商上门演示": "HP dealer did an on-site demo",
+    "本地小公司低价抢单": "a local firm undercuts on price", "富士施乐降价促销": "Fuji Xerox price promotion",
+    "对价格比较敏感": "price sensitive", "希望交货更快": "wants faster delivery", "对上次维修满意": "happy with the last repair",
+    "要求增加培训": "asks for more training", "考虑明年预算": "planning next year's budget",
+    "对售后响应有意见": "unhappy with after-sales response", "发正式报价": "send formal quote",
+    "安排产品演示": "arrange a demo", "跟进合同": "follow up the contract", "催收货款": "chase payment",
+    "安排工程师上门": "send an engineer", "约决策人面谈": "meet the decision maker",
+    "今天客户对租赁方案兴趣很大": "customers liked the leasing offer today", "要多关注老客户的耗材需求": "watch supplies for old customers",
+    "拜访前要先电话预约": "call ahead before visits", "报价要更灵活": "quotes need more flexibility",
+    "了解采购计划": "learn purchase plans", "确认报价": "confirm the quote", "签订合同": "sign the contract",
+    "收回上月货款": "collect last month's payment", "处理打印机故障": "fix the printer fault", "介绍新品": "present new models",
+    "复印机频繁卡纸": "copier jams often", "耗材送货延迟三天": "supplies delivered 3 days late",
+    "维修工程师未按约上门": "engineer missed the appointment", "发票开错需重开": "wrong invoice, reissue needed",
+    "价格比合同高": "price above contract", "已更换配件": "parts replaced", "已补发并致歉": "resent with apology",
+    "已重新安排上门": "visit rescheduled", "已重开发票": "invoice reissued", "已按合同价退差": "difference refunded",
+    "理光新款A3彩色复合机上市": "Ricoh new A3 colour MFP on sale", "佳能在本区域促销打八折": "Canon 20% off in our region",
+    "纸张价格上涨5%": "paper prices up 5%", "经销商抱怨账期太长": "dealers complain about long payment terms",
+    "客户采购经理离职": "customer's purchasing manager left", "用户反映新机型噪音大": "users say the new model is noisy",
+    "建议跟进价格政策": "review pricing", "申请促销支持": "ask for promotion support", "加强售后": "strengthen after-sales",
+    "重点跟进A类客户": "focus on A customers", "加强新客户开发": "more new-customer visits", "催收逾期货款": "collect overdue payments",
+    "推广租赁方案": "promote leasing", "两家客户连续两周未下单，已安排拜访": "two customers without orders for 2 weeks; visits planned",
+    "无": "none", "一家客户投诉未解决": "one complaint still open",
+    "新人拜访量不足，安排老员工带教": "new reps visit too little; pairing them with seniors",
+    "报价流程慢，已申请简化": "quote approval is slow; asked to simplify",
+}  # fmt: skip
+
+
+def translate(forms: list[Form]) -> None:
+    """Free text in the forms of English-template users, in English (facts share these dicts)."""
+    for f in forms:
+        if f.lang != "en":
+            continue
+        for values in (f.info, *f.rows):
+            for k, v in values.items():
+                if isinstance(v, str) and v in EN_TEXT:
+                    values[k] = EN_TEXT[v]
+
 
 @dataclass(eq=False)
 class Customer:
@@ -233,6 +273,7 @@ class World:
 
         office.hq_targets(self, random.Random(f"{self.seed}:hq"))
         office.weekly_reports(self, random.Random(f"{self.seed}:supervisors"))
+        translate(self.forms)
         self.forms.sort(key=lambda f: (f.received, f.folder, f.form))
 
     def at(self, d: date, rng: random.Random, lo: float, hi: float) -> datetime:
