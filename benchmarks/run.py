@@ -71,7 +71,7 @@ def prepare(seed: int) -> Path:
     from automation.demo.frames_mode import frames_of
     from automation.demo.generator import build_world, generate
 
-    cache = CACHE / f"large-{seed}-{END:%Y%m%d}"
+    cache = CACHE / f"large-{seed}-{END:%Y%m%d}-{_generator_version()}"
     if (cache / "done").exists():
         return cache
     cache.mkdir(parents=True, exist_ok=True)
@@ -95,6 +95,16 @@ def prepare(seed: int) -> Path:
         _setup_ledger(cache, config, setup)
     (cache / "done").write_text(f"{time.perf_counter() - t0:.0f} s", encoding="utf-8")
     return cache
+
+
+def _generator_version() -> str:
+    """A digest of the demo generator's code: a changed generator builds a new cache."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted((ROOT / "automation" / "demo").glob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:8]
 
 
 def _write_master(visits: Any, path: Path) -> None:
