@@ -2,7 +2,8 @@
 
 The stages, in order (each a function below, each safe to run again):
 
-1. **look** — a regular file, not a symbolic link, not noise; else ``ignored``.
+0. **lock** — one process per file at a time (:func:`path_lock`): the watcher and ``ingest`` may meet.
+1. **look** — a regular file, not a symbolic link nor under a linked folder, not noise; else ``ignored``.
 2. **store** — copy the bytes into the immutable content store under their SHA-256; note
    size and mtime (the watcher waits for a file to settle; here we check it did not change
    while we read it).
@@ -86,7 +87,7 @@ def process(
         return Outcome(FAILED, path, reason=f"ledger: {exc}")
     try:
         source = source_key(path, config)
-        with path_lock(config, source):  # one process per file at a time (watcher + ingest)
+        with path_lock(config, source):  # 0
             refusal = look(path) or linked_folder(path, config)  # 1
             if refusal:
                 return Outcome(IGNORED, path, reason=refusal)
