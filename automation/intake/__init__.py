@@ -90,7 +90,7 @@ def read_workbook(data: bytes, fmt: str, config: Config, archive: zipfile.ZipFil
             sparse = [name for name, part in parts.items() if part in big]
         wb = read_calamine(data, scan.date1904, frozenset(sparse))
         if sparse:
-            wb.sheets += read_sparse_xlsx(data, sparse)
+            wb.sheets += read_sparse_xlsx(data, sparse)  # raises ReadError for what openpyxl cannot parse
         return wb
     if fmt == "xls":
         return read_xls(data)

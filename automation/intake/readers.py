@@ -147,9 +147,31 @@ def read_calamine(
 
 def read_sparse_xlsx(data: bytes, names: list[str]) -> list[SheetGrid]:
     """The named sheets streamed by openpyxl (read-only): only cells near the data are kept."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
     import openpyxl
 
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    # what openpyxl raises for parts it cannot parse; the try holds openpyxl's calls and our loop
+    # over its cells, which does nothing that could raise these itself
+    broken = (
+        zipfile.BadZipFile,
+        zlib.error,
+        ParseError,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        EOFError,
+    )
+    try:
+        return _sparse_xlsx(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True), names)
+    except broken as exc:
+        raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+
+
+def _sparse_xlsx(wb: Any, names: list[str]) -> list[SheetGrid]:
     out: list[SheetGrid] = []
     try:
         for name in names:
