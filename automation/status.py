@@ -30,7 +30,11 @@ added). Version 1::
       "missing_today": {                # reps live and working today without a visit report for today
         "working_day": true, "deadline": "20:00", "deadline_passed": true,
         "reps": [{"rep_id": "R004", "name": "刘洋", "region": "east"}]
-      }
+      },
+      "conflicts": [                    # register rows claiming another rep's customer, for the manager
+        {"customer_id": "C000012", "owner": "R001", "claimed_by": "R002", "submission_id": 57,
+         "at": "2026-11-23T18:30:00"}
+      ]
     }
 
 A rejected form "awaits a fix" until a submission of the same form, rep and period (for forms
@@ -198,6 +202,12 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 sa.select(c.id, c.status, c.form, c.rep_id, c.folder, c.period_key, c.received_at, c.original_name,
                           c.archive_path, c.feedback_path, c.error_count).order_by(c.id)
             ).all()  # fmt: skip
+            k = t.conflicts.c
+            conflicts = conn.execute(
+                sa.select(k.customer_id, k.owner, k.claimed_by, k.submission_id, k.created_at)
+                .where(k.resolved_at.is_(None))
+                .order_by(k.id)
+            ).all()
     finally:
         if own:
             ledger.close()
@@ -212,4 +222,14 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
         "counts": _counts(rows, today),
         "awaiting_fix": _awaiting(rows),
         "missing_today": _missing(config, rows, today),
+        "conflicts": [
+            {
+                "customer_id": r.customer_id,
+                "owner": r.owner,
+                "claimed_by": r.claimed_by,
+                "submission_id": r.submission_id,
+                "at": r.created_at.isoformat(timespec="seconds"),
+            }
+            for r in conflicts
+        ],  # fmt: skip
     }

@@ -20,7 +20,17 @@ from automation.watch.state import InstallationLock, heartbeat_payload, write_js
 from tests.formfactory import FormFactory, install
 
 DAY = date(2026, 11, 23)
-KEYS = {"schema", "generated_at", "today", "watcher", "backlog", "counts", "awaiting_fix", "missing_today"}
+KEYS = {
+    "schema",
+    "generated_at",
+    "today",
+    "watcher",
+    "backlog",
+    "counts",
+    "awaiting_fix",
+    "missing_today",
+    "conflicts",
+}
 
 
 @pytest.fixture
@@ -163,3 +173,26 @@ def test_text_view_answers_each_question(env) -> None:  # type: ignore[no-untype
         "no visit report today",
     ):
         assert words in result.output
+
+
+def test_ownership_conflicts_are_listed_for_the_manager(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, factory = env
+    claim = factory.register("R001", n=1)  # R001's first customer ...
+    path = config.inbox / "R002" / "claim.xlsx"
+    path.write_bytes(_register_as(factory, "R002", claim))  # ... registered again by R002
+    with open_ledger(config) as ledger:
+        out = process(path, config, ledger=ledger)
+    assert out.status == "accepted", out.messages
+    _, data = status(cfg_path)
+    assert [(c["customer_id"], c["owner"], c["claimed_by"]) for c in data["conflicts"]] == [
+        ("C000001", "R001", "R002")
+    ]
+    text = CliRunner().invoke(cli, ["--config", str(cfg_path), "status"]).output
+    assert "C000001: owner R001, claimed by R002" in text
+
+
+def _register_as(factory: Any, rep_id: str, form: Any) -> bytes:
+    """The same customer rows, in a register submitted by ``rep_id``."""
+    from tests.formfactory import write_xlsx
+
+    return write_xlsx(factory.specs["customer_register"], {"rep_id": rep_id}, form.rows)

@@ -3,7 +3,7 @@
 Thin: :func:`automation.status.collect` builds the answer; this prints it. ``--json`` prints the
 stable, documented shape (see :mod:`automation.status`; top-level keys ``schema`` (= 1),
 ``generated_at``, ``today``, ``watcher``, ``backlog``, ``counts``, ``awaiting_fix``,
-``missing_today``) for the back office's monitoring.
+``missing_today``, ``conflicts``) for the back office's monitoring.
 
 Exit codes: 0 the watcher is alive; 1 it is not (so a cron job or monitor can alert); 2 config error
 or the ledger cannot be opened.
@@ -58,6 +58,14 @@ def render(data: dict[str, Any]) -> list[str]:
         late = "已过截止时间 / past the deadline" if m["deadline_passed"] else "截止 / deadline"
         ids = ", ".join(f"{r['rep_id']} {r['name']}" for r in m["reps"]) or "-"
         lines.append(f"今日未交日报 / no visit report today ({late} {m['deadline']}): {ids}")
+    if data["conflicts"]:
+        lines.append(
+            f"客户归属冲突，待经理处理 / customer ownership conflicts for the manager: {len(data['conflicts'])}"
+        )
+        for c in data["conflicts"]:
+            lines.append(
+                f"  {c['customer_id']}: owner {c['owner']}, claimed by {c['claimed_by']} (#{c['submission_id']})"
+            )
     return lines
 
 
