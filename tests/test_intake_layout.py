@@ -229,6 +229,17 @@ def test_trailing_empty_styled_rows_and_two_blank_rows_end_the_table(tmp_path: P
     assert [r.number for r in sub.rows] == [2]
 
 
+def test_a_pasted_copy_of_the_header_is_not_a_row(tmp_path: Path, config, specs) -> None:
+    rows = [
+        ["客户", "拜访目的", "洽谈结果"],
+        ["A", "服务", "成交"],
+        ["客户", "拜访目的", "洽谈结果"],
+        ["B", "收款", "需跟进"],
+    ]
+    sub = read_submission(_book(tmp_path, rows), config, specs)
+    assert [r.number for r in sub.rows] == [2, 4] and sub.issues == []
+
+
 def test_empty_table_has_no_rows(tmp_path: Path, config, specs) -> None:
     sub = read_submission(
         _book(tmp_path, [["销售员编号", "R001"], ["客户", "拜访目的", "洽谈结果"]]), config, specs

@@ -12,7 +12,7 @@ sheet, or rebuild the form by hand without the hidden ``_form`` sheet. So:
   share a row;
 - the table runs from the header to the first run of :data:`BLANK_RUN_END` empty rows, a total row
   (合计/Total) or an info label; single blank rows inside the table are skipped (decision: a rep who
-  leaves a gap still means the rows below it).
+  leaves a gap still means the rows below it), and so are copies of the header row (pasted blocks).
 """
 
 from __future__ import annotations
@@ -327,9 +327,20 @@ def table_rows(layout: Layout, info: dict[str, FieldSpec]) -> tuple[list[int], i
         if is_total_row(row) or is_info_row(row, info):
             break
         blank_run = 0
-        out.append(r)
+        if not _repeats_header(row, layout):
+            out.append(r)
         r += 1
     return out, r
+
+
+def _repeats_header(row: list[Any], layout: Layout) -> bool:
+    """A copy of the header row inside the table (pasted blocks, print titles): not data."""
+    same = sum(
+        1
+        for k, c in layout.columns.items()
+        if c < len(row) and isinstance(row[c], str) and row[c].strip() == layout.headers[k]
+    )
+    return same >= max(MIN_HEADER_MATCHES, len(layout.columns) // 2 + 1)
 
 
 def expected_labels(specs: FormSet, lang: str) -> str:
