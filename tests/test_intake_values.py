@@ -178,7 +178,8 @@ def test_ids_codes_and_choices_from_a_register(config, specs) -> None:
     assert (issue.code, issue.sheet, issue.cell, issue.row, issue.field, issue.column, issue.value) == (
         "invalid-choice", "客户", "J5", 5, "size", "规模", "many",
     )  # fmt: skip
-    assert issue.params["allowed"] == "<50人、50-199人、200-999人、1000人以上"
+    assert issue.params["allowed"]["zh"] == ["<50人", "50-199人", "200-999人", "1000人以上"]
+    assert issue.params["allowed"]["en"] == ["<50", "50-199", "200-999", "1000+"]
 
 
 def test_weekly_report_week_region_and_ints(config, specs) -> None:
@@ -242,7 +243,11 @@ def test_choice_issue_lists_allowed_labels_in_the_forms_language(tmp_path: Path,
     sub = read_submission(path, config, specs)
     (issue,) = sub.issues
     assert issue.code == "invalid-choice" and issue.column == "Outcome"
-    assert issue.params["allowed"] == "deal, interested, follow-up, not interested, not met"
+    assert issue.params["allowed"]["en"] == ["deal", "interested", "follow-up", "not interested", "not met"]
+    from automation.problems import render
+
+    assert render(issue, "en")[1].endswith("deal, interested, follow-up, not interested, not met.")
+    assert "成交、有意向、需跟进、无意向、未见到" in render(issue, "zh")[1]
 
 
 def test_month_day_dates_take_the_year_of_the_report_date(tmp_path: Path, config, specs) -> None:
@@ -262,7 +267,6 @@ def test_unknown_region_in_the_weekly_info(tmp_path: Path, config, specs) -> Non
     sub = read_submission(path, config, specs)
     got = {i.code: i for i in sub.issues}
     assert set(got) == {"unknown-region", "invalid-week"}
-    assert (
-        got["unknown-region"].params["allowed"] == "华东、华南、华北" and got["unknown-region"].cell == "A1"
-    )
+    assert got["unknown-region"].params["allowed"]["zh"] == ["华东", "华南", "华北"]
+    assert got["unknown-region"].cell == "A1"
     assert got["invalid-week"].value == "2026-W60"

@@ -152,7 +152,7 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
     if found is None:
         lang = meta.language or lay.guess_language(wb)
         sub.language = lang
-        return _file_issue(sub, "unknown-form", expected=lay.expected_labels(specs, lang))
+        return _file_issue(sub, "unknown-form", expected=lay.expected_labels(specs))
     spec = found.form
     sub.form = spec.key
     sub.version = meta.version if meta.form == spec.key else None

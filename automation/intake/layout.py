@@ -343,17 +343,14 @@ def _repeats_header(row: list[Any], layout: Layout) -> bool:
     return same >= max(MIN_HEADER_MATCHES, len(layout.columns) // 2 + 1)
 
 
-def expected_labels(specs: FormSet, lang: str) -> str:
-    """For ``unknown-form``: each form's title and its required column labels."""
-    parts = []
-    for s in specs:
-        req = (
-            "、".join(f.label(lang) for f in s.required_fields)
-            if lang == "zh"
-            else ", ".join(f.label(lang) for f in s.required_fields)
+def expected_labels(specs: FormSet) -> dict[str, str]:
+    """For ``unknown-form``: each form's title and its required column labels, in both languages."""
+    out = {}
+    for lang, sep in (("zh", "、"), ("en", ", ")):
+        out[lang] = "; ".join(
+            f"{s.title(lang)}: {sep.join(f.label(lang) for f in s.required_fields)}" for s in specs
         )
-        parts.append(f"{s.title(lang)}: {req}")
-    return "; ".join(parts)
+    return out
 
 
 def guess_language(wb: Workbook) -> str:

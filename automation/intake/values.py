@@ -250,9 +250,9 @@ def parse_period(raw: Any) -> str:
     raise BadValue("invalid-period")
 
 
-def _allowed(spec: FieldSpec, lang: str) -> str:
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(c.label(lang) for c in spec.choices)
+def allowed(spec: FieldSpec) -> dict[str, list[str]]:
+    """The choices in both languages, so the message renders in whichever language feedback uses."""
+    return {"zh": [c.zh for c in spec.choices], "en": [c.en for c in spec.choices]}
 
 
 _CHOICE_MAPS: dict[int, tuple[FieldSpec, dict[str, str], dict[str, str]]] = {}
@@ -282,7 +282,7 @@ def parse_choice(raw: Any, spec: FieldSpec, lang: str, code: str = "invalid-choi
     if key is None:
         key = folded.get(fold(parse_text(raw)))
     if key is None:
-        raise BadValue(code, allowed=_allowed(spec, lang))
+        raise BadValue(code, allowed=allowed(spec))
     return key
 
 
