@@ -4,7 +4,8 @@ The stages, in order (each its own module):
 1. :mod:`.safety` size cap on the file, before reading it;
 2. :mod:`.sniff` the format from the bytes;
 3. :mod:`.safety` zip caps, DTD/entity scan and sheet extents (zip-based formats);
-4. :mod:`.readers` cells into grids with exact coordinates (calamine; CSV by the csv module);
+4. :mod:`.readers` cells into grids with exact coordinates (calamine for xlsx/xlsm/ods, xlrd for xls,
+   the csv module for CSV; sheets parsed on demand);
 5. :mod:`.layout` the form, its header row, columns and info block, by labels;
 6. :mod:`.values` each value normalised to its SPEC type.
 

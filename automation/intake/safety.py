@@ -10,10 +10,13 @@ makes calamine allocate rows x columns cells (512 GB) and abort the whole proces
 - every XML part's prologue goes through defusedxml with DTDs forbidden: entity bombs and external
   entities need a DTD, and a DTD can only stand before the root element, so the prologue suffices;
 - worksheet parts are scanned (streamed, never held whole) for the largest row and column referenced by
-  a cell; a sheet whose cell area exceeds :data:`MAX_DENSE_CELLS` is read by the sparse reader.
+  a cell; a sheet whose cell area exceeds :data:`MAX_DENSE_CELLS` is read by the sparse reader;
+- an ODS ``content.xml`` is walked for runs of repeated *value* cells (LibreOffice's 16384-wide runs
+  of empty cells are harmless; 20000 x 1000 copies of one value would cost calamine 2.4 GB).
 
 The ``<dimension>`` tag is ignored by calamine (it computes the extent from the cells), so a silly
-dimension tag needs no special treatment; a far-away *value* does.
+dimension tag needs no special treatment; a far-away *value* does. Legacy xls never reaches calamine
+(see :func:`automation.intake.readers.read_xls`).
 """
 
 from __future__ import annotations
