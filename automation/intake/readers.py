@@ -325,6 +325,7 @@ def read_csv(data: bytes) -> Workbook:
 
     Excel on Chinese Windows saves CSV as GBK; "Unicode text" is UTF-16 with tabs. Values stay text:
     the value normaliser turns them into numbers and dates per field type, so ids keep leading zeros.
+    Row numbers count records, which is the line number unless a quoted value spans several lines.
     Raises :class:`ReadError` ``csv-encoding`` when no supported encoding decodes the bytes.
     """
     try:
