@@ -63,12 +63,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
 def _register() -> None:
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"automation.cli.{name}")
-        except ModuleNotFoundError as exc:  # TEMPORARY while commands are being built in parallel
-            if exc.name == f"automation.cli.{name}":
-                continue
-            raise
+        module = importlib.import_module(f"automation.cli.{name}")
         cli.add_command(module.command)
 
 

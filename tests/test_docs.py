@@ -1,0 +1,42 @@
+"""The README stays in step with the code: every config key and every command is documented."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from automation.cli import COMMANDS, cli
+from automation.config import Config
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
+    out = []
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        out.append(prefix + name)
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and ann.__name__ not in {"FormExtension"}:
+            out.extend(_keys(ann, prefix + name + "."))
+    return out
+
+
+def test_every_config_key_is_in_the_readme() -> None:
+    missing = [k for k in _keys(Config) if k.rsplit(".", 1)[-1] not in README]
+    assert missing == []
+
+
+def test_every_command_is_registered_and_documented() -> None:
+    assert sorted(cli.commands) == sorted(COMMANDS)
+    for name in COMMANDS:
+        assert f"salesflow {name}" in README, name
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    block = README.split("```bash", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert block[0].endswith("salesflow demo")
+    assert "pytest" in block[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert block[1] in ci
