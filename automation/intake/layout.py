@@ -121,6 +121,13 @@ class Layout:
     language: str
     missing: list[FieldSpec] = field(default_factory=list)  # required fields without a column
 
+    @property
+    def header_texts(self) -> frozenset[str]:
+        texts = self.__dict__.get("_texts")
+        if texts is None:
+            texts = self.__dict__["_texts"] = frozenset(self.headers.values())
+        return texts
+
 
 @dataclass
 class FormSheetInfo:
@@ -209,6 +216,8 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
         if best is not None and not best[1].missing:
             break  # a complete header already (visible sheets come first): instructions and lists stay unparsed
         for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
+            if best is not None and not best[1].missing and best[1].sheet is sheet:
+                break  # rows below a complete header are its data
             row = sheet.rows[r]
             # most rows are data: skip them unless two cells look like some form's labels
             if sum(map(is_label, row)) < MIN_HEADER_MATCHES:
@@ -335,6 +344,8 @@ def table_rows(layout: Layout, info: dict[str, FieldSpec]) -> tuple[list[int], i
 
 def _repeats_header(row: list[Any], layout: Layout) -> bool:
     """A copy of the header row inside the table (pasted blocks, print titles): not data."""
+    if not any(isinstance(v, str) and v.strip() in layout.header_texts for v in row):
+        return False  # the usual data row: no cell spells a header label
     same = sum(
         1
         for k, c in layout.columns.items()
