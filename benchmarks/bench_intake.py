@@ -156,12 +156,18 @@ def main() -> None:
                 fn(p, rep)
                 lat[name].append(time.perf_counter() - t)
         what = "read + validate" if ctx is not None else "read (validate not installed)"
-        print(f"{'':34}{'median ms/form':>16}{'forms/s':>10}")
+        print(f"{'':34}{'median ms/form':>16}{'best ms/form':>14}{'forms/s':>10}")
         for name, xs in lat.items():
             label = f"ours ({what})" if name == "ours" else name
-            print(f"{label:34}{statistics.median(xs) * 1000:>16.2f}{len(xs) / sum(xs):>10.0f}")
+            print(
+                f"{label:34}{statistics.median(xs) * 1000:>16.2f}{min(xs) * 1000:>14.2f}{len(xs) / sum(xs):>10.0f}"
+            )
         ratio = sum(lat["pandas+openpyxl"]) / sum(lat["ours"])
-        print(f"ratio: ours is {ratio:.1f}x faster than pandas.read_excel(engine='openpyxl') (target >= 5x)")
+        best = min(lat["pandas+openpyxl"]) / min(lat["ours"])
+        print(
+            f"ratio: ours is {ratio:.1f}x faster than pandas.read_excel(engine='openpyxl') over all forms "
+            f"({best:.1f}x best case against best case; target >= 5x)"
+        )
 
 
 if __name__ == "__main__":
