@@ -230,7 +230,12 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float, data: bytes | None = No
                 return ZipScan("unsafe-content", f"{name}: {problem}")
             scan.extents.update(extents)
             continue
-        head = _peek(data, i) if data is not None else None
+        # the prologue of a part is in its first few hundred bytes; workbook.xml also holds date1904
+        head = (
+            _peek(data, i, PROLOGUE_BYTES if lower == "xl/workbook.xml" else 1024)
+            if data is not None
+            else None
+        )
         if head is None or not _plain_prologue(head):  # the common case needs no zipfile stream
             with z.open(i) as fh:
                 head = fh.read(PROLOGUE_BYTES)
