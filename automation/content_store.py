@@ -57,8 +57,12 @@ class ContentStore:
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
-    def put(self, source: Path, max_bytes: int | None = None) -> Stored:
+    def put(self, source: Path, max_bytes: int | None = None, *, sync: bool = True) -> Stored:
         """Copy ``source`` in (hashing as it streams); returns its hash, size and stored path.
+
+        ``sync`` False skips the per-file fsyncs: a batch (``pipeline_batch``) makes the whole
+        batch durable with one :func:`os.sync` before its ledger commit instead, so nothing the
+        ledger refers to can be lost in a power cut either.
 
         A file larger than ``max_bytes`` (intake rejects it unread) is hashed but not copied, so a
         stray video in the inbox cannot fill the state disk; its ``path`` is then None.
@@ -89,7 +93,8 @@ class ContentStore:
                     dst.write(chunk)
                     size += len(chunk)
                 dst.flush()
-                os.fsync(dst.fileno())
+                if sync:
+                    os.fsync(dst.fileno())
             digest = h.hexdigest()
             final = self.path_for(digest)
             if final.is_file() and final.stat().st_size == size:
@@ -97,7 +102,8 @@ class ContentStore:
             else:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, final)
-                _fsync_dir(final.parent)
+                if sync:
+                    _fsync_dir(final.parent)
             return Stored(digest, size, final)
         finally:
             if tmp.exists():

@@ -157,15 +157,20 @@ def path_lock(config: Config, source: str) -> Iterator[None]:
     except ImportError:  # not POSIX: one process per installation is the rule there
         yield
         return
-    folder = config.state_root / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    stripe = int(hashlib.sha1(source.encode("utf-8")).hexdigest(), 16) % LOCK_STRIPES
-    fd = os.open(folder / f"path-{stripe:02d}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(lock_file(config, source), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
+
+
+def lock_file(config: Config, source: str) -> Path:
+    """The stripe lock file that guards ``source`` (see :func:`path_lock`)."""
+    folder = config.state_root / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    stripe = int(hashlib.sha1(source.encode("utf-8")).hexdigest(), 16) % LOCK_STRIPES
+    return folder / f"path-{stripe:02d}.lock"
 
 
 def look(path: Path) -> str:
@@ -187,7 +192,7 @@ def mtime_of(st: os.stat_result) -> datetime:
     return datetime.fromtimestamp(st.st_mtime).replace(microsecond=0)
 
 
-def first_sight(ledger: Ledger, sha256: str, source: str, st: os.stat_result) -> datetime:
+def first_sight(ledger: Ledger, sha256: str, source: str, st: os.stat_result, conn: Any = None) -> datetime:
     """When the product first saw this content here. Persisted (one durable commit) only when it can
     matter: received = min(mtime, first seen) is the mtime whenever the mtime is not in the future,
     whatever run computes it, so only a future mtime (a share with a skewed clock) needs the record
@@ -195,7 +200,7 @@ def first_sight(ledger: Ledger, sha256: str, source: str, st: os.stat_result) ->
     now = clock.now()
     if mtime_of(st) <= now:
         return now
-    return ledger.sighting(sha256, source, now)
+    return ledger.sighting(sha256, source, now, conn)
 
 
 def linked_folder(path: Path, config: Config) -> str:
@@ -284,7 +289,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return folder.resolve() in path.resolve().parents
 
 
-def place(src: Path, target: Path, sha256: str, *, keep_source: bool) -> Path:
+def place(src: Path, target: Path, sha256: str, *, keep_source: bool, sync_dir: bool = True) -> Path:
     """Put ``src`` at ``target`` without ever overwriting another file; idempotent.
 
     A hard link then unlink is atomic and refuses an existing target (a crash in between leaves two
@@ -306,7 +311,7 @@ def place(src: Path, target: Path, sha256: str, *, keep_source: bool) -> Path:
         try:
             os.link(src, target, follow_symlinks=False)
         except FileExistsError:
-            return place(src, target, sha256, keep_source=keep_source)
+            return place(src, target, sha256, keep_source=keep_source, sync_dir=sync_dir)
         except OSError:
             tmp = target.with_name(f".{target.name}.part")
             shutil.copyfile(src, tmp)
@@ -315,17 +320,36 @@ def place(src: Path, target: Path, sha256: str, *, keep_source: bool) -> Path:
             os.replace(tmp, target)
     if not keep_source and src.exists() and not src.is_symlink():
         src.unlink(missing_ok=True)  # another process may have finished the same file
+    if sync_dir:
+        fsync_dir(target.parent)
+    return target
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (a file moved in) durable; best effort where folders cannot be opened."""
     with contextlib.suppress(OSError):
-        fd = os.open(target.parent, os.O_RDONLY)
+        fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-    return target
 
 
-def file_away(record: SubmissionRecord, path: Path, config: Config, ledger: Ledger) -> Outcome:
-    """Stage 8: feedback first, then the original, then mark filed (each step safe to repeat)."""
+def file_away(
+    record: SubmissionRecord,
+    path: Path,
+    config: Config,
+    ledger: Ledger,
+    *,
+    synced: set[Path] | None = None,
+) -> Outcome:
+    """Stage 8: feedback first, then the original, then mark filed (each step safe to repeat).
+
+    ``synced`` (a batch): the target folders are collected there instead of fsynced one file at a
+    time, and the submission is *not* marked filed; the caller fsyncs each folder once, then marks
+    the batch filed in one transaction (:func:`automation.pipeline_batch.process_batch`).
+    """
+    how: dict[str, Any] = {"sync_dir": False} if synced is not None else {}
     root = config.shared_root
     if not record.archive_path:
         raise RuntimeError(f"submission #{record.id} has no planned place")
@@ -345,16 +369,21 @@ def file_away(record: SubmissionRecord, path: Path, config: Config, ledger: Ledg
     keep = not in_inbox(path, config)
     if path.exists() and not path.is_symlink():
         try:
-            place(path, target, record.sha256, keep_source=keep)
+            place(path, target, record.sha256, keep_source=keep, **how)
         except FileExistsError:
             stem, ext = split_name(target.name)
             alt = target.with_name(f"{stem}_{record.id}{ext}")
-            place(path, alt, record.sha256, keep_source=keep)
+            place(path, alt, record.sha256, keep_source=keep, **how)
             record.archive_path = alt.relative_to(root).as_posix()
             ledger.set_archive_path(record.id, record.archive_path)
             target = alt
-    ledger.mark_filed(record.id)
-    shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
+    if synced is not None:
+        synced.add(target.parent)
+        if feedback is not None:
+            synced.add(feedback.parent)
+    else:
+        ledger.mark_filed(record.id)
+        shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
     log.info("submission #%s %s: %s -> %s", record.id, record.status, record.source, record.archive_path)
     return Outcome(
         record.status,
@@ -369,4 +398,17 @@ def file_away(record: SubmissionRecord, path: Path, config: Config, ledger: Ledg
     )
 
 
-__all__ = ["Outcome", "process", "SymlinkRefused"]
+def process_batch(
+    items: list[tuple[Path, str | None]],
+    config: Config,
+    *,
+    ledger: Ledger,
+    specs: FormSet | None = None,
+) -> list[Outcome]:
+    """Many files at once with one ledger commit; see :mod:`automation.pipeline_batch`."""
+    from automation.pipeline_batch import process_batch as run
+
+    return run(items, config, ledger=ledger, specs=specs)
+
+
+__all__ = ["Outcome", "process", "process_batch", "SymlinkRefused"]

@@ -1,6 +1,7 @@
 """``salesflow ingest PATH... [--folder NAME] [--json]``: process forms once, without the watcher.
 
-The same :func:`automation.pipeline.process` the watcher runs, over files and folders given on the
+The same pipeline the watcher runs (:func:`automation.pipeline.process_batch`: one durable
+ledger commit per chunk of files, same guarantees as ``process``), over files and folders given on the
 command line (a backlog copied from a laptop, a re-run after an outage). The inbox folder — whose
 form it is — comes from the path when it lies in ``inbox/<id>/``; for files elsewhere ``--folder``
 must say it. Files outside the inbox are copied into archive/rejected, never moved or changed.
@@ -25,9 +26,10 @@ import click
 from tqdm import tqdm
 
 from automation.ledger import LedgerError, open_ledger
-from automation.pipeline import Outcome, inbox_folder_of, process
+from automation.pipeline import Outcome, inbox_folder_of, process, process_batch
 from automation.watch.noise import inbox_folder, is_noise_name
 
+INGEST_BATCH = 200  # files per process_batch call (the tqdm bar moves per chunk)
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 EXIT_FAILED = 3
@@ -154,9 +156,15 @@ def command(app, paths: tuple[Path, ...], folder: str | None, as_json: bool) -> 
         sys.exit(EXIT_USAGE)
     outcomes: list[Outcome] = []
     with ledger, tqdm(total=len(files), unit="form", disable=None, file=sys.stderr, desc="ingest") as bar:
-        for f in files:
-            outcomes.append(process(f, config, ledger=ledger, folder=inbox_folder_of(f, config) or folder))
-            bar.update(1)
+        for start in range(0, len(files), INGEST_BATCH):  # one durable ledger commit per chunk
+            chunk = files[start : start + INGEST_BATCH]
+            items = [(f, inbox_folder_of(f, config) or folder) for f in chunk]
+            outcomes += (
+                process_batch(items, config, ledger=ledger)
+                if len(chunk) > 1
+                else [process(chunk[0], config, ledger=ledger, folder=items[0][1])]
+            )
+            bar.update(len(chunk))
     outcomes += [Outcome("ignored", p, reason="symbolic link or noise: not processed") for p in skipped]
     data = summary(outcomes, config)
     if as_json:

@@ -39,6 +39,7 @@ APPLY = {
     "customer_register": customers.apply_customer_register,
     "complaint": customers.apply_complaint,
 }
+DIRECTORY_FORMS = frozenset({"customer_register", "complaint"})  # accepted, they change what validation sees
 FEEDBACK_SUFFIX = {"zh": ".反馈.xlsx", "en": ".feedback.xlsx"}  # as automation.feedback names it
 
 
@@ -107,35 +108,63 @@ class Recording:
         first_seen: datetime,
         received_at: datetime,
         language: str = "zh",
+        conn: sa.Connection | None = None,
     ) -> SubmissionRecord:
         """Record a processed file: its terminal state and, when accepted, its rows — atomically.
 
         ``sub`` None means the caller already knows the content is a duplicate (no intake needed).
         The duplicate check is repeated inside the transaction, so two processes racing on the
         same content still count it once. ``name`` is the sanitised original name.
+
+        ``conn``: an open write transaction of a batch (:meth:`Ledger.batch`). The file's writes
+        then go into a savepoint of it, so a fault on one file undoes that file only; they become
+        durable when the batch commits.
         """
+        if conn is not None:
+            with conn.begin_nested():
+                return self._record_in(conn, sub, valid, error_count, warning_count, sha256, source,
+                                       folder, name, size, first_seen, received_at, language)  # fmt: skip
+        with self.write() as own:
+            return self._record_in(own, sub, valid, error_count, warning_count, sha256, source,
+                                   folder, name, size, first_seen, received_at, language)  # fmt: skip
+
+    def _record_in(
+        self,
+        conn: sa.Connection,
+        sub: Submission | None,
+        valid: bool,
+        error_count: int,
+        warning_count: int,
+        sha256: str,
+        source: str,
+        folder: str,
+        name: str,
+        size: int,
+        first_seen: datetime,
+        received_at: datetime,
+        language: str,
+    ) -> SubmissionRecord:
         now = clock.now()
-        with self.write() as conn:
-            existing = conn.execute(
-                sa.select(t.submissions).where(
-                    t.submissions.c.sha256 == sha256,
-                    t.submissions.c.source == source,
-                    t.submissions.c.filed_at.is_(None),
-                )
-            ).first()
-            if existing is not None:  # another process recorded this very file meanwhile
-                return SubmissionRecord.from_row(existing)
-            original = self.original_of(sha256, conn)
-            base = {
-                "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
-                "received_at": received_at, "first_seen_at": first_seen, "created_at": now,
-                "language": language,
-            }  # fmt: skip
-            if original is not None:
-                return self._record_duplicate(conn, base, original, now)
-            if sub is None:
-                raise ValueError("record() needs the submission unless the content is a known duplicate")
-            return self._record_read(conn, base, sub, valid, error_count, warning_count, now)
+        existing = conn.execute(
+            sa.select(t.submissions).where(
+                t.submissions.c.sha256 == sha256,
+                t.submissions.c.source == source,
+                t.submissions.c.filed_at.is_(None),
+            )
+        ).first()
+        if existing is not None:  # another process recorded this very file meanwhile
+            return SubmissionRecord.from_row(existing)
+        original = self.original_of(sha256, conn)
+        base = {
+            "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
+            "received_at": received_at, "first_seen_at": first_seen, "created_at": now,
+            "language": language,
+        }  # fmt: skip
+        if original is not None:
+            return self._record_duplicate(conn, base, original, now)
+        if sub is None:
+            raise ValueError("record() needs the submission unless the content is a known duplicate")
+        return self._record_read(conn, base, sub, valid, error_count, warning_count, now)
 
     def _insert(self, conn: sa.Connection, values: dict[str, Any]) -> int:
         key = conn.execute(sa.insert(t.submissions).values(**values)).inserted_primary_key

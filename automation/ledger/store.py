@@ -125,15 +125,31 @@ class Ledger(Recording):
             yield conn
 
     # ----- look-ups the pipeline needs ---------------------------------------------------------
-    def sighting(self, sha256: str, source: str, now: datetime) -> datetime:
-        """When this content at this inbox path was first seen; records ``now`` the first time."""
-        s = t.sightings.c
+    @contextmanager
+    def batch(self) -> Iterator[sa.Connection]:
+        """One write transaction for many files (:func:`automation.pipeline_batch.process_batch`):
+        one durable commit instead of one per file. Same guarantees: all or nothing."""
         with self.write() as conn:
-            hit = conn.execute(sa.select(s.first_seen).where(s.sha256 == sha256, s.source == source)).scalar()
-            if hit is not None:
-                return hit
-            conn.execute(sa.insert(t.sightings).values(sha256=sha256, source=source, first_seen=now))
-            return now
+            yield conn
+
+    def sighting(
+        self, sha256: str, source: str, now: datetime, conn: sa.Connection | None = None
+    ) -> datetime:
+        """When this content at this inbox path was first seen; records ``now`` the first time.
+
+        ``conn``: the batch's open write transaction (a second writer would wait for ourselves)."""
+        if conn is not None:
+            return self._sighting(conn, sha256, source, now)
+        with self.write() as own:
+            return self._sighting(own, sha256, source, now)
+
+    def _sighting(self, conn: sa.Connection, sha256: str, source: str, now: datetime) -> datetime:
+        s = t.sightings.c
+        hit = conn.execute(sa.select(s.first_seen).where(s.sha256 == sha256, s.source == source)).scalar()
+        if hit is not None:
+            return hit
+        conn.execute(sa.insert(t.sightings).values(sha256=sha256, source=source, first_seen=now))
+        return now
 
     def unfiled(self, sha256: str, source: str) -> SubmissionRecord | None:
         """A terminal record of this very file whose original was not moved yet (a crash in between)."""
@@ -154,6 +170,12 @@ class Ledger(Recording):
                 sa.select(t.submissions).where(c.source == source, c.filed_at.is_(None)).order_by(c.id)
             ).all()
         return [SubmissionRecord.from_row(r) for r in rows]
+
+    def unfiled_sources(self) -> set[str]:
+        """Inbox paths with a recorded but not yet filed submission (a crash came in between)."""
+        c = t.submissions.c
+        with self.read() as conn:
+            return set(conn.execute(sa.select(c.source).where(c.filed_at.is_(None)).distinct()).scalars())
 
     def original_of(self, sha256: str, conn: sa.Connection | None = None) -> SubmissionRecord | None:
         """The counted submission (accepted or later superseded) with this exact content, if any."""
@@ -195,6 +217,24 @@ class Ledger(Recording):
                         at=now, submission_id=submission_id, action="submission.filed", detail="{}"
                     )
                 )
+
+    def mark_filed_many(self, submission_ids: list[int]) -> None:
+        """:meth:`mark_filed` for a whole batch in one transaction (one durable commit)."""
+        if not submission_ids:
+            return
+        now = clock.now()
+        c = t.submissions.c
+        with self.write() as conn:
+            for sid in submission_ids:
+                res = conn.execute(
+                    sa.update(t.submissions).where(c.id == sid, c.filed_at.is_(None)).values(filed_at=now)
+                )
+                if res.rowcount:
+                    conn.execute(
+                        sa.insert(t.audit_log).values(
+                            at=now, submission_id=sid, action="submission.filed", detail="{}"
+                        )
+                    )
 
     def set_archive_path(self, submission_id: int, archive_path: str) -> None:
         """The planned place was taken by a foreign file meanwhile; the original went next to it."""

@@ -8,7 +8,9 @@ The watcher never does the work (STYLE: watchdog). Three kinds of threads, each 
   paths once each, retries failures with backoff, quarantines what keeps failing, restarts a dead
   observer, debounces bursts into one ``on_batch_done`` call, and writes the heartbeat;
 - one worker thread calls ``process(path, config, ledger=..., folder=...)`` sequentially (the
-  SQLite ledger has one writer) and reports each outcome back.
+  SQLite ledger has one writer) and reports each outcome back. When several files are ready at
+  once (a flood) it hands them together to ``pipeline.process_batch`` (same guarantees, one
+  durable commit per chunk); an injected ``process`` is always called one file at a time.
 
 Everything the watcher knows lives in memory: after a crash, the start-up catch-up scan finds every
 file still in the inbox, and the pipeline's idempotent stages finish whatever a crash interrupted.
@@ -47,9 +49,11 @@ log = logging.getLogger("automation.watch")
 
 ProcessFn = Callable[..., Any]  # process(path, config, *, ledger=None, folder=None) -> Outcome
 BatchHook = Callable[[list[Any]], None]
+BatchFn = Callable[..., list[Any]]  # process_batch([(path, folder)], config, *, ledger) -> [Outcome]
 
 DEFAULT_RETRY_BACKOFF = 2.0  # seconds before the first retry; doubles per attempt
 MAX_RETRY_BACKOFF = 300.0
+MAX_BATCH = 200  # files handed to process_batch at once (it commits every pipeline_batch.CHUNK)
 BATCH_QUIET_SECONDS = 1.0  # a burst ends when nothing was handled or waiting for this long
 FAILED = "failed"
 _STOP = object()
@@ -88,6 +92,12 @@ def _default_process() -> ProcessFn:
     from automation.pipeline import process
 
     return process
+
+
+def _default_batch() -> BatchFn:
+    from automation.pipeline import process_batch
+
+    return process_batch
 
 
 def _default_ledger(config: Config) -> Any:
@@ -352,13 +362,28 @@ class Watcher:
             log.exception("cannot open the ledger / 无法打开台账")
             self._stop.set()
             return
+        batch = _default_batch() if self.process is None and ledger is not None else None
+        carry: list[Any] = []
         try:
             while True:
-                item = self._work.get()
+                item = carry.pop(0) if carry else self._work.get()
                 if item is _STOP or self._stop.is_set():
                     return
                 if isinstance(item, _Batch):
                     self._run_batch_hook(item.outcomes)
+                    continue
+                files = [item]
+                while batch is not None and len(files) < MAX_BATCH and not carry:
+                    try:
+                        more = self._work.get_nowait()
+                    except queue.Empty:
+                        break
+                    if isinstance(more, tuple):
+                        files.append(more)
+                    else:
+                        carry.append(more)  # a hook or the stop: after these files
+                if len(files) > 1 and batch is not None:
+                    self._process_many(batch, files, ledger)
                     continue
                 path, folder, sig = item
                 self._current = path
@@ -374,6 +399,21 @@ class Watcher:
             if callable(close):
                 with contextlib.suppress(Exception):
                     close()
+
+    def _process_many(self, batch: BatchFn, files: list[tuple[Path, str, Any]], ledger: Any) -> None:
+        """Several files ready at once (a flood, a backlog): one ``process_batch`` call, one
+        durable ledger commit per chunk instead of one per file; outcomes reported per file."""
+        self._current = files[0][0]
+        try:
+            outcomes = batch([(p, f) for p, f, _ in files], self.config, ledger=ledger)
+            for (path, folder, sig), outcome in zip(files, outcomes, strict=True):
+                self._results.put(_Result(path, folder, sig, outcome=outcome))
+        except Exception:
+            error = traceback.format_exc(limit=8)
+            for path, folder, sig in files:
+                self._results.put(_Result(path, folder, sig, error=error))
+        finally:
+            self._current = None
 
     def _run_batch_hook(self, outcomes: list[Any]) -> None:
         try:

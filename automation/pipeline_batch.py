@@ -1,0 +1,221 @@
+"""Many dropped files, one durable ledger commit: the flood path of the watcher and ``ingest``.
+
+:func:`process_batch` runs the stages of :func:`automation.pipeline.process` over a list of files
+with the same guarantees, but pays the durable costs once per batch instead of once per file:
+
+- **lock** — the stripe locks of every file, taken once, in stripe order (two batches cannot
+  deadlock; a single ``process`` holds one stripe and takes the write lock after it, as we do).
+- **store** — into the content store *without* a per-file fsync; one :func:`os.sync` makes the
+  whole batch durable right before the ledger commit, so whatever the ledger refers to survives a
+  power cut just as before.
+- **record** — every file into a savepoint of ONE write transaction (a fault on one file undoes
+  that file only), committed every :data:`CHUNK` files. Validation reads the customer directory
+  from committed state, so the transaction is also committed right after an accepted register or
+  complaint: a visit report later in the same batch sees the customers registered before it.
+- **file** — each original moved, each target folder fsynced once, then the whole batch marked
+  filed in one transaction.
+
+Crash safety is the single-file story: SIGKILL before a commit leaves nothing of that chunk in the
+ledger and the files in the inbox (done again, same received time: see ``first_sight``); after it,
+the next run finds the terminal state and only files the original (the resume path of
+``process``). Files with such a pending record are handed to ``process`` itself, before the batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from automation.config import Config
+from automation.content_store import ContentStore
+from automation.formspec import FormSet
+from automation.ledger import Ledger, SubmissionRecord
+from automation.ledger.recording import DIRECTORY_FORMS
+from automation.pipeline import (
+    ACCEPTED,
+    FAILED,
+    IGNORED,
+    Outcome,
+    changed,
+    check,
+    file_away,
+    first_sight,
+    fsync_dir,
+    inbox_folder_of,
+    linked_folder,
+    lock_file,
+    look,
+    mtime_of,
+    process,
+    read,
+    source_key,
+    stage_feedback,
+    staging_dir,
+)
+from automation.safenames import safe_name
+
+log = logging.getLogger("automation.pipeline")
+
+CHUNK = 100  # files per ledger commit: bounds the work a crash repeats and the write-lock hold
+
+
+@contextlib.contextmanager
+def stripe_locks(config: Config, sources: list[str]) -> Iterator[None]:
+    """Hold the stripe locks of all ``sources`` (each stripe once, in order; see ``path_lock``)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: one process per installation is the rule there
+        yield
+        return
+    fds = []
+    try:
+        for lock in sorted({lock_file(config, s) for s in sources}):
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            fds.append(fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def process_batch(
+    items: list[tuple[Path, str | None]],
+    config: Config,
+    *,
+    ledger: Ledger,
+    specs: FormSet | None = None,
+) -> list[Outcome]:
+    """``[(path, folder)]`` -> one :class:`Outcome` per item, in order. Safe to call again."""
+    specs = specs or ledger.specs
+    outcomes: list[Outcome | None] = [None] * len(items)
+    todo: list[tuple[int, Path, str, str]] = []
+    try:
+        pending = ledger.unfiled_sources()
+    except Exception as exc:
+        log.exception("cannot read the ledger; the batch is left for a retry")
+        return [Outcome(FAILED, Path(p), reason=f"ledger: {exc}") for p, _ in items]
+    for i, (raw, folder) in enumerate(items):
+        path = Path(raw)
+        source = source_key(path, config)
+        if source in pending:  # a crash came between recording and filing: the careful single path
+            outcomes[i] = process(path, config, ledger=ledger, folder=folder, specs=specs)
+        else:
+            todo.append((i, path, folder or inbox_folder_of(path, config) or "", source))
+    late: list[tuple[int, Path, str, str]] = []
+    with stripe_locks(config, [s for *_, s in todo]):
+        again = ledger.unfiled_sources()  # another process may have recorded one meanwhile
+        late = [x for x in todo if x[3] in again]
+        todo = [x for x in todo if x[3] not in again]
+        while todo:
+            todo = _chunk(todo, outcomes, config, ledger, specs)
+    for i, path, folder, _ in late:  # outside our locks: process takes its own
+        outcomes[i] = process(path, config, ledger=ledger, folder=folder, specs=specs)
+    return [o if o is not None else Outcome(FAILED, Path(items[i][0]), reason="not processed") for i, o in enumerate(outcomes)]  # fmt: skip
+
+
+def _chunk(
+    todo: list[tuple[int, Path, str, str]],
+    outcomes: list[Outcome | None],
+    config: Config,
+    ledger: Ledger,
+    specs: FormSet,
+) -> list[tuple[int, Path, str, str]]:
+    """Record up to :data:`CHUNK` files in one transaction, then file them; returns what is left."""
+    store = ContentStore(config.state_root / "content")
+    max_bytes = int(config.intake.max_file_mb * 1024 * 1024)
+    recorded: list[tuple[int, Path, SubmissionRecord]] = []
+    rest = list(todo)
+    try:
+        with ledger.batch() as conn:
+            while rest and len(recorded) < CHUNK:
+                i, path, folder, source = rest.pop(0)
+                try:
+                    result = _one(path, folder, source, conn, config, ledger, specs, store, max_bytes)
+                except Exception as exc:
+                    log.exception("failed on %s; left in place for a retry", path)
+                    outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
+                    continue
+                if isinstance(result, Outcome):
+                    outcomes[i] = result
+                    continue
+                recorded.append((i, path, result))
+                if result.status == ACCEPTED and result.form in DIRECTORY_FORMS:
+                    break  # commit now: the next files are validated against the new register
+            if recorded:
+                os.sync()  # the content store copies are durable before the ledger names them
+    except Exception as exc:  # the commit failed: nothing of this chunk is recorded
+        log.exception("batch commit failed; %d file(s) left in place for a retry", len(recorded))
+        for i, path, _ in recorded:
+            outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
+        return rest
+    folders: set[Path] = set()
+    filed: list[tuple[int, Path, SubmissionRecord]] = []
+    for i, path, record in recorded:
+        try:
+            outcomes[i] = file_away(record, path, config, ledger, synced=folders)
+            filed.append((i, path, record))
+        except Exception as exc:  # recorded: the next run files it (resume path)
+            log.exception("filing %s failed; recorded as #%s, filed on the next run", path, record.id)
+            outcomes[i] = Outcome(
+                FAILED, path, submission_id=record.id, reason=f"{type(exc).__name__}: {exc}"
+            )
+    for folder in sorted(folders):
+        fsync_dir(folder)
+    try:
+        ledger.mark_filed_many([r.id for _, _, r in filed])
+    except Exception:  # the files are in place; the next sight of the path finds nothing to do
+        log.exception("marking %d submission(s) filed failed", len(filed))
+    for _, _, record in filed:
+        shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
+    return rest
+
+
+def _one(
+    path: Path,
+    folder: str,
+    source: str,
+    conn: object,
+    config: Config,
+    ledger: Ledger,
+    specs: FormSet,
+    store: ContentStore,
+    max_bytes: int,
+) -> Outcome | SubmissionRecord:
+    """Stages 1-7 of ``process`` for one file, recording into the batch's transaction."""
+    refusal = look(path) or linked_folder(path, config)
+    if refusal:
+        return Outcome(IGNORED, path, reason=refusal)
+    before = path.stat()
+    stored = store.put(path, max_bytes=max_bytes, sync=False)
+    first_seen = first_sight(ledger, stored.sha256, source, before, conn)
+    received = min(mtime_of(before), first_seen)
+    sub, report = None, None
+    if ledger.original_of(stored.sha256, conn) is None:  # type: ignore[arg-type]
+        sub = read(path, config, specs, folder, received)
+        if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
+            return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+        report = check(sub, config, specs, ledger, received)
+        if not report.valid:
+            stage_feedback(report, stored.sha256, config)
+    elif changed(path, before):
+        return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+    return ledger.record(
+        sub,
+        valid=bool(report and report.valid),
+        error_count=len(report.errors) if report else 0,
+        warning_count=len(report.warnings) if report else 0,
+        sha256=stored.sha256,
+        source=source,
+        folder=folder,
+        name=safe_name(path.name),
+        size=stored.size,
+        first_seen=first_seen,
+        received_at=received,
+        language=sub.language if sub is not None else config.language,
+        conn=conn,  # type: ignore[arg-type]
+    )

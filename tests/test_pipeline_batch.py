@@ -1,0 +1,153 @@
+"""``pipeline.process_batch``: many files, one ledger commit per chunk, the guarantees of ``process``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from automation import pipeline_batch
+from automation.formspec import load_specs
+from automation.ledger import open_ledger
+from automation.pipeline import process, process_batch
+from tests.formfactory import FormFactory, audit, install, ledger_rows
+
+DAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def env(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An installation where only R001 has registered its customers."""
+    cfg_path, config = install(tmp_path)
+    factory = FormFactory(config, load_specs(config))
+    with open_ledger(config) as ledger:
+        out = process(factory.register("R001").drop(config.inbox), config, ledger=ledger)
+        assert out.status == "accepted", out.reason
+        yield cfg_path, config, factory, ledger
+
+
+def test_a_register_then_visit_reports_for_its_new_customers_in_one_batch_are_all_accepted(env) -> None:  # type: ignore[no-untyped-def]
+    _, config, factory, ledger = env
+    forms = [factory.register("R002")] + [
+        factory.visit_report("R002", DAY - timedelta(days=d), seed=d) for d in range(3)
+    ]
+    forms += [factory.visit_report("R001", DAY, seed=9)]
+    outs = process_batch([(f.drop(config.inbox), None) for f in forms], config, ledger=ledger)
+    assert [o.status for o in outs] == ["accepted"] * len(forms), [o.messages for o in outs]
+    assert all(
+        not o.path.exists() and o.archived_to.read_bytes() == f.data for o, f in zip(outs, forms, strict=True)
+    )
+    assert len(ledger.frames().visits) == sum(len(f.rows) for f in forms[1:])
+    assert all(r.filed_at is not None for r in ledger.submissions())
+    assert not any((config.state_root / "staging").glob("*"))
+
+
+def test_a_visit_report_before_the_register_in_the_batch_does_not_see_it(env) -> None:  # type: ignore[no-untyped-def]
+    """The control for the test above: validation sees what was recorded *earlier*, not later."""
+    _, config, factory, ledger = env
+    forms = [factory.visit_report("R003", DAY), factory.register("R003")]
+    outs = process_batch([(f.drop(config.inbox), None) for f in forms], config, ledger=ledger)
+    assert [o.status for o in outs] == ["rejected", "accepted"]
+    assert outs[0].feedback is not None and outs[0].feedback.exists()
+
+
+def test_duplicates_and_versions_inside_one_batch_behave_as_one_by_one(env) -> None:  # type: ignore[no-untyped-def]
+    _, config, factory, ledger = env
+    v1, v2 = factory.visit_report("R001", DAY, seed=0), factory.visit_report("R001", DAY, seed=1, n_rows=2)
+    p2 = v2.drop(config.inbox, "v2.xlsx")  # the later version comes first in the batch
+    os.utime(p2, (datetime(2026, 11, 23, 18).timestamp(),) * 2)
+    p1 = v1.drop(config.inbox, "v1.xlsx")
+    os.utime(p1, (datetime(2026, 11, 23, 17).timestamp(),) * 2)
+    copy = v2.drop(config.inbox, "v2 副本.xlsx")
+    outs = process_batch([(p2, None), (p1, None), (copy, None)], config, ledger=ledger)
+    assert [o.status for o in outs] == ["accepted", "superseded", "duplicate"]  # as process() says it
+    assert ledger.submission(outs[1].submission_id).superseded_by == outs[0].submission_id  # by received time
+    assert ledger.submission(outs[2].submission_id).duplicate_of == outs[0].submission_id
+    assert len(ledger.frames().visits) == 2
+
+
+def test_a_fault_on_one_file_fails_that_file_only(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _, config, factory, ledger = env
+    forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(3)]
+    paths = [f.drop(config.inbox) for f in forms]
+    real = pipeline_batch.check
+
+    def flaky(sub: Any, *a: Any) -> Any:
+        if sub.path and Path(sub.path).name == paths[1].name:
+            raise RuntimeError("bug in validate")
+        return real(sub, *a)
+
+    monkeypatch.setattr(pipeline_batch, "check", flaky)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["accepted", "failed", "accepted"]
+    assert paths[1].exists() and "bug in validate" in outs[1].reason
+    monkeypatch.undo()
+    assert process_batch([(paths[1], None)], config, ledger=ledger)[0].status == "accepted"
+    assert len(ledger.frames().visits) == sum(len(f.rows) for f in forms)
+
+
+def test_a_recorded_but_unfiled_file_is_finished_by_the_batch(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _, config, factory, ledger = env
+    forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(2)]
+    paths = [f.drop(config.inbox) for f in forms]
+    monkeypatch.setattr(pipeline_batch, "file_away", lambda *a, **k: (_ for _ in ()).throw(OSError("crash")))
+    assert [o.status for o in process_batch([(p, None) for p in paths], config, ledger=ledger)] == [
+        "failed"
+    ] * 2
+    monkeypatch.undo()
+    assert all(p.exists() for p in paths)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["accepted", "accepted"] and not any(p.exists() for p in paths)
+    assert ledger_rows(config, "SELECT count(*) FROM submissions WHERE form = 'visit_report'") == [(2,)]
+
+
+def _stored(config: Any) -> int:
+    return sum(1 for p in (config.state_root / "content").glob("??/*") if p.is_file())
+
+
+def _archived(config: Any) -> int:
+    return sum(1 for p in config.archive.rglob("*") if p.is_file()) if config.archive.exists() else 0
+
+
+@pytest.mark.slow
+def test_sigkill_mid_batch_then_a_rerun_loses_nothing_and_counts_nothing_twice(env) -> None:  # type: ignore[no-untyped-def]
+    """``ingest`` (the batch path) killed before a chunk's commit, then while filing after it."""
+    cfg_path, config, factory, _ledger = env
+    registers = [factory.register(r.id) for r in config.reps if r.id != "R001"]
+    forms = registers + factory.many(150, end=DAY)
+    for f in forms:
+        f.drop(config.inbox)
+    cmd = [sys.executable, "-m", "automation", "--config", str(cfg_path), "ingest", str(config.inbox)]
+    env_vars = {**os.environ, "SALESFLOW_NOW": "2026-11-23T21:00:00"}
+    mark = {"stored": _stored(config), "archived": _archived(config)}
+    windows = (  # (kill when, what the ledger must show then)
+        (lambda: _stored(config) >= mark["stored"] + 40, lambda n, filed: n < _stored(config)),  # uncommitted
+        (
+            lambda: _archived(config) > mark["archived"],
+            lambda n, filed: filed < n,
+        ),  # committed, not all filed
+    )
+    for when, hit in windows:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env_vars)
+        deadline = time.monotonic() + 120
+        while not when() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
+        mark["archived"] = _archived(config)
+        recorded, filed = ledger_rows(config, "SELECT count(*), count(filed_at) FROM submissions")[0]
+        assert hit(recorded, filed), (_stored(config), recorded, filed)  # the kill came inside the batch
+    assert any(config.inbox.glob("*/*.xlsx")), "nothing left for the rerun: the kills came too late"
+    res = subprocess.run(cmd, capture_output=True, env=env_vars, timeout=300)
+    assert res.returncode == 0, res.stderr.decode(errors="replace")[-2000:]
+    result = audit(config, forms)
+    assert result.clean, result
+    assert result.accepted == len(forms) and not result.rejected
