@@ -28,20 +28,23 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from automation import clock
 from automation.config import Config
 from automation.content_store import ContentStore
 from automation.formspec import FormSet
 from automation.ledger import Ledger, SubmissionRecord
 from automation.ledger.recording import DIRECTORY_FORMS
+from automation.model import CustomerDirectory
 from automation.pipeline import (
     ACCEPTED,
     FAILED,
     IGNORED,
     Outcome,
     changed,
-    check,
     file_away,
     first_sight,
     fsync_dir,
@@ -118,6 +121,16 @@ def process_batch(
     return [o if o is not None else Outcome(FAILED, Path(items[i][0]), reason="not processed") for i, o in enumerate(outcomes)]  # fmt: skip
 
 
+def check(sub: Any, config: Config, specs: FormSet, directory: CustomerDirectory, received: datetime) -> Any:
+    """Stage 6 against the chunk's directory (``pipeline.check`` reads the ledger's every time)."""
+    from automation.validate import ValidationContext, validate
+
+    ctx = ValidationContext(
+        config=config, specs=specs, customers=directory, now=clock.now(), received_at=received
+    )
+    return validate(sub, ctx)
+
+
 def _chunk(
     todo: list[tuple[int, Path, str, str]],
     outcomes: list[Outcome | None],
@@ -132,10 +145,15 @@ def _chunk(
     rest = list(todo)
     try:
         with ledger.batch() as conn:
+            # Read once per chunk: we hold the write lock, so only our own records can change the
+            # directory, and the chunk ends right after one that does.
+            directory = ledger.directory()
             while rest and len(recorded) < CHUNK:
                 i, path, folder, source = rest.pop(0)
                 try:
-                    result = _one(path, folder, source, conn, config, ledger, specs, store, max_bytes)
+                    result = _one(
+                        path, folder, source, conn, config, ledger, specs, store, max_bytes, directory
+                    )
                 except Exception as exc:
                     log.exception("failed on %s; left in place for a retry", path)
                     outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
@@ -185,6 +203,7 @@ def _one(
     specs: FormSet,
     store: ContentStore,
     max_bytes: int,
+    directory: CustomerDirectory,
 ) -> Outcome | SubmissionRecord:
     """Stages 1-7 of ``process`` for one file, recording into the batch's transaction."""
     refusal = look(path) or linked_folder(path, config)
@@ -199,7 +218,7 @@ def _one(
         sub = read(path, config, specs, folder, received)
         if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
             return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-        report = check(sub, config, specs, ledger, received)
+        report = check(sub, config, specs, directory, received)
         if not report.valid:
             stage_feedback(report, stored.sha256, config)
     elif changed(path, before):

@@ -43,6 +43,21 @@ DIRECTORY_FORMS = frozenset({"customer_register", "complaint"})  # accepted, the
 FEEDBACK_SUFFIX = {"zh": ".反馈.xlsx", "en": ".feedback.xlsx"}  # as automation.feedback names it
 
 
+# Statements built once (bound parameters): building and cache-keying a fresh Core statement per
+# call cost more than SQLite's own work in a flood (issue 4: throughput).
+_S = t.submissions.c
+BY_ID = sa.select(t.submissions).where(_S.id == sa.bindparam("sid"))
+UNFILED_SAME = sa.select(t.submissions).where(
+    _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
+)
+PATH_TAKEN = sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel")).limit(1)
+INSERT_SUBMISSION = sa.insert(t.submissions)
+UPDATE_SUBMISSION = sa.update(t.submissions).where(_S.id == sa.bindparam("sid"))
+DIRTY_THERE = sa.select(t.dirty_weeks.c.week).where(
+    t.dirty_weeks.c.region == sa.bindparam("r"), t.dirty_weeks.c.week == sa.bindparam("w")
+)
+
+
 @dataclass
 class SubmissionRecord:
     """A submission as the ledger holds it (what the pipeline and ``status`` need)."""
@@ -145,13 +160,7 @@ class Recording:
         language: str,
     ) -> SubmissionRecord:
         now = clock.now()
-        existing = conn.execute(
-            sa.select(t.submissions).where(
-                t.submissions.c.sha256 == sha256,
-                t.submissions.c.source == source,
-                t.submissions.c.filed_at.is_(None),
-            )
-        ).first()
+        existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
         if existing is not None:  # another process recorded this very file meanwhile
             return SubmissionRecord.from_row(existing)
         original = self.original_of(sha256, conn)
@@ -167,7 +176,7 @@ class Recording:
         return self._record_read(conn, base, sub, valid, error_count, warning_count, now)
 
     def _insert(self, conn: sa.Connection, values: dict[str, Any]) -> int:
-        key = conn.execute(sa.insert(t.submissions).values(**values)).inserted_primary_key
+        key = conn.execute(INSERT_SUBMISSION, values).inserted_primary_key
         assert key is not None
         return int(key[0])
 
@@ -185,7 +194,7 @@ class Recording:
         part = safe_part(folder, "_unsorted")
         base = f"archive/{part}/{received:%Y-%m}" if status != t.REJECTED else f"rejected/{part}"
         rel = f"{base}/{name}"
-        taken = conn.execute(sa.select(t.submissions.c.id).where(t.submissions.c.archive_path == rel)).first()
+        taken = conn.execute(PATH_TAKEN, {"rel": rel}).first()
         if taken is not None or (self.config.shared_root / rel).exists():
             stem, ext = split_name(name)
             rel = f"{base}/{stem}_{sid}{ext}"
@@ -227,9 +236,7 @@ class Recording:
                 detail="{}",
             )
         )
-        return SubmissionRecord.from_row(
-            conn.execute(sa.select(t.submissions).where(t.submissions.c.id == sid)).one()
-        )
+        return SubmissionRecord.from_row(conn.execute(BY_ID, {"sid": sid}).one())
 
     def _who(self, sub: Submission, folder: str) -> tuple[str, str]:
         """(rep_id, region) the submission belongs to: the rep, the weekly report's supervisor, or hq."""
@@ -300,23 +307,19 @@ class Recording:
             if a.directory_changed:
                 self._bump(conn, "directory")
         conn.execute(
-            sa.update(t.submissions)
-            .where(t.submissions.c.id == sid)
-            .values(
-                messages=to_json(messages), assigned_ids=to_json(assigned), warning_count=values["warning_count"],
-                **self._plan(conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language),
-            )
+            UPDATE_SUBMISSION,
+            {"sid": sid, "messages": to_json(messages), "assigned_ids": to_json(assigned),
+             "warning_count": values["warning_count"],
+             **self._plan(conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language)},
         )  # fmt: skip
         self._mark_dirty(conn, dirty, now)
         conn.execute(
-            sa.insert(t.audit_log).values(
-                at=now, submission_id=sid, action=f"submission.{status}", entity="submission", entity_id=str(sid),
-                detail=to_json({"form": sub.form, "rep_id": rep_id, "period": period_key, "errors": errors}),
-            )
+            sa.insert(t.audit_log),
+            {"at": now, "submission_id": sid, "action": f"submission.{status}", "entity": "submission",
+             "entity_id": str(sid),
+             "detail": to_json({"form": sub.form, "rep_id": rep_id, "period": period_key, "errors": errors})},
         )  # fmt: skip
-        return SubmissionRecord.from_row(
-            conn.execute(sa.select(t.submissions).where(t.submissions.c.id == sid)).one()
-        )
+        return SubmissionRecord.from_row(conn.execute(BY_ID, {"sid": sid}).one())
 
     def _optional_filled(self, sub: Submission) -> float | None:
         if sub.form != "visit_report" or not sub.rows:
@@ -390,7 +393,6 @@ class Recording:
             conn.execute(sa.insert(t.counters).values(name=name, value=1))
 
     def _mark_dirty(self, conn: sa.Connection, dirty: set[tuple[str, str]], now: datetime) -> None:
-        d = t.dirty_weeks.c
         for region, week in sorted(dirty):
-            if conn.execute(sa.select(d.week).where(d.region == region, d.week == week)).first() is None:
-                conn.execute(sa.insert(t.dirty_weeks).values(region=region, week=week, marked_at=now))
+            if conn.execute(DIRTY_THERE, {"r": region, "w": week}).first() is None:
+                conn.execute(sa.insert(t.dirty_weeks), {"region": region, "week": week, "marked_at": now})

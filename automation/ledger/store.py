@@ -31,6 +31,13 @@ from automation.ledger.recording import Recording, SubmissionRecord
 from automation.model import CustomerDirectory, CustomerRef
 
 BUSY_TIMEOUT_MS = 30_000
+_S = t.submissions.c
+ORIGINAL = (  # built once: see recording.BY_ID
+    sa.select(t.submissions)
+    .where(_S.sha256 == sa.bindparam("sha"), _S.status.in_([t.ACCEPTED, t.SUPERSEDED]))
+    .order_by(_S.id)
+    .limit(1)
+)
 
 
 class LedgerError(RuntimeError):
@@ -179,17 +186,11 @@ class Ledger(Recording):
 
     def original_of(self, sha256: str, conn: sa.Connection | None = None) -> SubmissionRecord | None:
         """The counted submission (accepted or later superseded) with this exact content, if any."""
-        c = t.submissions.c
-        q = (
-            sa.select(t.submissions)
-            .where(c.sha256 == sha256, c.status.in_([t.ACCEPTED, t.SUPERSEDED]))
-            .order_by(c.id)
-        )
         if conn is not None:
-            r = conn.execute(q).first()
+            r = conn.execute(ORIGINAL, {"sha": sha256}).first()
         else:
             with self.read() as rc:
-                r = rc.execute(q).first()
+                r = rc.execute(ORIGINAL, {"sha": sha256}).first()
         return SubmissionRecord.from_row(r) if r else None
 
     def submission(self, submission_id: int) -> SubmissionRecord:
@@ -225,16 +226,19 @@ class Ledger(Recording):
         now = clock.now()
         c = t.submissions.c
         with self.write() as conn:
-            for sid in submission_ids:
-                res = conn.execute(
-                    sa.update(t.submissions).where(c.id == sid, c.filed_at.is_(None)).values(filed_at=now)
-                )
-                if res.rowcount:
-                    conn.execute(
-                        sa.insert(t.audit_log).values(
-                            at=now, submission_id=sid, action="submission.filed", detail="{}"
-                        )
-                    )
+            ids = list(
+                conn.execute(sa.select(c.id).where(c.id.in_(submission_ids), c.filed_at.is_(None))).scalars()
+            )
+            if not ids:
+                return
+            conn.execute(sa.update(t.submissions).where(c.id.in_(ids)).values(filed_at=now))
+            conn.execute(
+                sa.insert(t.audit_log),
+                [
+                    {"at": now, "submission_id": sid, "action": "submission.filed", "detail": "{}"}
+                    for sid in ids
+                ],
+            )
 
     def set_archive_path(self, submission_id: int, archive_path: str) -> None:
         """The planned place was taken by a foreign file meanwhile; the original went next to it."""
