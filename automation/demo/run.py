@@ -34,6 +34,15 @@ OUTCOMES = ("accepted", "rejected", "duplicate", "ignored", "failed")
 HEADLINE = ("visits", "effective_rate", "sales", "gross_margin", "collections", "sales_attainment", "sales_status",
             "new_customers", "on_time_rate", "first_time_rate")  # fmt: skip
 
+MISTAKES = {
+    "required": "必填项留空 / a required value left blank",
+    "bad_date": "日期不存在 / a date that does not exist",
+    "unknown_customer": "客户名称有错别字 / a typo in a customer's name",
+    "choice": "选项写错 / a misspelt choice",
+    "bad_phone": "电话号码少一位 / a phone number one digit short",
+    "wrong_folder": "放进了同事的文件夹 / dropped into a colleague's folder",
+}
+
 
 class DemoError(RuntimeError):
     """The demo cannot run here (the folder holds something that is not an earlier demo)."""
@@ -51,6 +60,7 @@ class DemoReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     expected: Counter[str] = field(default_factory=Counter)
     surprises: list[dict[str, Any]] = field(default_factory=list)  # outcome differs from the manifest
+    rejections: list[tuple[str, str]] = field(default_factory=list)  # (file, planted mistake), one per kind
     week: str = ""
     headline: list[dict[str, Any]] = field(default_factory=list)  # company row, then one per region
     ledger: str = ""
@@ -139,6 +149,8 @@ def run_demo(
             outcome = process(dst, config, ledger=ledger, folder=e["folder"], specs=ledger.specs)
             report.dropped += 1
             report.outcomes[outcome.status] += 1
+            if outcome.status == "rejected" and e["mistake"] not in {m for _, m in report.rejections}:
+                report.rejections.append((e["path"], e["mistake"]))  # one example of each planted mistake
             if outcome.status != e["expected"]:
                 report.surprises.append(
                     {**e, "outcome": outcome.status, "messages": list(outcome.messages)[:3]}
@@ -213,6 +225,9 @@ def format_report(r: DemoReport) -> str:
         f" + 重复 duplicates {o['duplicate']} + 忽略 ignored {o['ignored']}"
         + (f"  (失败 failed {o['failed']})" if o["failed"] else ""),
     ]
+    if r.rejections:
+        lines.append("退回示例 / why some were rejected (feedback workbooks beside them in rejected/):")
+        lines += [f"  {MISTAKES.get(kind, kind)}: {path}" for path, kind in r.rejections]
     if r.surprises:
         lines.append(
             f"与预期不同 / differs from the manifest: {len(r.surprises)} file(s), e.g. {r.surprises[0]['path']}"
