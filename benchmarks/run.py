@@ -382,9 +382,9 @@ def main() -> int:
     print(f"latency done at {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     fl = flood(cache, 500 if args.quick else 2000)
     print(f"flood done at {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    fo = _in_subprocess("figures-ours", "--seed", str(args.seed), "--arg", "1" if args.quick else "3")
+    fo = _in_subprocess("figures-ours", "--cache", str(cache), "--arg", "1" if args.quick else "3")
     fb = _in_subprocess(
-        "figures-base", "--seed", str(args.seed), *(["--arg", str(QUICK_WEEKS)] if args.quick else [])
+        "figures-base", "--cache", str(cache), *(["--arg", str(QUICK_WEEKS)] if args.quick else [])
     )
     print(table(lat, fl, fo, fb, args.quick))
     print(f"(total {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
