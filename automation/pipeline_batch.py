@@ -214,7 +214,7 @@ def _one(
     first_seen = first_sight(ledger, stored.sha256, source, before, conn)
     received = min(mtime_of(before), first_seen)
     sub, report = None, None
-    if ledger.original_of(stored.sha256, conn) is None:  # type: ignore[arg-type]
+    if not ledger.counted(stored.sha256, conn):  # type: ignore[arg-type]
         sub = read(path, config, specs, folder, received)
         if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
             return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")

@@ -53,6 +53,17 @@ UNFILED_SAME = sa.select(t.submissions).where(
 PATH_TAKEN = sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel")).limit(1)
 INSERT_SUBMISSION = sa.insert(t.submissions)
 UPDATE_SUBMISSION = sa.update(t.submissions).where(_S.id == sa.bindparam("sid"))
+
+
+def _current_versions(who: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    return sa.select(_S.id, _S.original_name, _S.received_at).where(
+        _S.form == sa.bindparam("form"), who, _S.period_key == sa.bindparam("period"),
+        _S.status == t.ACCEPTED, _S.id != sa.bindparam("sid"),
+    )  # fmt: skip
+
+
+CURRENT_BY_REP = _current_versions(_S.rep_id == sa.bindparam("who"))
+CURRENT_BY_REGION = _current_versions(_S.region == sa.bindparam("who"))
 DIRTY_THERE = sa.select(t.dirty_weeks.c.week).where(
     t.dirty_weeks.c.region == sa.bindparam("r"), t.dirty_weeks.c.week == sa.bindparam("w")
 )
@@ -347,12 +358,8 @@ class Recording:
         c = t.submissions.c
         if period not in ("day", "week") or not period_key:
             return []
-        who = c.region == region if form == "weekly_report" else c.rep_id == rep_id
-        current = conn.execute(
-            sa.select(c.id, c.original_name, c.received_at).where(
-                c.form == form, who, c.period_key == period_key, c.status == t.ACCEPTED, c.id != sid
-            )
-        ).all()
+        stmt, who = (CURRENT_BY_REGION, region) if form == "weekly_report" else (CURRENT_BY_REP, rep_id)
+        current = conn.execute(stmt, {"form": form, "who": who, "period": period_key, "sid": sid}).all()
         messages = []
         for old in current:
             if (old.received_at, old.id) > (

@@ -38,6 +38,11 @@ ORIGINAL = (  # built once: see recording.BY_ID
     .order_by(_S.id)
     .limit(1)
 )
+COUNTED = (
+    sa.select(sa.literal(1))
+    .where(_S.sha256 == sa.bindparam("sha"), _S.status.in_([t.ACCEPTED, t.SUPERSEDED]))
+    .limit(1)
+)
 
 
 class LedgerError(RuntimeError):
@@ -192,6 +197,13 @@ class Ledger(Recording):
             with self.read() as rc:
                 r = rc.execute(ORIGINAL, {"sha": sha256}).first()
         return SubmissionRecord.from_row(r) if r else None
+
+    def counted(self, sha256: str, conn: sa.Connection | None = None) -> bool:
+        """Whether :meth:`original_of` would find one (a cheap existence check for the batch)."""
+        if conn is not None:
+            return conn.execute(COUNTED, {"sha": sha256}).first() is not None
+        with self.read() as rc:
+            return rc.execute(COUNTED, {"sha": sha256}).first() is not None
 
     def submission(self, submission_id: int) -> SubmissionRecord:
         with self.read() as conn:
