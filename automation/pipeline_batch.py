@@ -166,11 +166,13 @@ def _chunk(
                     break  # commit now: the next files are validated against the new register
             if recorded:
                 os.sync()  # the content store copies are durable before the ledger names them
-    except Exception as exc:  # the commit failed: nothing of this chunk is recorded
-        log.exception("batch commit failed; %d file(s) left in place for a retry", len(recorded))
-        for i, path, _ in recorded:
+    except Exception as exc:  # no transaction or no commit: nothing of this chunk is recorded
+        log.exception(
+            "ledger transaction failed; %d file(s) left in place for a retry", len(recorded) + len(rest)
+        )
+        for i, path, *_ in [*recorded, *rest]:  # the rest too: the ledger is not usable right now
             outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
-        return rest
+        return []
     folders: set[Path] = set()
     filed: list[tuple[int, Path, SubmissionRecord]] = []
     for i, path, record in recorded:

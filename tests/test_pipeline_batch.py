@@ -151,3 +151,21 @@ def test_sigkill_mid_batch_then_a_rerun_loses_nothing_and_counts_nothing_twice(e
     result = audit(config, forms)
     assert result.clean, result
     assert result.accepted == len(forms) and not result.rejected
+
+
+def test_a_ledger_that_cannot_write_fails_the_batch_and_keeps_every_file(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _, config, factory, ledger = env
+    forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(3)]
+    paths = [f.drop(config.inbox) for f in forms]
+
+    def locked() -> Any:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(ledger, "batch", locked)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["failed"] * 3 and all(p.exists() for p in paths)
+    assert all("database is locked" in o.reason for o in outs)
+    monkeypatch.undo()
+    assert [o.status for o in process_batch([(p, None) for p in paths], config, ledger=ledger)] == [
+        "accepted"
+    ] * 3
