@@ -239,4 +239,5 @@ def _one(
         received_at=received,
         language=sub.language if sub is not None else config.language,
         conn=conn,  # type: ignore[arg-type]
+        new_content=sub is not None,  # counted() said so above, in this same transaction
     )

@@ -135,6 +135,7 @@ class Recording:
         received_at: datetime,
         language: str = "zh",
         conn: sa.Connection | None = None,
+        new_content: bool = False,
     ) -> SubmissionRecord:
         """Record a processed file: its terminal state and, when accepted, its rows — atomically.
 
@@ -144,15 +145,17 @@ class Recording:
 
         ``conn``: an open write transaction of a batch (:meth:`Ledger.batch`). The file's writes
         then go into a savepoint of it, so a fault on one file undoes that file only; they become
-        durable when the batch commits.
+        durable when the batch commits. ``new_content``: the caller saw, *in that same
+        transaction*, that no counted submission has this content (skips a repeated look-up).
         """
         if conn is not None:
             with conn.begin_nested():
                 return self._record_in(conn, sub, valid, error_count, warning_count, sha256, source,
-                                       folder, name, size, first_seen, received_at, language)  # fmt: skip
+                                       folder, name, size, first_seen, received_at, language,
+                                       new_content)  # fmt: skip
         with self.write() as own:
             return self._record_in(own, sub, valid, error_count, warning_count, sha256, source,
-                                   folder, name, size, first_seen, received_at, language)  # fmt: skip
+                                   folder, name, size, first_seen, received_at, language, False)  # fmt: skip
 
     def _record_in(
         self,
@@ -169,12 +172,13 @@ class Recording:
         first_seen: datetime,
         received_at: datetime,
         language: str,
+        new_content: bool,
     ) -> SubmissionRecord:
         now = clock.now()
         existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
         if existing is not None:  # another process recorded this very file meanwhile
             return SubmissionRecord.from_row(existing)
-        original = self.original_of(sha256, conn)
+        original = None if new_content and sub is not None else self.original_of(sha256, conn)
         base = {
             "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
             "received_at": received_at, "first_seen_at": first_seen, "created_at": now,
