@@ -313,6 +313,8 @@ def table(
         f" (measured on {fb['measured_rows']:,} rows, scaled)" if fb["measured_rows"] != fb["rows"] else ""
     )
     flood_ours, flood_base = fl["n"] / fl["ours_s"], fl["n"] / fl["base_s"]
+    done = sum(fl["counts"].get(k, 0) for k in ("accepted", "rejected", "duplicate", "ignored"))
+    flood_note = "" if done == fl["n"] else f" — INVALID: only {done} of {fl['n']} forms finished"
     lines = [
         f"Large company: {fo['visits']:,} visits, {fo['customers']:,} customers · "
         f"{'quick' if quick else 'full'} run · {platform.processor() or platform.machine()}, "
