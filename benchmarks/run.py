@@ -337,7 +337,7 @@ def table(
             ">= 10x",
         ),  # fmt: skip
         row(
-            f"flood of {fl['n']:,} forms (settle excluded)",
+            f"flood of {fl['n']:,} forms (settle excluded){flood_note}",
             f"{flood_ours:.1f} forms/s",
             f"{flood_base:.1f} forms/s",
             flood_ours / flood_base,
