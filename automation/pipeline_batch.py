@@ -114,11 +114,32 @@ def process_batch(
         again = ledger.unfiled_sources()  # another process may have recorded one meanwhile
         late = [x for x in todo if x[3] in again]
         todo = [x for x in todo if x[3] not in again]
+        _sight_future(todo, config, ledger)
         while todo:
             todo = _chunk(todo, outcomes, config, ledger, specs)
     for i, path, folder, _ in late:  # outside our locks: process takes its own
         outcomes[i] = process(path, config, ledger=ledger, folder=folder, specs=specs)
     return [o if o is not None else Outcome(FAILED, Path(items[i][0]), reason="not processed") for i, o in enumerate(outcomes)]  # fmt: skip
+
+
+def _sight_future(todo: list[tuple[int, Path, str, str]], config: Config, ledger: Ledger) -> None:
+    """Commit the first sighting of files with a future mtime *before* the batch transaction.
+
+    Their received time is the first sighting (``first_sight``); inside the batch transaction a
+    crash would roll it back and the retry would see them later. Rare (a share with a skewed
+    clock), so each costs its own durable commit, as in ``process``.
+    """
+    now = clock.now()
+    store = ContentStore(config.state_root / "content")
+    for _, path, _, source in todo:
+        try:
+            before = path.stat()
+            if mtime_of(before) <= now or look(path):
+                continue
+            stored = store.put(path, max_bytes=int(config.intake.max_file_mb * 1024 * 1024))
+            first_sight(ledger, stored.sha256, source, before)
+        except Exception:  # the batch meets the file again and reports what is wrong with it
+            log.debug("no early sighting for %s", path, exc_info=True)
 
 
 def check(sub: Any, config: Config, specs: FormSet, directory: CustomerDirectory, received: datetime) -> Any:

@@ -169,3 +169,27 @@ def test_a_ledger_that_cannot_write_fails_the_batch_and_keeps_every_file(env, mo
     assert [o.status for o in process_batch([(p, None) for p in paths], config, ledger=ledger)] == [
         "accepted"
     ] * 3
+
+
+def test_a_crash_before_the_commit_keeps_the_first_seen_time_of_a_future_mtime(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A share with a skewed clock: received = first sighting, which a rolled-back batch must not lose."""
+    _, config, factory, ledger = env
+    forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(2)]
+    paths = [f.drop(config.inbox) for f in forms]
+    for p in paths:
+        os.utime(p, (datetime(2026, 11, 24, 9).timestamp(),) * 2)  # mtime in the future
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T19:30:00")
+
+    def power_cut() -> None:
+        raise OSError("killed before the commit")
+
+    monkeypatch.setattr(pipeline_batch.os, "sync", power_cut)
+    assert [o.status for o in process_batch([(p, None) for p in paths], config, ledger=ledger)] == [
+        "failed"
+    ] * 2
+    assert ledger_rows(config, "SELECT count(*) FROM submissions WHERE form = 'visit_report'") == [(0,)]
+    monkeypatch.undo()
+    monkeypatch.setenv("SALESFLOW_NOW", "2026-11-23T21:00:00")
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["accepted"] * 2
+    assert {ledger.submission(o.submission_id).received_at for o in outs} == {datetime(2026, 11, 23, 19, 30)}
