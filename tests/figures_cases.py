@@ -18,9 +18,19 @@ from automation.frames import LedgerFrames, conform
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# The calendar every hand-worked case below was counted against, pinned here so that editing the
+# company's config.yaml (its holiday list) cannot change a worked example.
+CASE_CALENDAR = {
+    "weekdays": [1, 2, 3, 4, 5],
+    "holidays": ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08"],
+    "workdays": ["2026-09-27", "2026-10-10"],
+}
+
+
 def config(**overrides: Any) -> Config:
-    """The repo's config.yaml with top-level keys replaced (e.g. ``reps=[...]``)."""
+    """The repo's config.yaml with the cases' calendar and top-level keys replaced (e.g. ``reps=[...]``)."""
     data = load_config(ROOT / "config.yaml").model_dump(mode="json")
+    data["calendar"] = dict(CASE_CALENDAR)
     data.update(overrides)
     return parse_config(data, ROOT)
 
