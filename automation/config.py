@@ -243,7 +243,11 @@ class Config(_Model):
     def _references(self) -> Config:
         region_ids = [r.id for r in self.regions]
         problems: list[str] = []
-        for kind, people in (("reps", self.reps), ("supervisors", self.supervisors), ("managers", self.managers)):
+        for kind, people in (
+            ("reps", self.reps),
+            ("supervisors", self.supervisors),
+            ("managers", self.managers),
+        ):
             seen: set[str] = set()
             for i, p in enumerate(people):
                 if p.id in seen:
@@ -261,13 +265,17 @@ class Config(_Model):
             if m.regions != "all":
                 for r in m.regions:
                     if r not in region_ids:
-                        problems.append(f"managers[{i}].regions: {r!r} is not a region; allowed: {', '.join(region_ids)}")
+                        problems.append(
+                            f"managers[{i}].regions: {r!r} is not a region; allowed: {', '.join(region_ids)}"
+                        )
         ids = [p.id for p in [*self.reps, *self.supervisors, *self.managers]]
         if "hq" in ids:
             problems.append("'hq' is reserved for the HQ inbox folder; choose another id")
         dup = {x for x in ids if ids.count(x) > 1}
         if dup:
-            problems.append(f"ids shared between reps, supervisors and managers: {sorted(dup)}; each folder needs its own id")
+            problems.append(
+                f"ids shared between reps, supervisors and managers: {sorted(dup)}; each folder needs its own id"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -380,7 +388,9 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def parse_config(data: Any, base_dir: Path, source: str = "config.yaml") -> Config:
     """Validate an already-parsed mapping; raises :class:`ConfigError` with one line per problem."""
     if not isinstance(data, dict):
-        raise ConfigError(source, ["(top level): 应为映射 / the file must be a YAML mapping of keys to values"])
+        raise ConfigError(
+            source, ["(top level): 应为映射 / the file must be a YAML mapping of keys to values"]
+        )
     try:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
@@ -413,12 +423,15 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     p = find_config_path(path)
     if not p.exists():
         raise ConfigError(
-            p, [f"找不到配置文件 / config file not found: {p} — run `salesflow init DIR` or pass --config PATH"]
+            p,
+            [f"找不到配置文件 / config file not found: {p} — run `salesflow init DIR` or pass --config PATH"],
         )
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(p, [f"YAML 格式错误 / not valid YAML{where}: {getattr(exc, 'problem', exc)}"]) from None
+        raise ConfigError(
+            p, [f"YAML 格式错误 / not valid YAML{where}: {getattr(exc, 'problem', exc)}"]
+        ) from None
     return parse_config(data, p.parent, str(p))

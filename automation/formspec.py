@@ -19,8 +19,22 @@ import yaml
 if TYPE_CHECKING:
     from automation.config import Config
 
-FieldType = Literal["text", "int", "money", "date", "bool", "choice", "rep", "customer", "region", "week", "period"]
-FIELD_TYPES: tuple[str, ...] = ("text", "int", "money", "date", "bool", "choice", "rep", "customer", "region", "week", "period")
+FieldType = Literal[
+    "text", "int", "money", "date", "bool", "choice", "rep", "customer", "region", "week", "period"
+]
+FIELD_TYPES: tuple[str, ...] = (
+    "text",
+    "int",
+    "money",
+    "date",
+    "bool",
+    "choice",
+    "rep",
+    "customer",
+    "region",
+    "week",
+    "period",
+)
 FORM_KEYS: tuple[str, ...] = (
     "customer_register",
     "visit_plan",
@@ -162,14 +176,21 @@ def _choices(items: list[dict[str, Any]], where: str) -> tuple[Choice, ...]:
     for i, c in enumerate(items):
         try:
             out.append(
-                Choice(key=str(c["key"]), zh=str(c["zh"]), en=str(c["en"]), aliases=tuple(str(a) for a in c.get("aliases", ())))
+                Choice(
+                    key=str(c["key"]),
+                    zh=str(c["zh"]),
+                    en=str(c["en"]),
+                    aliases=tuple(str(a) for a in c.get("aliases", ())),
+                )
             )
         except (KeyError, TypeError) as exc:
             raise SpecError(f"{where}[{i}]: a choice needs key, zh and en ({exc})") from None
     return tuple(out)
 
 
-def _field(d: dict[str, Any], lists: dict[str, tuple[Choice, ...]], where: str, labels: dict[str, Any] | None = None) -> FieldSpec:
+def _field(
+    d: dict[str, Any], lists: dict[str, tuple[Choice, ...]], where: str, labels: dict[str, Any] | None = None
+) -> FieldSpec:
     key = d.get("key")
     if not key:
         raise SpecError(f"{where}: every field needs a key")
@@ -246,7 +267,9 @@ def load_specs(config: Config | None = None) -> FormSet:
             for i, extra_field in enumerate(ext.fields):
                 f = _field(extra_field, lists, f"forms.{key}.fields[{i}]")
                 if f.required:
-                    raise SpecError(f"forms.{key}.fields[{i}]: added fields must be optional (required: false)")
+                    raise SpecError(
+                        f"forms.{key}.fields[{i}]: added fields must be optional (required: false)"
+                    )
                 if any(g.key == f.key for g in fields):
                     raise SpecError(f"forms.{key}.fields[{i}]: {f.key!r} already exists")
                 fields.append(f)

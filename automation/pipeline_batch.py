@@ -191,7 +191,8 @@ def _chunk(
         log.exception(
             "ledger transaction failed; %d file(s) left in place for a retry", len(recorded) + len(rest)
         )
-        for i, path, *_ in [*recorded, *rest]:  # the rest too: the ledger is not usable right now
+        pending = [(i, p) for i, p, _ in recorded] + [(i, p) for i, p, _, _ in rest]
+        for i, path in pending:  # the rest too: the ledger is not usable right now
             outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
         return []
     folders: set[Path] = set()
@@ -205,8 +206,8 @@ def _chunk(
             outcomes[i] = Outcome(
                 FAILED, path, submission_id=record.id, reason=f"{type(exc).__name__}: {exc}"
             )
-    for folder in sorted(folders):
-        fsync_dir(folder)
+    for synced_dir in sorted(folders):
+        fsync_dir(synced_dir)
     try:
         ledger.mark_filed_many([r.id for _, _, r in filed])
     except Exception:  # the files are in place; the next sight of the path finds nothing to do

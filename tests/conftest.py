@@ -43,7 +43,9 @@ def specs(config):  # type: ignore[no-untyped-def]
 def tools() -> Path:
     """The ../shared/tools harness; engine tests fail (never skip) when it or LibreOffice is missing."""
     if not (TOOLS / "recalc.py").exists():
-        pytest.fail(f"harness not found at {TOOLS}; set SALESFLOW_TOOLS or run from a checkout beside shared/")
+        pytest.fail(
+            f"harness not found at {TOOLS}; set SALESFLOW_TOOLS or run from a checkout beside shared/"
+        )
     if not shutil.which("soffice"):
         pytest.fail("LibreOffice (soffice) not installed: run ../shared/tools/install.sh")
     return TOOLS
