@@ -270,3 +270,21 @@ def test_unknown_region_in_the_weekly_info(tmp_path: Path, config, specs) -> Non
     assert got["unknown-region"].params["allowed"]["zh"] == ["华东", "华南", "华北"]
     assert got["unknown-region"].cell == "A1"
     assert got["invalid-week"].value == "2026-W60"
+
+
+@pytest.mark.parametrize("raw", [1e26, 1e300, "99999999999999999999999999999", "1,000,000,000,000"])
+def test_absurd_money_is_invalid_not_a_crash(raw: object) -> None:
+    """A stray 1e26 once raised decimal.InvalidOperation out of intake; now it is the rep's typo."""
+    from automation.intake.values import BadValue, parse_money
+
+    with pytest.raises(BadValue) as err:
+        parse_money(raw)
+    assert err.value.code == "invalid-money"
+
+
+def test_absurd_int_is_invalid() -> None:
+    from automation.intake.values import BadValue, parse_int
+
+    with pytest.raises(BadValue):
+        parse_int(10**12)
+    assert parse_int("1,200") == 1200

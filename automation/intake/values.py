@@ -89,15 +89,27 @@ def _nfkc(raw: Any) -> str:
 _MONEY_JUNK = re.compile(r"(?i)(rmb|cny|人民币|元整|元|圆|¥|￥|\$|,|，|'|\s|\u3000|\u00a0|\u202f)")
 
 
+# No form carries an amount of a trillion yuan or more; beyond it a value is a typo (or 1e26 from a
+# stray formula), and the ledger's integer cents must never overflow.
+MAX_MONEY = Decimal("999999999999.99")
+MAX_INT = 10**9
+
+
+def _cents(value: Decimal) -> Decimal:
+    if not value.is_finite() or abs(value) > MAX_MONEY:
+        raise BadValue("invalid-money")
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def parse_money(raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise BadValue("invalid-money")
     if isinstance(raw, (int, float)):
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise BadValue("invalid-money")
-        return Decimal(repr(raw)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return _cents(Decimal(repr(raw)))
     if isinstance(raw, Decimal):
-        return raw.quantize(CENT, rounding=ROUND_HALF_UP)
+        return _cents(raw)
     text = _nfkc(raw).replace("−", "-")
     text = _MONEY_JUNK.sub("", text)
     factor = Decimal(1)
@@ -114,23 +126,29 @@ def parse_money(raw: Any) -> Decimal:
         raise BadValue("invalid-money") from None
     if negative:
         value = -value
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return _cents(value)
 
 
 def parse_int(raw: Any) -> int:
     if isinstance(raw, bool):
         raise BadValue("invalid-int")
     if isinstance(raw, int):
-        return raw
+        return _bounded_int(raw)
     if isinstance(raw, float):
         if raw.is_integer():
-            return int(raw)
+            return _bounded_int(int(raw))
         raise BadValue("invalid-int")
     text = re.sub(r"[,，\s]", "", _nfkc(raw))
     text = re.sub(r"(个|次|家|人)$", "", text)
-    if re.fullmatch(r"[-+]?\d+(\.0*)?", text):
-        return int(Decimal(text))
+    if re.fullmatch(r"[-+]?\d{1,12}(\.0*)?", text):
+        return _bounded_int(int(Decimal(text)))
     raise BadValue("invalid-int")
+
+
+def _bounded_int(value: int) -> int:
+    if abs(value) > MAX_INT:
+        raise BadValue("invalid-int")
+    return value
 
 
 _BOOL_EXACT = {
