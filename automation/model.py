@@ -147,6 +147,26 @@ class CustomerDirectory:
                 self._by_code[c.credit_code.upper()] = c
         self._complaints = set(complaint_ids or ())
 
+    def put(self, ref: CustomerRef) -> None:
+        """Add a customer or replace what is known of it (the ledger refreshes changed rows only)."""
+        old = self._by_id.get(ref.customer_id)
+        if old is not None:
+            key = self._fold(old.name)
+            rest = [c for c in self._by_name.get(key, []) if c.customer_id != ref.customer_id]
+            if rest:
+                self._by_name[key] = rest
+            else:
+                self._by_name.pop(key, None)
+            if old.credit_code and self._by_code.get(old.credit_code.upper()) is old:
+                del self._by_code[old.credit_code.upper()]
+        self._by_id[ref.customer_id] = ref
+        self._by_name.setdefault(self._fold(ref.name), []).append(ref)
+        if ref.credit_code:
+            self._by_code[ref.credit_code.upper()] = ref
+
+    def set_complaints(self, complaint_ids: set[str]) -> None:
+        self._complaints = set(complaint_ids)
+
     def by_id(self, customer_id: str) -> CustomerRef | None:
         return self._by_id.get(str(customer_id).strip())
 

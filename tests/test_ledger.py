@@ -336,6 +336,28 @@ def test_directory_reflects_the_register_and_is_refreshed_after_a_drop(ledger) -
     assert d2.by_credit_code("91310000ma1fl8xq3u").name == "华东机械"
 
 
+def test_directory_refresh_after_an_update_matches_a_full_rebuild(ledger) -> None:  # type: ignore[no-untyped-def]
+    """The cached directory is refreshed with the changed rows only; it must equal a fresh build."""
+    code = "91310000MA1FL8XQ3U"
+    rec(ledger, register([customer_row("华东机械", "13812345678"), customer_row("申江贸易", "021-62345678", credit_code=code)]), "r1")  # fmt: skip
+    d1 = ledger.directory()
+    rec(ledger, register([
+        customer_row("华东机械有限公司", "13812345678", cid="C000001", stage="opportunity"),  # renamed
+        customer_row("新客户", "13900000000"),  # new
+    ]), "r2")  # fmt: skip
+    d2 = ledger.directory()
+    assert d2 is d1  # refreshed in place, not rebuilt
+    assert d2.find("华东机械") == []  # the old name is gone
+    assert [c.customer_id for c in d2.find("华东机械有限公司")] == ["C000001"]
+    assert d2.by_id("C000001").stage == "opportunity"
+    assert [c.customer_id for c in d2.find("新客户")] == ["C000003"]
+    assert d2.by_credit_code(code).customer_id == "C000002"
+    ledger._directory = None  # a full rebuild sees the same register
+    fresh = ledger.directory()
+    assert fresh is not d2
+    assert fresh.customers() == d2.customers()
+
+
 def test_clear_dirty_keeps_marks_newer_than_the_consolidation(ledger) -> None:  # type: ignore[no-untyped-def]
     rec(ledger, report([visit(("甲", "C1"))]), "a")
     pairs = ledger.dirty_weeks()

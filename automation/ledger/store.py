@@ -52,9 +52,10 @@ class LedgerError(RuntimeError):
 class LedgerDirectory(CustomerDirectory):
     """The register as validation sees it, read from the ledger (customers and complaint ids)."""
 
-    def __init__(self, customers: list[CustomerRef], complaint_ids: set[str], generation: int):
+    def __init__(self, customers: list[CustomerRef], complaint_ids: set[str], generation: int, seen: int = 0):
         super().__init__(customers, complaint_ids)
         self.generation = generation
+        self.seen = seen  # the highest customers.last_submission_id this directory holds
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -291,22 +292,28 @@ class Ledger(Recording):
             if self._directory is not None and self._directory.generation == gen:
                 return self._directory
             c = t.customers.c
+            columns = (c.customer_id, c.name, c.owner, c.region, c.stage, c.credit_code, c.phone)
+            seen = conn.execute(sa.select(sa.func.max(c.last_submission_id))).scalar() or 0
+            # Every write to a customer stamps it with the submission's id. On SQLite writers are
+            # serialised, so ids grow in commit order and rows stamped after the cached directory's
+            # newest stamp are exactly what changed: refresh only those (a register drop into a
+            # 20,000-customer ledger would otherwise rebuild the whole directory, ~0.2 s each time).
+            incremental = self._directory is not None and self.engine.dialect.name == "sqlite"
+            query = sa.select(*columns)
+            if incremental:
+                query = query.where(c.last_submission_id > self._directory.seen)  # type: ignore[union-attr]
             refs = [
-                CustomerRef(
-                    r.customer_id,
-                    r.name,
-                    r.owner,
-                    r.region or "",
-                    r.stage or "",
-                    r.credit_code or "",
-                    r.phone or "",
-                )
-                for r in conn.execute(
-                    sa.select(c.customer_id, c.name, c.owner, c.region, c.stage, c.credit_code, c.phone)
-                )
+                CustomerRef(cid, name, owner, region or "", stage or "", code or "", phone or "")
+                for cid, name, owner, region, stage, code, phone in conn.execute(query).all()
             ]
             ids = {r[0] for r in conn.execute(sa.select(t.complaints.c.complaint_id))}
-        self._directory = LedgerDirectory(refs, ids, gen)
+        if incremental and self._directory is not None:
+            for ref in refs:
+                self._directory.put(ref)
+            self._directory.set_complaints(ids)
+            self._directory.generation, self._directory.seen = gen, seen
+            return self._directory
+        self._directory = LedgerDirectory(refs, ids, gen, seen)
         return self._directory
 
     def frames(self):  # type: ignore[no-untyped-def]
