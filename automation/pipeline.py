@@ -35,7 +35,7 @@ import hashlib
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +46,7 @@ from automation.config import Config
 from automation.content_store import ContentStore, SymlinkRefused
 from automation.formspec import FormSet
 from automation.ledger import Ledger, SubmissionRecord, open_ledger
+from automation.model import CustomerDirectory
 from automation.safenames import safe_name, split_name
 
 log = logging.getLogger("automation.pipeline")  # under "automation": the watcher's log file gets it
@@ -106,30 +107,22 @@ def process(
                 return file_away(pending, path, config, ledger)
             first_seen = first_sight(ledger, stored.sha256, source, before)  # 4
             received = min(mtime_of(before), first_seen)
-            sub, report = None, None
-            if ledger.original_of(stored.sha256) is None:
-                sub = read(path, config, specs or ledger.specs, folder, received)  # 5
-                if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
-                    return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-                report = check(sub, config, specs or ledger.specs, ledger, received)  # 6
-                if not report.valid:
-                    stage_feedback(report, stored.sha256, config)
-            elif changed(path, before):
-                return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-            record = ledger.record(  # 7
-                sub,
-                valid=bool(report and report.valid),
-                error_count=len(report.errors) if report else 0,
-                warning_count=len(report.warnings) if report else 0,
-                sha256=stored.sha256,
-                source=source,
+            record = read_and_record(  # 5, 6, 7
+                path,
+                before,
+                stored,
+                config=config,
+                specs=specs or ledger.specs,
+                ledger=ledger,
+                customers=ledger.directory,
                 folder=folder,
-                name=safe_name(path.name),
-                size=stored.size,
+                source=source,
                 first_seen=first_seen,
-                received_at=received,
-                language=sub.language if sub is not None else config.language,
+                received=received,
+                new_content=ledger.original_of(stored.sha256) is None,
             )
+            if isinstance(record, Outcome):
+                return record
             return file_away(record, path, config, ledger)  # 8
     except Exception as exc:
         log.exception("failed on %s; left in place for a retry", path)
@@ -250,13 +243,63 @@ def read(path: Path, config: Config, specs: FormSet, folder: str, received: date
     return read_submission(path, config, specs, folder=folder, received_at=received)
 
 
-def check(sub: Any, config: Config, specs: FormSet, ledger: Ledger, received: datetime) -> Any:
+def check(sub: Any, config: Config, specs: FormSet, customers: CustomerDirectory, received: datetime) -> Any:
     from automation.validate import ValidationContext, validate
 
     ctx = ValidationContext(
-        config=config, specs=specs, customers=ledger.directory(), now=clock.now(), received_at=received
+        config=config, specs=specs, customers=customers, now=clock.now(), received_at=received
     )
     return validate(sub, ctx)
+
+
+def read_and_record(
+    path: Path,
+    before: os.stat_result,
+    stored: Any,
+    *,
+    config: Config,
+    specs: FormSet,
+    ledger: Ledger,
+    customers: Callable[[], CustomerDirectory],
+    folder: str,
+    source: str,
+    first_seen: datetime,
+    received: datetime,
+    new_content: bool,
+    conn: Any = None,
+) -> SubmissionRecord | Outcome:
+    """Stages 5-7: read and validate new content (known content is not read again), then record.
+
+    Shared by :func:`process` and the batch path; the batch passes its transaction as ``conn`` and
+    its chunk's directory. Returns an ``ignored`` Outcome when the file changed while it was read.
+    """
+    sub, report = None, None
+    if new_content:
+        sub = read(path, config, specs, folder, received)  # 5
+        if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
+            return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+        report = check(sub, config, specs, customers(), received)  # 6
+        if not report.valid:
+            stage_feedback(report, stored.sha256, config)
+    elif changed(path, before):
+        return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+    # In a batch, "new content" was decided inside the same transaction; alone, record decides.
+    batch = {"conn": conn, "new_content": sub is not None} if conn is not None else {}
+    return ledger.record(  # 7
+        sub,
+        valid=bool(report and report.valid),
+        error_count=len(report.errors) if report else 0,
+        warning_count=len(report.warnings) if report else 0,
+        sha256=stored.sha256,
+        source=source,
+        folder=folder,
+        name=safe_name(path.name),
+        size=stored.size,
+        first_seen=first_seen,
+        received_at=received,
+        language=sub.language if sub is not None else config.language,
+        **batch,
+    )
 
 
 def staging_dir(config: Config, sha256: str) -> Path:

@@ -28,9 +28,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from automation import clock
 from automation.config import Config
@@ -44,7 +42,6 @@ from automation.pipeline import (
     FAILED,
     IGNORED,
     Outcome,
-    changed,
     file_away,
     first_sight,
     fsync_dir,
@@ -54,12 +51,10 @@ from automation.pipeline import (
     look,
     mtime_of,
     process,
-    read,
+    read_and_record,
     source_key,
-    stage_feedback,
     staging_dir,
 )
-from automation.safenames import safe_name
 
 log = logging.getLogger("automation.pipeline")
 
@@ -140,16 +135,6 @@ def _sight_future(todo: list[tuple[int, Path, str, str]], config: Config, ledger
             first_sight(ledger, stored.sha256, source, before)
         except Exception:  # the batch meets the file again and reports what is wrong with it
             log.debug("no early sighting for %s", path, exc_info=True)
-
-
-def check(sub: Any, config: Config, specs: FormSet, directory: CustomerDirectory, received: datetime) -> Any:
-    """Stage 6 against the chunk's directory (``pipeline.check`` reads the ledger's every time)."""
-    from automation.validate import ValidationContext, validate
-
-    ctx = ValidationContext(
-        config=config, specs=specs, customers=directory, now=clock.now(), received_at=received
-    )
-    return validate(sub, ctx)
 
 
 def _chunk(
@@ -237,29 +222,18 @@ def _one(
     stored = store.put(path, max_bytes=max_bytes, sync=False)
     first_seen = first_sight(ledger, stored.sha256, source, before, conn)
     received = min(mtime_of(before), first_seen)
-    sub, report = None, None
-    if not ledger.counted(stored.sha256, conn):  # type: ignore[arg-type]
-        sub = read(path, config, specs, folder, received)
-        if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
-            return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-        report = check(sub, config, specs, directory, received)
-        if not report.valid:
-            stage_feedback(report, stored.sha256, config)
-    elif changed(path, before):
-        return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-    return ledger.record(
-        sub,
-        valid=bool(report and report.valid),
-        error_count=len(report.errors) if report else 0,
-        warning_count=len(report.warnings) if report else 0,
-        sha256=stored.sha256,
-        source=source,
+    return read_and_record(
+        path,
+        before,
+        stored,
+        config=config,
+        specs=specs,
+        ledger=ledger,
+        customers=lambda: directory,
         folder=folder,
-        name=safe_name(path.name),
-        size=stored.size,
+        source=source,
         first_seen=first_seen,
-        received_at=received,
-        language=sub.language if sub is not None else config.language,
-        conn=conn,  # type: ignore[arg-type]
-        new_content=sub is not None,  # counted() said so above, in this same transaction
+        received=received,
+        new_content=not ledger.counted(stored.sha256, conn),  # type: ignore[arg-type]
+        conn=conn,
     )

@@ -130,7 +130,7 @@ def test_crash_after_the_transaction_is_finished_by_filing(env) -> None:  # type
     source = pipeline.source_key(path, config)
     seen = ledger.sighting(stored.sha256, source, datetime(2026, 11, 23, 19))
     sub = pipeline.read(path, config, ledger.specs, "R001", seen)
-    report = pipeline.check(sub, config, ledger.specs, ledger, seen)
+    report = pipeline.check(sub, config, ledger.specs, ledger.directory(), seen)
     ledger.record(sub, valid=report.valid, error_count=0, warning_count=0, sha256=stored.sha256, source=source,
                   folder="R001", name=path.name, size=stored.size, first_seen=seen, received_at=seen)  # fmt: skip
     assert path.exists()

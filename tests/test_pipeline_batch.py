@@ -77,14 +77,16 @@ def test_a_fault_on_one_file_fails_that_file_only(env, monkeypatch) -> None:  # 
     _, config, factory, ledger = env
     forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(3)]
     paths = [f.drop(config.inbox) for f in forms]
-    real = pipeline_batch.check
+    from automation import pipeline  # stage 6 lives there, shared by both paths
+
+    real = pipeline.check
 
     def flaky(sub: Any, *a: Any) -> Any:
         if sub.path and Path(sub.path).name == paths[1].name:
             raise RuntimeError("bug in validate")
         return real(sub, *a)
 
-    monkeypatch.setattr(pipeline_batch, "check", flaky)
+    monkeypatch.setattr(pipeline, "check", flaky)
     outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
     assert [o.status for o in outs] == ["accepted", "failed", "accepted"]
     assert paths[1].exists() and "bug in validate" in outs[1].reason
