@@ -80,7 +80,11 @@ def _seed_customers(cfg_path: Path, config: Any, factory: FormFactory) -> list[F
 
 def _finish(cfg_path: Path, config: Any, total: int, *args: str, timeout: float = 180) -> None:
     """Run a watcher until the inbox is empty and it has nothing left, then stop it with SIGTERM."""
-    proc = _watch(cfg_path, *args)
+    _drain_and_stop(_watch(cfg_path, *args), config, total, timeout)
+
+
+def _drain_and_stop(proc: Any, config: Any, total: int, timeout: float) -> None:
+    """Wait until ``proc``'s watcher has emptied the inbox and its backlog, then SIGTERM it (exit 0)."""
     try:
         _wait(
             lambda: not _forms_in_inbox(config) and (hb := _running(config, proc.pid)) and hb["backlog"] == 0,
@@ -162,17 +166,10 @@ def test_flood_of_2000_forms(tmp_path: Path, flood_forms: list[Form], observer: 
         assert hb["observer"] == observer
         for f in flood_forms:
             f.drop(config.inbox)
-        _wait(
-            lambda: not _forms_in_inbox(config) and (h := _running(config, proc.pid)) and h["backlog"] == 0,
-            240,
-            f"the flood to drain ({len(_forms_in_inbox(config))} left)",
-        )
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err.decode(errors="replace")
+    except BaseException:
+        proc.kill()
+        raise
+    _drain_and_stop(proc, config, len(flood_forms), 240)
     result = audit(config, registers + flood_forms)
     assert result.clean, result
     assert not result.rejected, result.rejected[:5]

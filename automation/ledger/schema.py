@@ -160,6 +160,18 @@ market_reports = sa.Table(
     sa.Column("extra", sa.Text, nullable=False, default="{}"),
 )
 
+
+def _tracked() -> list[sa.Column]:
+    """Columns every row kept up to date by drops carries: unknown extra fields, which submission
+    created it and which last changed it (the directory refreshes rows stamped after its newest), and when."""
+    return [
+        sa.Column("extra", sa.Text, nullable=False, default="{}"),
+        sa.Column("first_submission_id", sa.Integer, nullable=False),
+        sa.Column("last_submission_id", sa.Integer, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+    ]
+
+
 # The register: one row per customer, its current state. ``name_key``/``phone_key`` are the
 # normalised forms SPEC §2.1 matches on (folded name, digits of the phone).
 customers = sa.Table(
@@ -188,10 +200,7 @@ customers = sa.Table(
     sa.Column("needs", sa.Text),
     sa.Column("preferences", sa.Text),
     sa.Column("created", sa.Date, nullable=True),
-    sa.Column("extra", sa.Text, nullable=False, default="{}"),
-    sa.Column("first_submission_id", sa.Integer, nullable=False),
-    sa.Column("last_submission_id", sa.Integer, nullable=False),
-    sa.Column("updated_at", sa.DateTime, nullable=False),
+    *_tracked(),
 )
 
 # Stage changes, dated by the received time of the drop that made them (the first: created date).
@@ -236,10 +245,7 @@ complaints = sa.Table(
     sa.Column("resolution", sa.Text),
     sa.Column("resolved", sa.Date, nullable=True),
     sa.Column("satisfied", sa.Boolean, nullable=True),
-    sa.Column("extra", sa.Text, nullable=False, default="{}"),
-    sa.Column("first_submission_id", sa.Integer, nullable=False),
-    sa.Column("last_submission_id", sa.Integer, nullable=False),
-    sa.Column("updated_at", sa.DateTime, nullable=False),
+    *_tracked(),
 )
 
 # Every version of a complaint as a rep sent it (status changes over time).
