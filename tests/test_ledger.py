@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from automation.frames import SCHEMAS
 from automation.ledger import LedgerDirectory, LedgerError, open_ledger
 from automation.ledger import schema as t
-from automation.ledger.migrate import LATEST, current_version
+from automation.ledger.migrate import LATEST, MIGRATIONS, current_version
 from tests.ledger_helpers import customer_row, make_config, make_sub, sha, visit
 
 EVENING = datetime(2026, 11, 23, 18, 0)
@@ -76,7 +76,7 @@ def test_open_creates_wal_sqlite_in_state_folder_with_schema_version(tmp_path: P
     with led.read() as conn:
         assert current_version(conn) == LATEST
         assert conn.execute(sa.select(sa.func.count()).select_from(t.schema_version)).scalar() == len(
-            [LATEST]
+            MIGRATIONS
         )
     led.close()
 
@@ -409,3 +409,28 @@ def test_a_ledger_newer_than_the_code_is_refused(cfg) -> None:  # type: ignore[n
         )
     with pytest.raises(MigrationError, match="newer"):
         open_ledger(cfg)
+
+
+def test_a_version_1_ledger_gets_the_lookup_indexes_and_keeps_its_rows(cfg) -> None:  # type: ignore[no-untyped-def]
+    """Upgrading in place (schema v2): drop what v2 adds, roll the version back to 1, reopen."""
+    with open_ledger(cfg) as led:
+        rec(led, register([customer_row("星河科技", "13812345678")]), "reg")
+        with led.write() as conn:
+            for name in (
+                "ix_submissions_archive_path",
+                "ix_submissions_unfiled",
+                "ix_customers_last_submission",
+            ):
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+            conn.execute(sa.delete(t.schema_version).where(t.schema_version.c.version > 1))
+    with open_ledger(cfg) as led, led.read() as conn:
+        assert current_version(conn) == LATEST >= 2
+        names = {
+            ix["name"] for table in ("submissions", "customers") for ix in sa.inspect(conn).get_indexes(table)
+        }
+        assert {
+            "ix_submissions_archive_path",
+            "ix_submissions_unfiled",
+            "ix_customers_last_submission",
+        } <= names
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.customers)).scalar() == 1

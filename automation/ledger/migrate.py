@@ -28,9 +28,20 @@ def _v1_initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
+def _v2_lookup_indexes(conn: sa.Connection) -> None:
+    """Indexes for the per-form look-ups that were full scans: the planned archive place, the
+    unfiled submissions, and the customers changed since the directory was read."""
+    wanted = {"ix_submissions_archive_path", "ix_submissions_unfiled", "ix_customers_last_submission"}
+    for table in (schema.submissions, schema.customers):
+        for index in table.indexes:
+            if index.name in wanted:
+                index.create(conn, checkfirst=True)  # a fresh ledger got them at version 1
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
+    (2, "look-up indexes", _v2_lookup_indexes),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -87,6 +87,9 @@ submissions = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Index("ix_submissions_key", "form", "rep_id", "period_key"),
     sa.Index("ix_submissions_status", "status"),
+    # schema v2: each of these was a full scan per form (issue 4: throughput)
+    sa.Index("ix_submissions_archive_path", "archive_path"),  # is the planned place taken?
+    sa.Index("ix_submissions_unfiled", "filed_at", "source"),  # recorded but not filed (a crash)
 )
 
 
@@ -201,6 +204,7 @@ customers = sa.Table(
     sa.Column("preferences", sa.Text),
     sa.Column("created", sa.Date, nullable=True),
     *_tracked(),
+    sa.Index("ix_customers_last_submission", "last_submission_id"),  # v2: the directory's refresh
 )
 
 # Stage changes, dated by the received time of the drop that made them (the first: created date).
