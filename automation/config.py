@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -338,6 +339,20 @@ class Config(_Model):
 
 
 def _resolve(base: Path, p: Path) -> Path:
+    """An absolute, resolved folder. Cached for an absolute base (what :func:`parse_config` sets):
+    the pipeline asks for the shared and state roots a dozen times per form, and ``Path.resolve``
+    walks the file system each time (about 0.1 ms). A relative base depends on the working folder."""
+    if base.is_absolute():
+        return _resolve_cached(base, p)
+    return _resolve_now(base, p)
+
+
+@lru_cache(maxsize=256)
+def _resolve_cached(base: Path, p: Path) -> Path:
+    return _resolve_now(base, p)
+
+
+def _resolve_now(base: Path, p: Path) -> Path:
     p = Path(os.path.expanduser(str(p)))
     return p if p.is_absolute() else (base / p).resolve()
 

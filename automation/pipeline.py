@@ -97,7 +97,8 @@ def process(
             store = ContentStore(config.state_root / "content")
             stored = store.put(path, max_bytes=int(config.intake.max_file_mb * 1024 * 1024))  # 2
             pending = None
-            for earlier in ledger.unfiled_at(source):  # 3
+            unfiled, counted, generation = ledger.prior(source, stored.sha256)
+            for earlier in unfiled:  # 3
                 if earlier.sha256 == stored.sha256:
                     pending = earlier
                 elif store.has(earlier.sha256):  # a crash, then the rep saved over the file:
@@ -114,12 +115,12 @@ def process(
                 config=config,
                 specs=specs or ledger.specs,
                 ledger=ledger,
-                customers=ledger.directory,
+                customers=lambda: ledger.directory(generation),
                 folder=folder,
                 source=source,
                 first_seen=first_seen,
                 received=received,
-                new_content=ledger.original_of(stored.sha256) is None,
+                new_content=not counted,
             )
             if isinstance(record, Outcome):
                 return record

@@ -434,3 +434,16 @@ def test_a_version_1_ledger_gets_the_lookup_indexes_and_keeps_its_rows(cfg) -> N
             "ix_customers_last_submission",
         } <= names
         assert conn.execute(sa.select(sa.func.count()).select_from(t.customers)).scalar() == 1
+
+
+def test_marking_filed_skips_the_disk_flush_but_leaves_every_other_commit_durable(ledger) -> None:  # type: ignore[no-untyped-def]
+    """mark_filed commits with synchronous=NORMAL (its loss is repaired by the pipeline); the
+    pooled connection must come back to FULL, or every later submission would lose durability."""
+    r = rec(ledger, report([visit(("甲公司", "C000001"))]), "filed")
+    assert r.status == "accepted"
+    ledger.mark_filed(r.id)
+    assert ledger.submission(r.id).filed_at is not None
+    if ledger.engine.dialect.name != "sqlite":  # PostgreSQL: SET LOCAL ends with the transaction
+        return
+    with ledger.engine.connect() as conn:
+        assert conn.connection.driver_connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

@@ -50,6 +50,17 @@ BY_ID = sa.select(t.submissions).where(_S.id == sa.bindparam("sid"))
 UNFILED_SAME = sa.select(t.submissions).where(
     _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
 )
+SAME_CONTENT = (  # UNFILED_SAME, and the counted original (store.ORIGINAL), in one statement
+    sa.select(t.submissions)
+    .where(
+        _S.sha256 == sa.bindparam("sha"),
+        sa.or_(
+            sa.and_(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)),
+            _S.status.in_([t.ACCEPTED, t.SUPERSEDED]),
+        ),
+    )
+    .order_by(_S.id)
+)
 PATH_TAKEN = sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel")).limit(1)
 INSERT_SUBMISSION = sa.insert(t.submissions)
 UPDATE_SUBMISSION = sa.update(t.submissions).where(_S.id == sa.bindparam("sid"))
@@ -175,10 +186,16 @@ class Recording:
         new_content: bool,
     ) -> SubmissionRecord:
         now = clock.now()
-        existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
+        if new_content and sub is not None:  # a batch: only the race with another process remains
+            existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
+            original = None
+        else:  # one look-up for both questions
+            same = conn.execute(SAME_CONTENT, {"sha": sha256, "src": source}).all()
+            existing = next((r for r in reversed(same) if r.source == source and r.filed_at is None), None)
+            counted = next((r for r in same if r.status in (t.ACCEPTED, t.SUPERSEDED)), None)
+            original = SubmissionRecord.from_row(counted) if counted is not None else None
         if existing is not None:  # another process recorded this very file meanwhile
             return SubmissionRecord.from_row(existing)
-        original = None if new_content and sub is not None else self.original_of(sha256, conn)
         base = {
             "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
             "received_at": received_at, "first_seen_at": first_seen, "created_at": now,

@@ -38,6 +38,7 @@ ORIGINAL = (  # built once: see recording.BY_ID
     .order_by(_S.id)
     .limit(1)
 )
+GENERATION = sa.select(t.counters.c.value).where(t.counters.c.name == "directory")
 COUNTED = (
     sa.select(sa.literal(1))
     .where(_S.sha256 == sa.bindparam("sha"), _S.status.in_([t.ACCEPTED, t.SUPERSEDED]))
@@ -124,12 +125,29 @@ class Ledger(Recording):
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[sa.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite: writers queue, never deadlock)."""
+    def write(self, *, durable: bool = True) -> Iterator[sa.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite: writers queue, never deadlock).
+
+        ``durable`` False: the commit does not wait for the disk (SQLite ``synchronous=NORMAL``,
+        PostgreSQL ``synchronous_commit=off``). Still atomic and ordered — a power cut can only
+        lose the newest such commits, never tear one — and made durable by the next durable
+        commit. Only for writes whose loss the pipeline repairs by itself (marking a submission
+        filed: see :meth:`mark_filed`).
+        """
         with self.engine.connect() as conn:
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+            sqlite = self.engine.dialect.name == "sqlite"
+            raw = conn.connection.driver_connection if sqlite and not durable else None
+            if raw is not None:  # outside any transaction (the pragma is refused inside one)
+                raw.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with conn.begin():
+                    if not durable and not sqlite:
+                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    yield conn
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA synchronous=FULL")
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -184,6 +202,22 @@ class Ledger(Recording):
             ).all()
         return [SubmissionRecord.from_row(r) for r in rows]
 
+    def prior(self, source: str, sha256: str) -> tuple[list[SubmissionRecord], bool, int]:
+        """In one read: :meth:`unfiled_at` ``source``, whether ``sha256`` is :meth:`counted`, and the
+        directory's generation (for :meth:`directory`, saving it a transaction)."""
+        c = t.submissions.c
+        with self.read() as conn:
+            rows = conn.execute(
+                sa.select(t.submissions).where(c.source == source, c.filed_at.is_(None)).order_by(c.id)
+            ).all()
+            counted = conn.execute(COUNTED, {"sha": sha256}).first() is not None
+            generation = self._generation(conn)
+        return [SubmissionRecord.from_row(r) for r in rows], counted, generation
+
+    def _generation(self, conn: sa.Connection) -> int:
+        """The directory's generation: bumped by every accepted register or complaint drop."""
+        return int(conn.execute(GENERATION).scalar() or 0)
+
     def unfiled_sources(self) -> set[str]:
         """Inbox paths with a recorded but not yet filed submission (a crash came in between)."""
         c = t.submissions.c
@@ -217,9 +251,15 @@ class Ledger(Recording):
         return [SubmissionRecord.from_row(r) for r in rows]
 
     def mark_filed(self, submission_id: int) -> None:
-        """The original is in its final place: the submission's life cycle is complete."""
+        """The original is in its final place: the submission's life cycle is complete.
+
+        Not a durable commit (saves a disk flush per form): if a power cut loses the mark, the
+        file is already in its place, and the next sight of that inbox path files it again as a
+        no-op (``place`` finds the same content there) and marks it then. Nothing is lost or
+        counted twice either way.
+        """
         now = clock.now()
-        with self.write() as conn:
+        with self.write(durable=False) as conn:
             res = conn.execute(
                 sa.update(t.submissions)
                 .where(t.submissions.c.id == submission_id, t.submissions.c.filed_at.is_(None))
@@ -238,7 +278,7 @@ class Ledger(Recording):
             return
         now = clock.now()
         c = t.submissions.c
-        with self.write() as conn:
+        with self.write(durable=False) as conn:  # see mark_filed
             ids = list(
                 conn.execute(sa.select(c.id).where(c.id.in_(submission_ids), c.filed_at.is_(None))).scalars()
             )
@@ -282,13 +322,18 @@ class Ledger(Recording):
                 conn.execute(q)
 
     # ----- readers ---------------------------------------------------------------------------------
-    def directory(self) -> LedgerDirectory:
-        """The register for validation; cached until a register or complaint drop changes it."""
+    def directory(self, generation: int | None = None) -> LedgerDirectory:
+        """The register for validation; cached until a register or complaint drop changes it.
+
+        ``generation``: what :meth:`prior` read for this very form; when the cached directory is of
+        that generation no further read is needed (both are snapshots taken before the form's own
+        transaction, as this one would be).
+        """
+        d = self._directory
+        if generation is not None and d is not None and d.generation == generation:
+            return d
         with self.read() as conn:
-            gen = (
-                conn.execute(sa.select(t.counters.c.value).where(t.counters.c.name == "directory")).scalar()
-                or 0
-            )
+            gen = self._generation(conn)
             if self._directory is not None and self._directory.generation == gen:
                 return self._directory
             c = t.customers.c
