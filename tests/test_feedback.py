@@ -4,8 +4,10 @@ read back with openpyxl and opened by LibreOffice."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -150,6 +152,86 @@ def test_csv_and_ods_originals_are_copied_from_their_grid(tmp_path: Path, config
         first = sub.rows[0].cells["customer"]
         assert copy[first.ref].value == first.raw
         assert fill(copy[first.ref]) == ERROR_FILL[1:] and copy[first.ref].comment is not None
+
+
+def _rewrite_member(path: Path, member: str, edit: Any) -> None:
+    """Rewrite one part of a zip (xlsx) in place with ``edit(bytes) -> bytes``."""
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            z.writestr(info, edit(data) if info.filename == member else data)
+
+
+def test_copy_keeps_digits_error_text_and_chinese_builtin_dates(
+    tmp_path: Path, config: Any, specs: Any
+) -> None:
+    rows = [
+        visit_row(customer="不存在公司", feedback=13812345678),
+        visit_row(feedback="913100001234567890"),
+        visit_row(gross_margin=None),
+    ]
+    path = write_form(tmp_path / "R001 日报.xlsx", specs, "visit_report", visit_info(), rows)
+    wb = openpyxl.load_workbook(path)
+    wb["表单"]["F10"] = "#DIV/0!"  # openpyxl stores a known error code as an error cell (t="e")
+    wb.save(path)
+    # Excel in Chinese writes its built-in date formats (id 31: yyyy"年"m"月"d"日") without a definition
+    _rewrite_member(path, "xl/styles.xml", lambda x: re.sub(rb'<xf numFmtId="164"', b'<xf numFmtId="31"', x))
+    with zipfile.ZipFile(path) as z:
+        assert b't="e"' in z.read("xl/worksheets/sheet1.xml")
+    report = check(path, config, specs, folder="R001")
+    assert not report.valid
+    ws = openpyxl.load_workbook(write_feedback(report, tmp_path / "fb"))["表单"]
+    # a phone typed as a number stays that number (not 13812345678.0 nor 1.38E+10); a code typed as text stays text
+    assert ws["M8"].value == 13812345678 and ws["M8"].data_type == "n" and ws["M8"].number_format == "General"
+    assert ws["M9"].value == "913100001234567890" and ws["M9"].data_type == "s"
+    # the rep's sheet shows #DIV/0! there, so the copy does too
+    assert ws["F10"].value == "#DIV/0!"
+    # the date shows as the date the rep sees (and intake read), not as its serial number
+    assert isinstance(ws["B4"].value, datetime) and ws["B4"].value.date() == date(2026, 11, 23)
+    assert ws["A8"].value == "不存在公司" and fill(ws["A8"]) == ERROR_FILL[1:]
+
+
+_FAR_CHILD = """
+import json, sys
+from datetime import datetime
+import openpyxl
+from automation.config import load_config
+from automation.feedback import write_feedback
+from automation.formspec import load_specs
+from automation.intake import read_submission
+from automation.model import CustomerDirectory
+from automation.validate import ValidationContext, validate
+cfg = load_config(sys.argv[2]); specs = load_specs(cfg); now = datetime(2026, 11, 23, 21, 0)
+sub = read_submission(sys.argv[1], cfg, specs, received_at=now)
+report = validate(sub, ValidationContext(cfg, specs, CustomerDirectory(), now, now))
+wb = openpyxl.load_workbook(write_feedback(report, sys.argv[3]))
+ws = wb[wb.sheetnames[-1]]
+print(json.dumps({"valid": report.valid, "sheets": wb.sheetnames, "H6": ws["H6"].value,
+                  "max_row": ws.max_row, "max_col": ws.max_column}))
+"""
+
+
+def test_far_away_cell_does_not_abort_the_copy(tmp_path: Path, config_path: Path) -> None:
+    # calamine would allocate 1048576 x 16384 cells for this sheet and abort: the copy streams it instead
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _FAR_CHILD,
+            str(DATA / "visit_report_far_value.xlsx"),
+            str(config_path),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
+    assert out.returncode == 0, f"feedback process died (exit {out.returncode}): {out.stderr[-2000:]}"
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert not res["valid"] and len(res["sheets"]) == 2
+    assert res["H6"] == 2500.5 and res["max_row"] < 20 and res["max_col"] < 30
 
 
 def test_feedback_name_is_safe() -> None:
