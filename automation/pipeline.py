@@ -268,11 +268,12 @@ def read_and_record(
     received: datetime,
     new_content: bool,
     conn: Any = None,
+    deferred: Any = None,
 ) -> SubmissionRecord | Outcome:
     """Stages 5-7: read and validate new content (known content is not read again), then record.
 
-    Shared by :func:`process` and the batch path; the batch passes its transaction as ``conn`` and
-    its chunk's directory. Returns an ``ignored`` Outcome when the file changed while it was read.
+    Shared by :func:`process` and the batch path; the batch passes its transaction as ``conn``,
+    its chunk's directory and its ``deferred`` writes (see ``Recording.record``). Returns an ``ignored`` Outcome when the file changed while it was read.
     """
     sub, report = None, None
     if new_content:
@@ -285,7 +286,7 @@ def read_and_record(
     elif changed(path, before):
         return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
     # In a batch, "new content" was decided inside the same transaction; alone, record decides.
-    batch = {"conn": conn, "new_content": sub is not None} if conn is not None else {}
+    batch = {"conn": conn, "new_content": sub is not None, "deferred": deferred} if conn is not None else {}
     return ledger.record(  # 7
         sub,
         valid=bool(report and report.valid),

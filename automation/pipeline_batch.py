@@ -8,12 +8,14 @@ with the same guarantees, but pays the durable costs once per batch instead of o
 - **store** — into the content store *without* a per-file fsync; one :func:`os.sync` makes the
   whole batch durable right before the ledger commit, so whatever the ledger refers to survives a
   power cut just as before.
-- **record** — every file into a savepoint of ONE write transaction (a fault on one file undoes
-  that file only), committed every :data:`CHUNK` files. Validation reads the customer directory
+- **record** — every file into ONE write transaction, committed every :data:`CHUNK` files, its
+  audit entries and consolidation marks written once at the end. A fault on one file rolls the
+  chunk back; the chunk goes again without that file (failed, left in the inbox for a retry),
+  so a fault costs the redo of at most a chunk and never a half-recorded file. Validation reads the customer directory
   from committed state, so the transaction is also committed right after an accepted register or
   complaint: a visit report later in the same batch sees the customers registered before it.
-- **file** — each original moved, each target folder fsynced once, then the whole batch marked
-  filed in one transaction.
+- **file** — each original moved, each target folder fsynced once (or one :func:`os.sync` when
+  there are many), then the whole batch marked filed in one transaction.
 
 Crash safety is the single-file story: SIGKILL before a commit leaves nothing of that chunk in the
 ledger and the files in the inbox (done again, same received time: see ``first_sight``); after it,
@@ -35,7 +37,7 @@ from automation.config import Config
 from automation.content_store import ContentStore
 from automation.formspec import FormSet
 from automation.ledger import Ledger, SubmissionRecord
-from automation.ledger.recording import DIRECTORY_FORMS
+from automation.ledger.recording import DIRECTORY_FORMS, Deferred
 from automation.model import CustomerDirectory
 from automation.pipeline import (
     ACCEPTED,
@@ -59,6 +61,13 @@ from automation.pipeline import (
 log = logging.getLogger("automation.pipeline")
 
 CHUNK = 100  # files per ledger commit: bounds the work a crash repeats and the write-lock hold
+# Above this many target folders one os.sync() is cheaper than an fsync per folder (~1 ms each
+# here; a 200-rep flood files into ~one archive folder per form).
+FSYNC_DIRS_MAX = 8
+
+
+class _Spoiled(Exception):
+    """A file failed inside the chunk's transaction: roll the chunk back (see :func:`_chunk`)."""
 
 
 @contextlib.contextmanager
@@ -148,30 +157,51 @@ def _chunk(
     store = ContentStore(config.state_root / "content")
     max_bytes = int(config.intake.max_file_mb * 1024 * 1024)
     recorded: list[tuple[int, Path, SubmissionRecord]] = []
+    taken: list[tuple[int, Path, str, str]] = []  # the items recorded so far, as they came
     rest = list(todo)
+    deferred = Deferred()
+    spoiled: tuple[int, Path, Exception] | None = None
     try:
         with ledger.batch() as conn:
             # Read once per chunk: we hold the write lock, so only our own records can change the
             # directory, and the chunk ends right after one that does.
             directory = ledger.directory()
             while rest and len(recorded) < CHUNK:
-                i, path, folder, source = rest.pop(0)
+                item = rest.pop(0)
+                i, path, folder, source = item
                 try:
                     result = _one(
-                        path, folder, source, conn, config, ledger, specs, store, max_bytes, directory
+                        path,
+                        folder,
+                        source,
+                        conn,
+                        config,
+                        ledger,
+                        specs,
+                        store,
+                        max_bytes,
+                        directory,
+                        deferred,
                     )
-                except Exception as exc:
-                    log.exception("failed on %s; left in place for a retry", path)
-                    outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
-                    continue
+                except Exception as exc:  # the transaction may be half-written: undo the chunk
+                    spoiled = (i, path, exc)
+                    raise _Spoiled from exc
                 if isinstance(result, Outcome):
                     outcomes[i] = result
                     continue
                 recorded.append((i, path, result))
+                taken.append(item)
                 if result.status == ACCEPTED and result.form in DIRECTORY_FORMS:
                     break  # commit now: the next files are validated against the new register
+            ledger.flush(conn, deferred)
             if recorded:
                 os.sync()  # the content store copies are durable before the ledger names them
+    except _Spoiled:
+        assert spoiled is not None
+        i, path, fault = spoiled
+        log.error("failed on %s; left in place for a retry", path, exc_info=fault)
+        outcomes[i] = Outcome(FAILED, path, reason=f"{type(fault).__name__}: {fault}")
+        return taken + rest  # rolled back: the files recorded before it go again, without it
     except Exception as exc:  # no transaction or no commit: nothing of this chunk is recorded
         log.exception(
             "ledger transaction failed; %d file(s) left in place for a retry", len(recorded) + len(rest)
@@ -191,8 +221,11 @@ def _chunk(
             outcomes[i] = Outcome(
                 FAILED, path, submission_id=record.id, reason=f"{type(exc).__name__}: {exc}"
             )
-    for synced_dir in sorted(folders):
-        fsync_dir(synced_dir)
+    if len(folders) > FSYNC_DIRS_MAX:  # a flood fans out over reps and months: one flush for all
+        os.sync()
+    else:
+        for synced_dir in sorted(folders):
+            fsync_dir(synced_dir)
     try:
         ledger.mark_filed_many([r.id for _, _, r in filed])
     except Exception:  # the files are in place; the next sight of the path finds nothing to do
@@ -213,6 +246,7 @@ def _one(
     store: ContentStore,
     max_bytes: int,
     directory: CustomerDirectory,
+    deferred: Deferred,
 ) -> Outcome | SubmissionRecord:
     """Stages 1-7 of ``process`` for one file, recording into the batch's transaction."""
     refusal = look(path) or linked_folder(path, config)
@@ -236,4 +270,5 @@ def _one(
         received=received,
         new_content=not ledger.counted(stored.sha256, conn),  # type: ignore[arg-type]
         conn=conn,
+        deferred=deferred,
     )

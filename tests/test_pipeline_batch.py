@@ -95,6 +95,36 @@ def test_a_fault_on_one_file_fails_that_file_only(env, monkeypatch) -> None:  # 
     assert len(ledger.frames().visits) == sum(len(f.rows) for f in forms)
 
 
+def test_a_fault_halfway_through_a_files_ledger_writes_undoes_that_file_and_nothing_else(
+    env, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The batch has no per-file savepoint: a fault after some of a file's rows are written rolls
+    the chunk back and does it again without that file. Nothing half-written, nothing counted twice."""
+    _, config, factory, ledger = env
+    forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(4)]
+    paths = [f.drop(config.inbox) for f in forms]
+    from automation.ledger import recording, writers
+
+    real = writers.apply_visit_report
+
+    def half(a: Any) -> None:
+        real(a)  # the rows are in the transaction...
+        if a.sub.path and Path(a.sub.path).name == paths[2].name:
+            raise RuntimeError("disk hiccup")  # ...then it fails
+
+    monkeypatch.setitem(recording.APPLY, "visit_report", half)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["accepted", "accepted", "failed", "accepted"]
+    assert paths[2].exists() and "disk hiccup" in outs[2].reason
+    assert not any(p.exists() for i, p in enumerate(paths) if i != 2)
+    expected = sum(len(f.rows) for i, f in enumerate(forms) if i != 2)
+    assert len(ledger.frames().visits) == expected
+    assert ledger_rows(config, "SELECT count(*) FROM visit_reports")[0][0] == expected  # no orphan rows
+    monkeypatch.undo()
+    assert process_batch([(paths[2], None)], config, ledger=ledger)[0].status == "accepted"
+    assert len(ledger.frames().visits) == sum(len(f.rows) for f in forms)
+
+
 def test_a_recorded_but_unfiled_file_is_finished_by_the_batch(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _, config, factory, ledger = env
     forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(2)]

@@ -9,6 +9,7 @@ original; whatever a crash interrupts after the commit is finished by the next r
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -81,6 +82,24 @@ DIRTY_THERE = sa.select(t.dirty_weeks.c.week).where(
 
 
 @dataclass
+class Deferred:
+    """Writes of a record that may wait until the end of its transaction: audit entries and the
+    region-weeks to consolidate. A batch (``pipeline_batch``) writes its whole chunk's in two
+    statements instead of two or three per file; the transaction is all or nothing either way."""
+
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    dirty: set[tuple[str, str]] = field(default_factory=set)
+
+    def note(
+        self, at: datetime, sid: int, action: str, entity_id: str, detail: dict[str, Any] | None = None
+    ) -> None:
+        self.audit.append({
+            "at": at, "submission_id": sid, "action": action, "entity": "submission", "entity_id": entity_id,
+            "detail": to_json(detail) if detail else "{}",
+        })  # fmt: skip
+
+
+@dataclass
 class SubmissionRecord:
     """A submission as the ledger holds it (what the pipeline and ``status`` need)."""
 
@@ -147,6 +166,7 @@ class Recording:
         language: str = "zh",
         conn: sa.Connection | None = None,
         new_content: bool = False,
+        deferred: Deferred | None = None,
     ) -> SubmissionRecord:
         """Record a processed file: its terminal state and, when accepted, its rows — atomically.
 
@@ -154,38 +174,45 @@ class Recording:
         The duplicate check is repeated inside the transaction, so two processes racing on the
         same content still count it once. ``name`` is the sanitised original name.
 
-        ``conn``: an open write transaction of a batch (:meth:`Ledger.batch`). The file's writes
-        then go into a savepoint of it, so a fault on one file undoes that file only; they become
-        durable when the batch commits. ``new_content``: the caller saw, *in that same
+        ``conn``: an open write transaction of a batch (:meth:`Ledger.batch`); the file's writes
+        become durable when the batch commits, all of its files or none. A fault here leaves that
+        transaction half-written: the batch must roll it back (``pipeline_batch`` then goes again
+        without the faulty file). ``deferred``: the batch's audit entries and consolidation marks,
+        written once at its end (:meth:`flush`). ``new_content``: the caller saw, *in that same
         transaction*, that no counted submission has this content (skips a repeated look-up).
         """
-        if conn is not None:
-            with conn.begin_nested():
-                return self._record_in(conn, sub, valid, error_count, warning_count, sha256, source,
-                                       folder, name, size, first_seen, received_at, language,
-                                       new_content)  # fmt: skip
-        with self.write() as own:
-            return self._record_in(own, sub, valid, error_count, warning_count, sha256, source,
-                                   folder, name, size, first_seen, received_at, language, False)  # fmt: skip
+        base = {
+            "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
+            "received_at": received_at, "first_seen_at": first_seen, "language": language,
+        }  # fmt: skip
+        counts = (valid, error_count, warning_count)
+        with contextlib.ExitStack() as stack:
+            if conn is None:
+                conn, new_content = stack.enter_context(self.write()), False
+            later = deferred if deferred is not None else Deferred()
+            out = self._record_in(conn, sub, counts, base, new_content, later)
+            if deferred is None:  # nobody writes them later: now, in this transaction
+                self.flush(conn, later)
+            return out
+
+    def flush(self, conn: sa.Connection, deferred: Deferred) -> None:
+        """Write what :meth:`record` deferred (in the same transaction, before its commit)."""
+        if deferred.audit:
+            conn.execute(sa.insert(t.audit_log), deferred.audit)
+        self._mark_dirty(conn, deferred.dirty, clock.now())
+        deferred.audit, deferred.dirty = [], set()
 
     def _record_in(
         self,
         conn: sa.Connection,
         sub: Submission | None,
-        valid: bool,
-        error_count: int,
-        warning_count: int,
-        sha256: str,
-        source: str,
-        folder: str,
-        name: str,
-        size: int,
-        first_seen: datetime,
-        received_at: datetime,
-        language: str,
+        counts: tuple[bool, int, int],
+        base: dict[str, Any],
         new_content: bool,
+        deferred: Deferred,
     ) -> SubmissionRecord:
         now = clock.now()
+        sha256, source = base["sha256"], base["source"]
         if new_content and sub is not None:  # a batch: only the race with another process remains
             existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
             original = None
@@ -196,16 +223,12 @@ class Recording:
             original = SubmissionRecord.from_row(counted) if counted is not None else None
         if existing is not None:  # another process recorded this very file meanwhile
             return SubmissionRecord.from_row(existing)
-        base = {
-            "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
-            "received_at": received_at, "first_seen_at": first_seen, "created_at": now,
-            "language": language,
-        }  # fmt: skip
+        base = base | {"created_at": now}
         if original is not None:
-            return self._record_duplicate(conn, base, original, now)
+            return self._record_duplicate(conn, base, original, now, deferred)
         if sub is None:
             raise ValueError("record() needs the submission unless the content is a known duplicate")
-        return self._record_read(conn, base, sub, valid, error_count, warning_count, now)
+        return self._record_read(conn, base, sub, counts, now, deferred)
 
     def _insert(self, conn: sa.Connection, values: dict[str, Any]) -> int:
         key = conn.execute(INSERT_SUBMISSION, values).inserted_primary_key
@@ -236,7 +259,12 @@ class Recording:
         return out
 
     def _record_duplicate(
-        self, conn: sa.Connection, base: dict[str, Any], original: SubmissionRecord, now: datetime
+        self,
+        conn: sa.Connection,
+        base: dict[str, Any],
+        original: SubmissionRecord,
+        now: datetime,
+        deferred: Deferred,
     ) -> SubmissionRecord:
         msg = say(
             "duplicate-submission",
@@ -258,16 +286,7 @@ class Recording:
                 )
             )
         )
-        conn.execute(
-            sa.insert(t.audit_log).values(
-                at=now,
-                submission_id=sid,
-                action="submission.duplicate",
-                entity="submission",
-                entity_id=str(original.id),
-                detail="{}",
-            )
-        )
+        deferred.note(now, sid, "submission.duplicate", str(original.id))
         return SubmissionRecord.from_row(conn.execute(BY_ID, {"sid": sid}).one())
 
     def _who(self, sub: Submission, folder: str) -> tuple[str, str]:
@@ -299,11 +318,11 @@ class Recording:
         conn: sa.Connection,
         base: dict[str, Any],
         sub: Submission,
-        valid: bool,
-        errors: int,
-        warnings: int,
+        counts: tuple[bool, int, int],
         now: datetime,
+        deferred: Deferred,
     ) -> SubmissionRecord:
+        valid, errors, warnings = counts
         rep_id, region = self._who(sub, base["folder"])
         period_key, day = self._period(sub)
         status = t.ACCEPTED if valid and sub.form is not None else t.REJECTED
@@ -327,7 +346,15 @@ class Recording:
         else:
             spec = self.specs[sub.form or ""]
             messages += self._supersede(
-                conn, sid, sub.form or "", rep_id, region, period_key, base["received_at"], spec.period
+                conn,
+                sid,
+                sub.form or "",
+                rep_id,
+                region,
+                period_key,
+                base["received_at"],
+                spec.period,
+                deferred,
             )
             a = Apply(conn, self.config, spec, sub, sid, rep_id, region, base["received_at"], now)
             APPLY[spec.key](a)
@@ -344,13 +371,9 @@ class Recording:
              "warning_count": values["warning_count"],
              **self._plan(conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language)},
         )  # fmt: skip
-        self._mark_dirty(conn, dirty, now)
-        conn.execute(
-            sa.insert(t.audit_log),
-            {"at": now, "submission_id": sid, "action": f"submission.{status}", "entity": "submission",
-             "entity_id": str(sid),
-             "detail": to_json({"form": sub.form, "rep_id": rep_id, "period": period_key, "errors": errors})},
-        )  # fmt: skip
+        deferred.dirty |= dirty
+        deferred.note(now, sid, f"submission.{status}", str(sid),
+                      {"form": sub.form, "rep_id": rep_id, "period": period_key, "errors": errors})  # fmt: skip
         return SubmissionRecord.from_row(conn.execute(BY_ID, {"sid": sid}).one())
 
     def _optional_filled(self, sub: Submission) -> float | None:
@@ -370,6 +393,7 @@ class Recording:
         period_key: str,
         received: datetime,
         period: str,
+        deferred: Deferred,
     ) -> list[str]:
         """The latest received version of (form, rep or region, period) is current; the others are superseded.
 
@@ -406,12 +430,7 @@ class Recording:
                 .where(c.id == loser)
                 .values(status=t.SUPERSEDED, superseded_by=winner)
             )
-            conn.execute(
-                sa.insert(t.audit_log).values(
-                    at=clock.now(), submission_id=loser, action="submission.superseded", entity="submission",
-                    entity_id=str(winner), detail="{}",
-                )
-            )  # fmt: skip
+            deferred.note(clock.now(), loser, "submission.superseded", str(winner))
             messages.append(text)
         return messages
 
