@@ -105,26 +105,52 @@ def read_submission(
     *,
     folder: str = "",
     received_at: datetime | None = None,
+    data: bytes | None = None,
+    sha256: str | None = None,
 ) -> Submission:
-    """Read one dropped file into a Submission; never raises for what the file contains."""
+    """Read one dropped file into a Submission; never raises for what the file contains.
+
+    ``data``: the file's bytes when the caller already holds them (the pipeline copies each drop
+    into the content store first), so the file is not read a second time; ``path`` then only names
+    the file. ``sha256``: their hex digest when the caller computed it too (else hashed here).
+    """
     path = Path(path)
-    # until the form tells its language, a rejection speaks the language of the person whose folder it is
-    person = config.person(folder) if folder else None
-    language = person.language if person is not None else config.language
-    sub = Submission(path=path, folder=folder, received_at=received_at, language=language)
-    size = path.stat().st_size
+    # until the form tells its language, a rejection speaks the language of the person whose folder
+    # it is; a readable form sets its own, so the folder's person is only looked up for a rejection
+    sub = Submission(path=path, folder=folder, received_at=received_at, language=_PENDING)
+    try:
+        return _read(sub, path, config, specs, data, sha256)
+    finally:
+        if sub.language is _PENDING:
+            person = config.person(folder) if folder else None
+            sub.language = person.language if person is not None else config.language
+
+
+# Submission.language until the form or the folder's person decides it (compared by identity)
+_PENDING = "\x00pending"
+
+
+def _read(
+    sub: Submission, path: Path, config: Config, specs: FormSet, data: bytes | None, sha256: str | None
+) -> Submission:
+    size = len(data) if data is not None else path.stat().st_size
     sub.size = size
     if too_large(size, config.intake.max_file_mb):
-        h = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        sub.sha256 = h.hexdigest()
+        if sha256 is None and data is not None:
+            sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 is None:  # not read whole: hashed in chunks
+            h = hashlib.sha256()
+            with path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            sha256 = h.hexdigest()
+        sub.sha256 = sha256
         return _file_issue(
             sub, "file-too-large", value=_mb(size / 1048576), limit=_mb(config.intake.max_file_mb)
         )
-    data = path.read_bytes()
-    sub.sha256 = hashlib.sha256(data).hexdigest()
+    if data is None:
+        data = path.read_bytes()
+    sub.sha256 = sha256 or hashlib.sha256(data).hexdigest()
     sniffed = sniff(data)
     if not sniffed.ok:
         return _file_issue(sub, sniffed.kind, value=sniffed.detail or None)
@@ -190,7 +216,7 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
         lang=sub.language,
         date1904=wb.date1904,
         config=config,
-        rep_ids={fold(r.id): r.id for r in config.reps},
+        rep_ids=_rep_ids(config),
     )
     # the form's year comes from its period date, so "11/23" means that year's November
     if spec.period_field in info_raw and spec.period_field in {f.key for f in spec.info}:
@@ -212,27 +238,61 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
     if len(rows) > max_rows:
         _file_issue(sub, "too-many-rows", value=len(rows), limit=max_rows)
         rows = rows[:max_rows]
-    # the hot loop (rows x columns): converters chosen once per column, blanks short-cut
-    fields = [
-        (spec.field(k), c, found.headers[k], converter(spec.field(k), ctx)) for k, c in found.columns.items()
-    ]
+    # the hot loop (rows x columns): converters chosen once per column, blanks short-cut, and the
+    # conversion inlined rather than a helper call per cell
+    by_key = {f.key: f for f in reversed(spec.fields)}  # first wins, as in FormSpec.field
+    fields = []
+    for k, c in found.columns.items():
+        f = by_key[k] if k in by_key else spec.field(k)
+        fields.append((k, f, c, c + 1, found.headers[k], converter(f, ctx)))
     name = sheet.name
+    grid = sheet.rows
+    issues = sub.issues
+    out = sub.rows
     merged_from = _vertical_merges(sheet, rows, found.columns.values())
     for r in rows:
-        grid_row = sheet.rows[r]
+        grid_row = grid[r]
         width = len(grid_row)
+        number = r + 1
         cells: dict[str, Cell] = {}
-        for f, c, shown, conv in fields:
+        for key, f, c, col, shown, conv in fields:
             raw = grid_row[c] if c < width else None
             if raw is None and merged_from and (r, c) in merged_from:
                 top, left = merged_from[(r, c)]
-                raw = sheet.rows[top][left]
+                raw = grid[top][left]
             if raw is None or (raw.__class__ is str and not raw.strip(BLANKS)):
-                cells[f.key] = Cell(raw, None, name, r + 1, c + 1)
+                cells[key] = Cell(raw, None, name, number, col)
+                continue
+            try:
+                value = conv(raw)
+            except BadValue as exc:
+                cells[key] = cell = Cell(raw, None, name, number, col, exc.code)
+                issues.append(_value_issue(sub, f, cell, raw, shown, exc))
             else:
-                cells[f.key] = _cell(sub, f, raw, r, c, ctx, shown, conv)
-        sub.rows.append(Row(r + 1, cells))
+                cells[key] = Cell(raw, value, name, number, col)
+        out.append(Row(number, cells))
     return sub
+
+
+_REP_IDS: tuple[list[Any], dict[str, str]] | None = None
+
+
+def _rep_ids(config: Config) -> dict[str, str]:
+    """Folded rep id -> id as configured, rebuilt only when the list of reps changes.
+
+    Folding the ids (200 in a large company) for every form cost more than reading its rows, and
+    even reading every id again to compare costs ~50 us a form (200 objects out of the CPU cache).
+    So the map is kept with a copy of the list: comparing lists compares the Rep objects by
+    identity first, without reading them. A reloaded config, ``model_copy``, a rep added, removed
+    or replaced all rebuild it; not noticed is a Rep whose ``id`` is reassigned in place (nothing
+    does that: configs are loaded, not edited). The map is shared: read it, never change it.
+    """
+    global _REP_IDS
+    reps = config.reps
+    hit = _REP_IDS
+    if hit is None or hit[0] != reps:
+        hit = _REP_IDS = (list(reps), {fold(r.id): r.id for r in reps})
+    return hit[1]
 
 
 def _vertical_merges(
@@ -275,20 +335,22 @@ def _cell(
         cell.value = conv(raw) if conv is not None else normalise(f, raw, ctx)
     except BadValue as exc:
         cell.issue = exc.code
-        sub.issues.append(
-            Issue(
-                code=exc.code,
-                severity=SEVERITY.get(exc.code, "error"),
-                sheet=sub.sheet,
-                cell=cell.ref,
-                row=cell.row,
-                field=f.key,
-                column=shown,
-                value=_shown(raw),
-                params=dict(exc.params),
-            )
-        )
+        sub.issues.append(_value_issue(sub, f, cell, raw, shown, exc))
     return cell
+
+
+def _value_issue(sub: Submission, f: FieldSpec, cell: Cell, raw: Any, shown: str, exc: BadValue) -> Issue:
+    return Issue(
+        code=exc.code,
+        severity=SEVERITY.get(exc.code, "error"),
+        sheet=sub.sheet,
+        cell=cell.ref,
+        row=cell.row,
+        field=f.key,
+        column=shown,
+        value=_shown(raw),
+        params=dict(exc.params),
+    )
 
 
 def _shown(raw: Any) -> str:

@@ -101,7 +101,7 @@ _LABEL_CACHE: dict[int, dict[str, FormLabels]] = {}
 def labels_for(specs: FormSet) -> dict[str, FormLabels]:
     key = id(specs)
     hit = _LABEL_CACHE.get(key)
-    if hit is None or set(hit) != set(specs.forms):
+    if hit is None or hit.keys() != specs.forms.keys():
         hit = {s.key: _form_labels(s) for s in specs}
         _LABEL_CACHE.clear()
         _LABEL_CACHE[key] = hit
@@ -174,6 +174,60 @@ def _match_row(row: list[Any], labels: FormLabels) -> tuple[dict[str, int], dict
     return cols, shown, zh, en
 
 
+# folded label -> ((candidate index, field, "zh"|"en"|"alias"), ...) over every form of one labels_for table
+LabelIndex = dict[str, tuple[tuple[int, FieldSpec, str], ...]]
+_INDEX: list[tuple[dict[str, FormLabels], LabelIndex]] = []
+
+
+def _label_index(table: dict[str, FormLabels]) -> LabelIndex:
+    """All forms' header labels in one map, so a candidate header row is matched in one pass.
+
+    Built once per :func:`labels_for` table (compared by identity: a new table means new specs).
+    """
+    if _INDEX and _INDEX[0][0] is table:
+        return _INDEX[0][1]
+    index: dict[str, list[tuple[int, FieldSpec, str]]] = {}
+    for i, labels in enumerate(table.values()):
+        for key, (f, lang) in labels.fields.items():
+            index.setdefault(key, []).append((i, f, lang))
+    frozen = {k: tuple(v) for k, v in index.items()}
+    _INDEX[:] = [(table, frozen)]
+    return frozen
+
+
+def _match_all(
+    row: list[Any], index: LabelIndex, n: int
+) -> list[tuple[dict[str, int], dict[str, str], int, int]]:
+    """:func:`_match_row` for each of ``n`` candidate forms at once (same answers, one pass).
+
+    Per form, a cell counts for the first of its variants that names a field of that form, and only
+    when that field has no column yet: exactly the rule of :func:`_match_row`.
+    """
+    cols: list[dict[str, int]] = [{} for _ in range(n)]
+    shown: list[dict[str, str]] = [{} for _ in range(n)]
+    zh = [0] * n
+    en = [0] * n
+    for c, v in enumerate(row):
+        seen = 0  # bit i: form i has taken its decision on this cell
+        for variant in _variants(v):
+            hits = index.get(variant)
+            if hits is None:
+                continue
+            for i, f, lang in hits:
+                bit = 1 << i
+                if seen & bit:
+                    continue
+                seen |= bit
+                form_cols = cols[i]
+                if f.key in form_cols:
+                    continue
+                form_cols[f.key] = c
+                shown[i][f.key] = str(v).strip()
+                zh[i] += lang == "zh"
+                en[i] += lang == "en"
+    return list(zip(cols, shown, zh, en, strict=True))
+
+
 _KNOWN: dict[int, tuple[FormSet, frozenset[str], dict[str, bool]]] = {}
 
 
@@ -208,6 +262,7 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
     """
     table = labels_for(specs)
     candidates = list(table.values())
+    index = _label_index(table)
     is_label = _label_test(specs)
     sheets = [s for s in wb.sheets if s.name.strip().lower() != FORM_SHEET]
     sheets.sort(key=lambda s: s.hidden)  # visible sheets first
@@ -222,8 +277,9 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
             # most rows are data: skip them unless two cells look like some form's labels
             if sum(map(is_label, row)) < MIN_HEADER_MATCHES:
                 continue
-            for labels in candidates:
-                cols, shown, zh, en = _match_row(row, labels)
+            for labels, (cols, shown, zh, en) in zip(
+                candidates, _match_all(row, index, len(candidates)), strict=True
+            ):
                 n = len(cols)
                 if n < MIN_HEADER_MATCHES:
                     continue
@@ -281,11 +337,18 @@ def read_info_rows(
     sheet: SheetGrid, rows: range, info: dict[str, FieldSpec], found: dict[str, tuple[Any, int, int]]
 ) -> None:
     """Collect ``label value`` pairs from ``rows`` into ``found`` (key -> (raw, row, col), 0-based)."""
+    grid = sheet.rows
+    height = len(grid)
     for r in rows:
-        row = sheet.rows[r] if r < sheet.height else []
+        row = grid[r] if r < height else []
         c = 0
-        while c < len(row):
-            f, inline, colon = _info_label(row[c], info)
+        width = len(row)
+        while c < width:
+            v = row[c]
+            if not isinstance(v, str):  # numbers, dates and blanks are never labels
+                c += 1
+                continue
+            f, inline, colon = _info_label(v, info)
             if f is None:
                 c += 1
                 continue
@@ -321,25 +384,48 @@ def is_total_row(row: list[Any]) -> bool:
 def table_rows(layout: Layout, info: dict[str, FieldSpec]) -> tuple[list[int], int]:
     """0-based sheet rows of the table's data, and the row after the table (where info may follow)."""
     sheet = layout.sheet
+    grid = sheet.rows
+    height = len(grid)
     cols = list(layout.columns.values())
+    texts = layout.header_texts
     out: list[int] = []
     blank_run = 0
     r = layout.header_row + 1
-    while r < sheet.height:
-        row = sheet.rows[r]
-        if all(_blank(row[c]) if c < len(row) else True for c in cols):
+    while r < height:
+        row = grid[r]
+        width = len(row)
+        for c in cols:  # a row is blank when every table column is (other cells may hold notes)
+            if c < width:
+                v = row[c]
+                if v is not None and not (isinstance(v, str) and not v.strip()):
+                    break
+        else:
             blank_run += 1
             if (blank_run >= BLANK_RUN_END and out) or blank_run >= BLANK_RUN_EMPTY_TABLE:
                 break
             r += 1
             continue
-        if is_total_row(row) or is_info_row(row, info):
+        if _ends_table(row, info):
             break
         blank_run = 0
-        if not _repeats_header(row, layout):
+        # a copy of the header row (pasted blocks, print titles) is not data; the usual data row
+        # has no cell that spells a header label, so the full comparison is rarely needed
+        if not any(v.strip() in texts for v in row if isinstance(v, str)) or not _repeats_header(row, layout):
             out.append(r)
         r += 1
     return out, r
+
+
+def _ends_table(row: list[Any], info: dict[str, FieldSpec]) -> bool:
+    """``is_total_row(row) or is_info_row(row, info)``, looking for the first non-empty cell once."""
+    for i, v in enumerate(row):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if isinstance(v, str) and label_key(v) in TOTAL_LABELS:
+            return True
+        f, inline, colon = _info_label(v, info)
+        return f is not None and (colon or _next_value(row, i, info, f) is not None)
+    return False
 
 
 def _repeats_header(row: list[Any], layout: Layout) -> bool:

@@ -320,6 +320,74 @@ def decode_text(data: bytes, hint: str = "") -> tuple[str, str]:
     return text, "gb18030"
 
 
+class _Sniffer(csv.Sniffer):
+    """``csv.Sniffer`` whose delimiter guess tallies only the candidate delimiters.
+
+    The standard ``_guess_delimiter`` counts all 127 ASCII characters on every line, in Python, then
+    keeps only the candidates: half the time of reading a CSV form. Characters that are not
+    candidates never reach its result, so tallying the candidates alone (in the same order) gives
+    the same answer; this is that method with its character list filtered, nothing else changed.
+    """
+
+    def _guess_delimiter(self, data: str, delimiters: str | None) -> tuple[str, bool | int]:  # type: ignore[override]
+        if delimiters is None or any(ord(d) >= 127 for d in delimiters):
+            return super()._guess_delimiter(data, delimiters)  # type: ignore[misc, no-any-return]
+        lines = list(filter(None, data.split("\n")))
+        chars = [chr(c) for c in range(127) if chr(c) in delimiters]
+        chunk_length = min(10, len(lines))
+        iteration = 0
+        char_frequency: dict[str, dict[int, int]] = {}
+        modes: dict[str, tuple[int, int]] = {}
+        delims: dict[str, tuple[int, int]] = {}
+        start, end = 0, chunk_length
+        while start < len(lines):
+            iteration += 1
+            for line in lines[start:end]:
+                for char in chars:
+                    meta = char_frequency.get(char, {})
+                    freq = line.count(char)  # counted even when 0
+                    meta[freq] = meta.get(freq, 0) + 1
+                    char_frequency[char] = meta
+            for char in char_frequency:
+                items = list(char_frequency[char].items())
+                if len(items) == 1 and items[0][0] == 0:
+                    continue
+                if len(items) > 1:  # the mode, less the sum of the other frequencies
+                    modes[char] = max(items, key=lambda x: x[1])
+                    items.remove(modes[char])
+                    modes[char] = (modes[char][0], modes[char][1] - sum(item[1] for item in items))
+                else:
+                    modes[char] = items[0]
+            mode_list = modes.items()
+            total = float(min(chunk_length * iteration, len(lines)))
+            consistency = 1.0
+            threshold = 0.9
+            while len(delims) == 0 and consistency >= threshold:
+                for k, v in mode_list:
+                    if v[0] > 0 and v[1] > 0 and v[1] / total >= consistency and k in delimiters:
+                        delims[k] = v
+                consistency -= 0.01
+            if len(delims) == 1:
+                delim = next(iter(delims))
+                return delim, _spaced(lines[0], delim)
+            start = end
+            end += chunk_length
+        if not delims:
+            return "", 0
+        if len(delims) > 1:
+            for d in self.preferred:
+                if d in delims:
+                    return d, _spaced(lines[0], d)
+        ranked = sorted((v, k) for (k, v) in delims.items())
+        delim = ranked[-1][1]
+        return delim, _spaced(lines[0], delim)
+
+
+def _spaced(line: str, delim: str) -> bool:
+    """Every delimiter of the line is followed by a space (the dialect's ``skipinitialspace``)."""
+    return line.count(delim) == line.count(delim + " ")
+
+
 def read_csv(data: bytes) -> Workbook:
     """A CSV as one sheet named "csv"; the delimiter (comma, tab, semicolon) is sniffed from the text.
 
@@ -334,7 +402,7 @@ def read_csv(data: bytes) -> Workbook:
         raise ReadError("csv-encoding", str(exc)) from None
     sample = text[:8192]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        dialect: Any = _Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         counts = {d: sample.count(d) for d in (",", "\t", ";")}
         best = max(counts, key=lambda d: counts[d])

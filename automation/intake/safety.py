@@ -47,6 +47,14 @@ _REF = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,7})"')
 _REF_ANY_BLANK = re.compile(rb'[ \t\r\n]r="([A-Z]{0,3})([0-9]{1,7})"')
 _ODD_BLANKS = (b'\nr="', b'\tr="', b'\rr="')
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+# Forms made from one template share most parts byte for byte (styles, theme, rels...): the
+# inflated prologue of a deflated part is kept by its compressed bytes, which determine it. Bounded:
+# parts up to _MEMO_RAW compressed bytes, at most _MEMO_ENTRIES entries (then the memo starts over).
+_MEMO_RAW = 8 * 1024
+_MEMO_ENTRIES = 256
+_HEADS: dict[tuple[int, bytes], bytes] = {}
+_PLAIN: dict[bytes, bool] = {}
 
 
 @dataclass
@@ -191,8 +199,28 @@ def _peek(data: bytes, info: zipfile.ZipInfo, n: int = PROLOGUE_BYTES) -> bytes 
     if info.compress_type == zipfile.ZIP_STORED:
         return raw[:n]
     if info.compress_type == zipfile.ZIP_DEFLATED:
-        return zlib.decompressobj(-15).decompress(raw, n)
+        if n > PROLOGUE_BYTES or len(raw) > _MEMO_RAW:  # a whole sheet, or a big part: not kept
+            return zlib.decompressobj(-15).decompress(raw, n)
+        key = (n, raw)
+        head = _HEADS.get(key)
+        if head is None:
+            head = zlib.decompressobj(-15).decompress(raw, n)
+            if len(_HEADS) >= _MEMO_ENTRIES:
+                _HEADS.clear()
+            _HEADS[key] = head
+        return head
     return None
+
+
+def _plain_head(head: bytes) -> bool:
+    """:func:`_plain_prologue`, remembered for the heads :func:`_peek` hands out again."""
+    plain = _PLAIN.get(head)
+    if plain is None:
+        plain = _plain_prologue(head)
+        if len(_PLAIN) >= _MEMO_ENTRIES:
+            _PLAIN.clear()
+        _PLAIN[head] = plain
+    return plain
 
 
 def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float, data: bytes | None = None) -> ZipScan:
@@ -218,7 +246,7 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float, data: bytes | None = No
         lower = name.lower()
         if not lower.endswith((".xml", ".rels", ".vml")):
             continue
-        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", lower):
+        if _WORKSHEET.fullmatch(lower):
             extent, problem = _scan_sheet(z, i, data)
             if problem:
                 return ZipScan("unsafe-content", f"{name}: {problem}")
@@ -236,7 +264,7 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float, data: bytes | None = No
             if data is not None
             else None
         )
-        if head is None or not _plain_prologue(head):  # the common case needs no zipfile stream
+        if head is None or not _plain_head(head):  # the common case needs no zipfile stream
             with z.open(i) as fh:
                 head = fh.read(PROLOGUE_BYTES)
                 problem = check_xml_prologue(fh, head)

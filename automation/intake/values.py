@@ -71,6 +71,8 @@ def _number_text(v: float | int) -> str:
 
 
 def parse_text(raw: Any) -> str:
+    if raw.__class__ is str:  # the common case first
+        return raw.strip(BLANKS)
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, (int, float)):
@@ -310,22 +312,34 @@ def parse_rep(raw: Any, ctx: ValueContext) -> str:
     return ctx.rep_ids.get(fold(text), text)
 
 
+_SIMPLE: dict[str, Callable[[Any], Any]] = {
+    "text": parse_text,
+    "customer": parse_text,
+    "money": parse_money,
+    "int": parse_int,
+    "bool": parse_bool,
+    "week": parse_week,
+    "period": parse_period,
+}
+
+
 def converter(spec: FieldSpec, ctx: ValueContext) -> Callable[[Any], Any]:
     """A one-argument normaliser for ``spec`` (non-blank values), chosen once per column, not per cell."""
     t = spec.type
-    simple: dict[str, Callable[[Any], Any]] = {
-        "text": parse_text,
-        "customer": parse_text,
-        "money": parse_money,
-        "int": parse_int,
-        "bool": parse_bool,
-        "week": parse_week,
-        "period": parse_period,
-    }
-    if t in simple:
-        return simple[t]
+    simple = _SIMPLE.get(t)
+    if simple is not None:
+        return simple
     if t == "choice":
-        return lambda raw: parse_choice(raw, spec, ctx.lang)
+        exact, _ = _choice_maps(spec)
+
+        def choice(raw: Any) -> Any:
+            if raw.__class__ is str:  # picked from the dropdown: no folding needed
+                key = exact.get(raw)
+                if key is not None:
+                    return key
+            return parse_choice(raw, spec, ctx.lang)
+
+        return choice
     if t == "date":
         return lambda raw: parse_date(raw, ctx)
     return lambda raw: normalise(spec, raw, ctx)
