@@ -447,3 +447,25 @@ def test_marking_filed_skips_the_disk_flush_but_leaves_every_other_commit_durabl
         return
     with ledger.engine.connect() as conn:
         assert conn.connection.driver_connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_filed_marks_ride_on_the_next_record_and_are_written_on_close(cfg) -> None:  # type: ignore[no-untyped-def]
+    """A mark waits for this ledger's next write; its own look-ups already see it as filed, and
+    closing the ledger writes whatever is still pending."""
+    from tests.formfactory import ledger_rows
+
+    with open_ledger(cfg) as led:
+        first = rec(led, report([visit(("甲公司", "C000001"))]), "one")
+        led.mark_filed(first.id)
+        assert ledger_rows(cfg, "SELECT filed_at FROM submissions WHERE id = ?", first.id) == [(None,)]
+        assert led.unfiled_at(first.source) == []  # pending, yet already filed for this ledger
+        second = rec(led, report([visit(("甲公司", "C000001"))], day=date(2026, 11, 22)), "two")
+        assert ledger_rows(cfg, "SELECT filed_at IS NOT NULL FROM submissions WHERE id = ?", first.id) == [
+            (1,)
+        ]
+        led.mark_filed(second.id)
+    assert ledger_rows(cfg, "SELECT count(*) FROM submissions WHERE filed_at IS NULL") == [(0,)]
+    actions = ledger_rows(
+        cfg, "SELECT submission_id FROM audit_log WHERE action = 'submission.filed' ORDER BY 1"
+    )
+    assert actions == [(first.id,), (second.id,)]

@@ -148,6 +148,9 @@ class Recording:
     def original_of(self, sha256: str, conn: sa.Connection | None = None) -> SubmissionRecord | None:
         raise NotImplementedError
 
+    def flush_filed(self, conn: sa.Connection | None = None) -> None:  # provided by Ledger
+        raise NotImplementedError
+
     # ----- the one transaction of a submission -------------------------------------------------
     def record(
         self,
@@ -189,6 +192,7 @@ class Recording:
         with contextlib.ExitStack() as stack:
             if conn is None:
                 conn, new_content = stack.enter_context(self.write()), False
+                self.flush_filed(conn)  # the previous files' "filed" marks ride on this commit
             later = deferred if deferred is not None else Deferred()
             out = self._record_in(conn, sub, counts, base, new_content, later)
             if deferred is None:  # nobody writes them later: now, in this transaction

@@ -31,6 +31,7 @@ from automation.ledger.recording import Recording, SubmissionRecord
 from automation.model import CustomerDirectory, CustomerRef
 
 BUSY_TIMEOUT_MS = 30_000
+MAX_UNWRITTEN_MARKS = 200  # "filed" marks held before a write of their own (see Ledger.mark_filed)
 _S = t.submissions.c
 ORIGINAL = (  # built once: see recording.BY_ID
     sa.select(t.submissions)
@@ -83,7 +84,8 @@ def make_engine(url: str) -> sa.Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # straight to the driver: a statement through SQLAlchemy costs more than SQLite's BEGIN
+        conn.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
     return engine
 
@@ -114,9 +116,14 @@ class Ledger(Recording):
         self.config = config
         self.specs = specs or load_specs(config)
         self._directory: LedgerDirectory | None = None
+        # "filed" marks not written yet: they ride on this ledger's next write (see mark_filed)
+        self._filed: dict[int, datetime] = {}
 
     def close(self) -> None:
-        self.engine.dispose()
+        try:
+            self.flush_filed()
+        finally:
+            self.engine.dispose()
 
     def __enter__(self) -> Ledger:
         return self
@@ -161,6 +168,7 @@ class Ledger(Recording):
         """One write transaction for many files (:func:`automation.pipeline_batch.process_batch`):
         one durable commit instead of one per file. Same guarantees: all or nothing."""
         with self.write() as conn:
+            self.flush_filed(conn)
             yield conn
 
     def sighting(
@@ -191,7 +199,7 @@ class Ledger(Recording):
                 .where(c.sha256 == sha256, c.source == source, c.filed_at.is_(None))
                 .order_by(c.id.desc())
             ).first()
-        return SubmissionRecord.from_row(r) if r else None
+        return SubmissionRecord.from_row(r) if r is not None and r.id not in self._filed else None
 
     def unfiled_at(self, source: str) -> list[SubmissionRecord]:
         """Every recorded but not yet filed submission dropped at this inbox path (any content)."""
@@ -200,7 +208,7 @@ class Ledger(Recording):
             rows = conn.execute(
                 sa.select(t.submissions).where(c.source == source, c.filed_at.is_(None)).order_by(c.id)
             ).all()
-        return [SubmissionRecord.from_row(r) for r in rows]
+        return [SubmissionRecord.from_row(r) for r in rows if r.id not in self._filed]
 
     def prior(self, source: str, sha256: str) -> tuple[list[SubmissionRecord], bool, int]:
         """In one read: :meth:`unfiled_at` ``source``, whether ``sha256`` is :meth:`counted`, and the
@@ -212,7 +220,8 @@ class Ledger(Recording):
             ).all()
             counted = conn.execute(COUNTED, {"sha": sha256}).first() is not None
             generation = self._generation(conn)
-        return [SubmissionRecord.from_row(r) for r in rows], counted, generation
+        unfiled = [SubmissionRecord.from_row(r) for r in rows if r.id not in self._filed]
+        return unfiled, counted, generation
 
     def _generation(self, conn: sa.Connection) -> int:
         """The directory's generation: bumped by every accepted register or complaint drop."""
@@ -220,6 +229,7 @@ class Ledger(Recording):
 
     def unfiled_sources(self) -> set[str]:
         """Inbox paths with a recorded but not yet filed submission (a crash came in between)."""
+        self.flush_filed()
         c = t.submissions.c
         with self.read() as conn:
             return set(conn.execute(sa.select(c.source).where(c.filed_at.is_(None)).distinct()).scalars())
@@ -241,11 +251,13 @@ class Ledger(Recording):
             return rc.execute(COUNTED, {"sha": sha256}).first() is not None
 
     def submission(self, submission_id: int) -> SubmissionRecord:
+        self.flush_filed()
         with self.read() as conn:
             r = conn.execute(sa.select(t.submissions).where(t.submissions.c.id == submission_id)).one()
         return SubmissionRecord.from_row(r)
 
     def submissions(self) -> list[SubmissionRecord]:
+        self.flush_filed()
         with self.read() as conn:
             rows = conn.execute(sa.select(t.submissions).order_by(t.submissions.c.id)).all()
         return [SubmissionRecord.from_row(r) for r in rows]
@@ -253,45 +265,53 @@ class Ledger(Recording):
     def mark_filed(self, submission_id: int) -> None:
         """The original is in its final place: the submission's life cycle is complete.
 
-        Not a durable commit (saves a disk flush per form): if a power cut loses the mark, the
-        file is already in its place, and the next sight of that inbox path files it again as a
-        no-op (``place`` finds the same content there) and marks it then. Nothing is lost or
-        counted twice either way.
+        The mark is not written at once: it rides on this ledger's next write transaction (the
+        next file's record, a batch, :meth:`flush_filed`, :meth:`close`), which saves a
+        transaction per form; this ledger's own look-ups already treat it as filed. Losing marks
+        (a crash, a power cut: they are never durable commits) loses nothing: the file is in its
+        place, and the next sight of that inbox path files it again as a no-op (``place`` finds
+        the same content there) and marks it then.
         """
-        now = clock.now()
-        with self.write(durable=False) as conn:
-            res = conn.execute(
-                sa.update(t.submissions)
-                .where(t.submissions.c.id == submission_id, t.submissions.c.filed_at.is_(None))
-                .values(filed_at=now)
-            )
-            if res.rowcount:
-                conn.execute(
-                    sa.insert(t.audit_log).values(
-                        at=now, submission_id=submission_id, action="submission.filed", detail="{}"
-                    )
-                )
+        self._filed.setdefault(submission_id, clock.now())
+        if len(self._filed) >= MAX_UNWRITTEN_MARKS:
+            self.flush_filed()
 
     def mark_filed_many(self, submission_ids: list[int]) -> None:
-        """:meth:`mark_filed` for a whole batch in one transaction (one durable commit)."""
-        if not submission_ids:
-            return
+        """:meth:`mark_filed` for a whole batch, written at once (one non-durable commit)."""
         now = clock.now()
+        for sid in submission_ids:
+            self._filed.setdefault(sid, now)
+        self.flush_filed()
+
+    def flush_filed(self, conn: sa.Connection | None = None) -> None:
+        """Write the pending "filed" marks: in ``conn`` (an open write transaction), else in a
+        write of their own that does not wait for the disk (see :meth:`write`)."""
+        if not self._filed:
+            return
+        if conn is None:
+            with self.write(durable=False) as own:
+                self._write_filed(own)
+        else:
+            self._write_filed(conn)
+
+    def _write_filed(self, conn: sa.Connection) -> None:
+        marks, self._filed = self._filed, {}
         c = t.submissions.c
-        with self.write(durable=False) as conn:  # see mark_filed
-            ids = list(
-                conn.execute(sa.select(c.id).where(c.id.in_(submission_ids), c.filed_at.is_(None))).scalars()
+        try:
+            done = conn.execute(
+                sa.update(t.submissions)
+                .where(c.id.in_(list(marks)), c.filed_at.is_(None))
+                .values(filed_at=max(marks.values()))
             )
-            if not ids:
-                return
-            conn.execute(sa.update(t.submissions).where(c.id.in_(ids)).values(filed_at=now))
-            conn.execute(
-                sa.insert(t.audit_log),
-                [
-                    {"at": now, "submission_id": sid, "action": "submission.filed", "detail": "{}"}
-                    for sid in ids
-                ],
-            )
+            if done.rowcount:  # 0: another process filed them all meanwhile (some: an extra audit line)
+                conn.execute(
+                    sa.insert(t.audit_log),
+                    [{"at": at, "submission_id": sid, "action": "submission.filed", "detail": "{}"}
+                     for sid, at in marks.items()],
+                )  # fmt: skip
+        except Exception:
+            self._filed = marks | self._filed  # not written: keep them for the next write
+            raise
 
     def set_archive_path(self, submission_id: int, archive_path: str) -> None:
         """The planned place was taken by a foreign file meanwhile; the original went next to it."""

@@ -394,11 +394,24 @@ class Watcher:
                     self._results.put(_Result(path, folder, sig, error=traceback.format_exc(limit=8)))
                 finally:
                     self._current = None
+                if self._work.empty():
+                    self._settle_ledger(ledger)
         finally:
             close = getattr(ledger, "close", None)
             if callable(close):
                 with contextlib.suppress(Exception):
                     close()
+
+    @staticmethod
+    def _settle_ledger(ledger: Any) -> None:
+        """Nothing queued: write what the ledger holds back (the files' "filed" marks ride on the
+        next form's transaction while forms keep coming; see ``Ledger.mark_filed``)."""
+        flush = getattr(ledger, "flush_filed", None)
+        if callable(flush):
+            try:
+                flush()
+            except Exception:  # the marks stay pending; the next write takes them
+                log.warning("could not write the filed marks yet", exc_info=True)
 
     def _process_many(self, batch: BatchFn, files: list[tuple[Path, str, Any]], ledger: Any) -> None:
         """Several files ready at once (a flood, a backlog): one ``process_batch`` call, one
