@@ -40,12 +40,15 @@ NOISE_PATTERNS: tuple[str, ...] = (
 _EXCEL_SAVE_TEMP = re.compile(r"^[0-9A-Fa-f]{8}$")
 
 
+# The patterns as one compiled expression: a flood asks this of thousands of names.
+_NOISE = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in NOISE_PATTERNS), re.DOTALL)
+
+
 def is_noise_name(name: str) -> bool:
     """True for a file name that office software, sync clients or the OS create on their own."""
-    lowered = name.lower()
-    if not lowered or _EXCEL_SAVE_TEMP.fullmatch(name):
+    if not name or _EXCEL_SAVE_TEMP.fullmatch(name):
         return True
-    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in NOISE_PATTERNS)
+    return _NOISE.match(name.lower()) is not None
 
 
 def inbox_folder(path: Path, inbox: Path) -> str | None:
