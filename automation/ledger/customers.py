@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
+from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -27,21 +29,54 @@ _NOT_FROM_FORM = {
     "updated_at",
 }
 _REGISTER_FIELDS = [col.key for col in t.customers.c if col.key not in _NOT_FROM_FORM]
+_C = t.customers.c
+_KNOWN = sa.select(t.customers)
 
 
 def _midnight(d: date | None, fallback: datetime) -> datetime:
     return datetime.combine(d, time()) if d else fallback
 
 
+def _candidates(a: Apply, columns: set[str]) -> list[Any]:
+    """The known customers any row of this register could match (SPEC §2.1: its id, its credit
+    code, or its name and phone), through indexes: a 20,000-customer ledger is not read whole
+    for a 30-row register."""
+    c = t.customers.c
+    ids: set[str] = set()
+    codes: set[str] = set()
+    names: set[str] = set()
+    for row in a.sub.rows:
+        values, _ = convert(a.spec, row, columns)
+        if values.get("customer_id"):
+            ids.add(values["customer_id"])
+        if values.get("credit_code"):
+            codes.add(values["credit_code"].upper())
+        if name_key(values.get("name")):
+            names.add(name_key(values.get("name")))
+    found: dict[str, Any] = {}
+    for where, keys in (
+        (c.customer_id.in_, ids),
+        (sa.func.upper(c.credit_code).in_, codes),
+        (c.name_key.in_, names),
+    ):
+        for part in _chunks(sorted(keys)):
+            for k in a.conn.execute(_KNOWN.where(where(part))):
+                found[k.customer_id] = SimpleNamespace(**k._mapping)
+    return sorted(found.values(), key=lambda k: (k.first_submission_id, k.customer_id))
+
+
+def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
+    """Bound an IN list (SQLite allows a limited number of parameters per statement)."""
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
 def apply_customer_register(a: Apply) -> int:
     c = t.customers.c
-    known = a.conn.execute(
-        sa.select(c.customer_id, c.owner, c.credit_code, c.name_key, c.phone_key, c.stage, c.name)
-    ).all()
+    columns = set(t.customers.c.keys())
+    known = _candidates(a, columns)
     by_id = {k.customer_id: k for k in known}
     by_code = {k.credit_code.upper(): k.customer_id for k in known if k.credit_code}
     by_name_phone = {(k.name_key, k.phone_key): k.customer_id for k in known}
-    columns = set(t.customers.c.keys())
     week = iso_week(a.received_at.date())
     a.dirty.add((a.region, week))
     for row in a.sub.rows:
@@ -81,11 +116,8 @@ def apply_customer_register(a: Apply) -> int:
                     changed_at=_midnight(record.get("created"), a.received_at),
                 )
             )
-            row_obj = sa.select(
-                c.customer_id, c.owner, c.credit_code, c.name_key, c.phone_key, c.stage, c.name
-            )
-            k = a.conn.execute(row_obj.where(c.customer_id == new_id)).one()
-            by_id[new_id] = k
+            made = a.conn.execute(_KNOWN.where(c.customer_id == new_id)).one()
+            by_id[new_id] = SimpleNamespace(**made._mapping)
             if code:
                 by_code[code] = new_id
             by_name_phone[keys] = new_id
@@ -136,15 +168,19 @@ def apply_customer_register(a: Apply) -> int:
         if values.get("phone"):
             update["phone_key"] = keys[1]
         if extra:
-            old = a.conn.execute(sa.select(c.extra).where(c.customer_id == match)).scalar_one()
-            update["extra"] = to_json(json.loads(old or "{}") | extra)
+            update["extra"] = to_json(json.loads(current.extra or "{}") | extra)
+        # Only what differs is written: a rep sends the whole register again to change one row,
+        # and an unchanged customer keeps its last change (last_submission_id, updated_at).
+        changed = {k: v for k, v in update.items() if getattr(current, k) != v}
+        if not changed:
+            continue
         a.conn.execute(
             sa.update(t.customers)
             .where(c.customer_id == match)
-            .values(**update, last_submission_id=a.submission_id, updated_at=a.now)
+            .values(**changed, last_submission_id=a.submission_id, updated_at=a.now)
         )
-        new_stage = update.get("stage")
-        if new_stage and new_stage != current.stage:
+        new_stage = changed.get("stage")
+        if new_stage:
             a.conn.execute(
                 sa.insert(t.customer_history).values(
                     customer_id=match,
@@ -155,16 +191,12 @@ def apply_customer_register(a: Apply) -> int:
                 )
             )
             audit(a, "customer.stage", "customer", match, stage_from=current.stage, stage=new_stage)
-        audit(a, "customer.updated", "customer", match, row=row.number, fields=sorted(update))
-        k = a.conn.execute(
-            sa.select(c.customer_id, c.owner, c.credit_code, c.name_key, c.phone_key, c.stage, c.name).where(
-                c.customer_id == match
-            )
-        ).one()
-        by_id[match] = k
-        if k.credit_code:
-            by_code[k.credit_code.upper()] = match
-        by_name_phone[(k.name_key, k.phone_key)] = match
+        audit(a, "customer.updated", "customer", match, row=row.number, fields=sorted(changed))
+        now_known = SimpleNamespace(**(vars(current) | changed))
+        by_id[match] = now_known
+        if now_known.credit_code:
+            by_code[now_known.credit_code.upper()] = match
+        by_name_phone[(now_known.name_key, now_known.phone_key)] = match
     a.directory_changed = True
     return len(a.sub.rows)
 

@@ -34,14 +34,22 @@ def _v2_lookup_indexes(conn: sa.Connection) -> None:
     wanted = {"ix_submissions_archive_path", "ix_submissions_unfiled", "ix_customers_last_submission"}
     for table in (schema.submissions, schema.customers):
         for index in table.indexes:
-            if index.name in wanted:
-                index.create(conn, checkfirst=True)  # a fresh ledger got them at version 1
+            if index.name in wanted:  # a fresh ledger got them at version 1
+                conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))
+
+
+def _v3_credit_code_index(conn: sa.Connection) -> None:
+    """An index on upper(credit_code): register drops match only the customers they could be."""
+    for index in schema.customers.indexes:
+        if index.name == "ix_customers_credit_code_upper":  # an expression: not reflected, so
+            conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))  # no checkfirst
 
 
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
     (2, "look-up indexes", _v2_lookup_indexes),
+    (3, "credit code index", _v3_credit_code_index),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -206,6 +206,8 @@ customers = sa.Table(
     *_tracked(),
     sa.Index("ix_customers_last_submission", "last_submission_id"),  # v2: the directory's refresh
 )
+# v3: a register drop looks its rows' credit codes up case-blind, without reading every customer
+sa.Index("ix_customers_credit_code_upper", sa.func.upper(customers.c.credit_code))
 
 # Stage changes, dated by the received time of the drop that made them (the first: created date).
 customer_history = sa.Table(
