@@ -253,6 +253,44 @@ def test_register_rows_matched_by_id_credit_code_then_name_and_phone(ledger) -> 
     assert sorted(changes["customer_id"]) == ["C000001", "C000002"]  # dated by the drop's received time
 
 
+def test_a_register_sent_again_changes_only_the_rows_that_differ(ledger) -> None:  # type: ignore[no-untyped-def]
+    """Reps send the whole register again to change one row: unchanged customers keep their last
+    change (which submission, when) and get no audit line; a lower-case credit code still matches."""
+    code = "91310000MA1FL8XQ3U"
+    rows = [
+        customer_row("华东机械", "13812345678"),
+        customer_row("申江贸易", "021-62345678", credit_code=code),
+    ]
+    first = rec(ledger, register(rows), "r1", received=datetime(2026, 11, 20, 9))
+    again = [customer_row("华东机械", "13812345678", stage="opportunity"),
+             customer_row("申江贸易", "021-62345678", credit_code=code.lower())]  # fmt: skip
+    second = rec(ledger, register(again), "r2", received=datetime(2026, 11, 23, 9))
+    assert second.assigned_ids == []
+    with ledger.read() as conn:
+        last = dict(
+            conn.execute(sa.select(t.customers.c.customer_id, t.customers.c.last_submission_id)).all()
+        )
+        updated = conn.execute(
+            sa.select(t.audit_log.c.entity_id).where(
+                t.audit_log.c.action == "customer.updated", t.audit_log.c.submission_id == second.id
+            )
+        ).scalars().all()  # fmt: skip
+    assert last == {"C000001": second.id, "C000002": second.id}  # the code's case changed: a change
+    assert sorted(updated) == ["C000001", "C000002"]
+    third = rec(ledger, register(again), "r3", received=datetime(2026, 11, 23, 10))
+    with ledger.read() as conn:
+        last = dict(
+            conn.execute(sa.select(t.customers.c.customer_id, t.customers.c.last_submission_id)).all()
+        )
+        n = conn.execute(
+            sa.select(sa.func.count()).where(
+                t.audit_log.c.action == "customer.updated", t.audit_log.c.submission_id == third.id
+            )
+        ).scalar()  # fmt: skip
+    assert third.status == "accepted" and n == 0
+    assert last == {"C000001": second.id, "C000002": second.id} and first.id < second.id
+
+
 def test_customer_of_another_rep_is_a_conflict_and_keeps_its_owner(ledger) -> None:  # type: ignore[no-untyped-def]
     rec(ledger, register([customer_row("华东机械", "13812345678")]), "r1")
     r = rec(
