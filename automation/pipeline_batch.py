@@ -11,9 +11,10 @@ with the same guarantees, but pays the durable costs once per batch instead of o
 - **record** — every file into ONE write transaction, committed every :data:`CHUNK` files, its
   audit entries and consolidation marks written once at the end. A fault on one file rolls the
   chunk back; the chunk goes again without that file (failed, left in the inbox for a retry),
-  so a fault costs the redo of at most a chunk and never a half-recorded file. Validation reads the customer directory
-  from committed state, so the transaction is also committed right after an accepted register or
-  complaint: a visit report later in the same batch sees the customers registered before it.
+  so a fault costs the redo of at most a chunk and never a half-recorded file. Validation reads
+  the customer directory through the batch's own transaction, refreshed right after an accepted
+  register or complaint: a visit report later in the same batch sees the customers registered
+  before it.
 - **file** — each original moved, each target folder fsynced once (or one :func:`os.sync` when
   there are many), then the whole batch marked filed in one transaction.
 
@@ -163,9 +164,9 @@ def _chunk(
     spoiled: tuple[int, Path, Exception] | None = None
     try:
         with ledger.batch() as conn:
-            # Read once per chunk: we hold the write lock, so only our own records can change the
-            # directory, and the chunk ends right after one that does.
-            directory = ledger.directory()
+            # We hold the write lock, so only our own records change the directory: it is read
+            # again, through our transaction, only right after one that did.
+            directory = ledger.directory(conn=conn)
             while rest and len(recorded) < CHUNK:
                 item = rest.pop(0)
                 i, path, folder, source = item
@@ -192,17 +193,19 @@ def _chunk(
                 recorded.append((i, path, result))
                 taken.append(item)
                 if result.status == ACCEPTED and result.form in DIRECTORY_FORMS:
-                    break  # commit now: the next files are validated against the new register
+                    directory = ledger.directory(conn=conn)  # the next files see the new register
             ledger.flush(conn, deferred)
             if recorded:
                 os.sync()  # the content store copies are durable before the ledger names them
     except _Spoiled:
         assert spoiled is not None
+        ledger.forget_directory()  # it may hold customers of the rolled-back chunk
         i, path, fault = spoiled
         log.error("failed on %s; left in place for a retry", path, exc_info=fault)
         outcomes[i] = Outcome(FAILED, path, reason=f"{type(fault).__name__}: {fault}")
         return taken + rest  # rolled back: the files recorded before it go again, without it
     except Exception as exc:  # no transaction or no commit: nothing of this chunk is recorded
+        ledger.forget_directory()
         log.exception(
             "ledger transaction failed; %d file(s) left in place for a retry", len(recorded) + len(rest)
         )

@@ -125,6 +125,29 @@ def test_a_fault_halfway_through_a_files_ledger_writes_undoes_that_file_and_noth
     assert len(ledger.frames().visits) == sum(len(f.rows) for f in forms)
 
 
+def test_a_chunk_that_never_commits_leaves_no_customers_behind_in_the_directory(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The batch validates against its own uncommitted register; if the chunk never commits, the
+    cached directory must not keep those customers, or a later visit report would be accepted
+    for customers the ledger does not have."""
+    _, config, factory, ledger = env
+    register = factory.register("R002")
+    reg_path = register.drop(config.inbox)
+    fillers = [
+        factory.visit_report("R001", DAY - timedelta(days=d), seed=d).drop(config.inbox) for d in range(2)
+    ]
+
+    def power_cut() -> None:
+        raise OSError("power cut")
+
+    monkeypatch.setattr(pipeline_batch.os, "sync", power_cut)
+    outs = process_batch([(p, None) for p in [reg_path, *fillers]], config, ledger=ledger)
+    assert {o.status for o in outs} == {"failed"} and reg_path.exists()
+    monkeypatch.undo()
+    report = factory.visit_report("R002", DAY, seed=5).drop(config.inbox)
+    assert process(report, config, ledger=ledger).status == "rejected"  # R002 has no customers yet
+    assert process_batch([(reg_path, None)], config, ledger=ledger)[0].status == "accepted"
+
+
 def test_a_recorded_but_unfiled_file_is_finished_by_the_batch(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _, config, factory, ledger = env
     forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(2)]

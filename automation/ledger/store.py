@@ -345,36 +345,49 @@ class Ledger(Recording):
                 conn.execute(q)
 
     # ----- readers ---------------------------------------------------------------------------------
-    def directory(self, generation: int | None = None) -> LedgerDirectory:
+    def directory(self, generation: int | None = None, conn: sa.Connection | None = None) -> LedgerDirectory:
         """The register for validation; cached until a register or complaint drop changes it.
 
         ``generation``: what :meth:`prior` read for this very form; when the cached directory is of
         that generation no further read is needed (both are snapshots taken before the form's own
         transaction, as this one would be).
+
+        ``conn``: a batch's open write transaction, so the directory includes what the batch
+        itself registered so far; should that transaction roll back, the batch calls
+        :meth:`forget_directory`.
         """
         d = self._directory
         if generation is not None and d is not None and d.generation == generation:
             return d
-        with self.read() as conn:
-            gen = self._generation(conn)
-            if self._directory is not None and self._directory.generation == gen:
-                return self._directory
-            c = t.customers.c
-            columns = (c.customer_id, c.name, c.owner, c.region, c.stage, c.credit_code, c.phone)
-            seen = conn.execute(sa.select(sa.func.max(c.last_submission_id))).scalar() or 0
-            # Every write to a customer stamps it with the submission's id. On SQLite writers are
-            # serialised, so ids grow in commit order and rows stamped after the cached directory's
-            # newest stamp are exactly what changed: refresh only those (a register drop into a
-            # 20,000-customer ledger would otherwise rebuild the whole directory, ~0.2 s each time).
-            incremental = self._directory is not None and self.engine.dialect.name == "sqlite"
-            query = sa.select(*columns)
-            if incremental:
-                query = query.where(c.last_submission_id > self._directory.seen)  # type: ignore[union-attr]
-            refs = [
-                CustomerRef(cid, name, owner, region or "", stage or "", code or "", phone or "")
-                for cid, name, owner, region, stage, code, phone in conn.execute(query).all()
-            ]
-            ids = {r[0] for r in conn.execute(sa.select(t.complaints.c.complaint_id))}
+        if conn is not None:
+            return self._directory_in(conn)
+        with self.read() as own:
+            return self._directory_in(own)
+
+    def forget_directory(self) -> None:
+        """Drop the cached directory (it may hold writes of a transaction that was rolled back)."""
+        self._directory = None
+
+    def _directory_in(self, conn: sa.Connection) -> LedgerDirectory:
+        gen = self._generation(conn)
+        if self._directory is not None and self._directory.generation == gen:
+            return self._directory
+        c = t.customers.c
+        columns = (c.customer_id, c.name, c.owner, c.region, c.stage, c.credit_code, c.phone)
+        seen = conn.execute(sa.select(sa.func.max(c.last_submission_id))).scalar() or 0
+        # Every write to a customer stamps it with the submission's id. On SQLite writers are
+        # serialised, so ids grow in commit order and rows stamped after the cached directory's
+        # newest stamp are exactly what changed: refresh only those (a register drop into a
+        # 20,000-customer ledger would otherwise rebuild the whole directory, ~0.2 s each time).
+        incremental = self._directory is not None and self.engine.dialect.name == "sqlite"
+        query = sa.select(*columns)
+        if incremental:
+            query = query.where(c.last_submission_id > self._directory.seen)  # type: ignore[union-attr]
+        refs = [
+            CustomerRef(cid, name, owner, region or "", stage or "", code or "", phone or "")
+            for cid, name, owner, region, stage, code, phone in conn.execute(query).all()
+        ]
+        ids = {r[0] for r in conn.execute(sa.select(t.complaints.c.complaint_id))}
         if incremental and self._directory is not None:
             for ref in refs:
                 self._directory.put(ref)
