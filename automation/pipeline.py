@@ -162,7 +162,8 @@ def path_lock(config: Config, source: str) -> Iterator[None]:
 def lock_file(config: Config, source: str) -> Path:
     """The stripe lock file that guards ``source`` (see :func:`path_lock`)."""
     folder = config.state_root / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
     stripe = int(hashlib.sha1(source.encode("utf-8")).hexdigest(), 16) % LOCK_STRIPES
     return folder / f"path-{stripe:02d}.lock"
 

@@ -216,7 +216,7 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
         lang=sub.language,
         date1904=wb.date1904,
         config=config,
-        rep_ids=_rep_ids(config),
+        rep_ids=folded_rep_ids(config),
     )
     # the form's year comes from its period date, so "11/23" means that year's November
     if spec.period_field in info_raw and spec.period_field in {f.key for f in spec.info}:
@@ -277,7 +277,7 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
 _REP_IDS: tuple[list[Any], dict[str, str]] | None = None
 
 
-def _rep_ids(config: Config) -> dict[str, str]:
+def folded_rep_ids(config: Config) -> dict[str, str]:
     """Folded rep id -> id as configured, rebuilt only when the list of reps changes.
 
     Folding the ids (200 in a large company) for every form cost more than reading its rows, and

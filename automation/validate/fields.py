@@ -98,8 +98,9 @@ def allowed_choices(spec_field: FieldSpec) -> dict[str, list[str]]:
 
 def find_rep(config: Config, text: str) -> str | None:
     """The configured rep id a typed id means (case and width ignored), or None."""
-    folded = fold(text)
-    return next((r.id for r in config.reps if fold(r.id) == folded), None)
+    from automation.intake import folded_rep_ids  # one map per config, not 200 folds per look-up
+
+    return folded_rep_ids(config).get(fold(text))
 
 
 def find_region(config: Config, text: str) -> str | None:
