@@ -20,7 +20,9 @@ The stages, in order (each a function below, each safe to run again):
    superseding an older version, new ids, the audit log, and the region-weeks to consolidate
    (marked dirty here, in the same transaction, so no crash can lose the mark).
 8. **file** — move the original to ``archive/<folder>/<yyyy-mm>/<name>`` (accepted, duplicate) or
-   ``rejected/<folder>/<name>`` with the feedback beside it, then mark the submission filed.
+   ``rejected/<folder>/<name>`` with the feedback beside it, then mark the submission filed (a
+   mark that rides on the ledger's next write: see ``Ledger.mark_filed``; :func:`repair_unfiled`
+   finishes what a crash left recorded but not filed).
 
 Faults of ours (any exception) give ``failed``, are logged with the reason and leave the file in
 the inbox to be tried again; they are never blamed on the rep. Files given from outside the inbox
@@ -453,6 +455,35 @@ def file_away(
     )
 
 
+def repair_unfiled(config: Config, ledger: Ledger) -> int:
+    """File what a crash left recorded but not filed, when its inbox path is empty now.
+
+    A crash between a commit and the move (or a lost "filed" mark) leaves a submission without
+    ``filed_at``. While a file lies at its inbox path the pipeline finishes it when it meets that
+    file; when the path is empty (the original was moved, or the rep removed it), nothing would:
+    so at start-up each such submission is filed from the content store (a no-op when the
+    original is already in place) and marked. Returns how many were repaired.
+    """
+    store = ContentStore(config.state_root / "content")
+    repaired = 0
+    for record in ledger.unfiled_records():
+        source = config.inbox / record.source
+        if not record.archive_path or (in_inbox(source, config) and source.exists()):
+            continue  # the pipeline finishes it when it meets the file
+        if not store.has(record.sha256):
+            log.warning("submission #%s is not filed and its content is gone", record.id)
+            continue
+        try:
+            file_away(record, store.path_for(record.sha256), config, ledger)
+            repaired += 1
+        except Exception:
+            log.exception("could not file submission #%s", record.id)
+    if repaired:
+        ledger.flush_filed()
+        log.info("filed %d submission(s) a crash had left recorded but not filed", repaired)
+    return repaired
+
+
 def process_batch(
     items: list[tuple[Path, str | None]],
     config: Config,
@@ -466,4 +497,4 @@ def process_batch(
     return run(items, config, ledger=ledger, specs=specs)
 
 
-__all__ = ["Outcome", "process", "process_batch", "SymlinkRefused"]
+__all__ = ["Outcome", "process", "process_batch", "repair_unfiled", "SymlinkRefused"]

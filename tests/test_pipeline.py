@@ -315,3 +315,33 @@ def test_a_file_too_large_for_intake_is_rejected_without_filling_the_state_folde
     out = process(path, config, ledger=ledger)
     assert out.status == "rejected" and out.archived_to.stat().st_size == 50_000
     assert not ContentStore(config.state_root / "content").has(sha(b"\0" * 50_000))
+
+
+def test_the_watcher_files_at_start_what_a_crash_left_recorded_but_not_filed(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two leftovers of a crash whose inbox path is empty now: a form recorded but never moved
+    (the rep then removed it from the inbox) and a form moved whose "filed" mark was lost. The
+    watcher's start files the first from the content store and marks both; nothing is duplicated."""
+    from automation.watch import Watcher
+
+    config, factory, ledger = env
+    unmoved = factory.visit_report("R001", DAY).drop(config.inbox)
+    monkeypatch.setattr(pipeline, "file_away", lambda *a, **k: (_ for _ in ()).throw(OSError("crash")))
+    first = process(unmoved, config, ledger=ledger)
+    monkeypatch.undo()
+    assert first.status == "failed" and unmoved.exists()
+    unmoved.unlink()  # the rep took it away meanwhile
+    moved = factory.visit_report("R002", DAY).drop(config.inbox)
+    second = process(moved, config, ledger=ledger)
+    assert second.status == "accepted" and second.archived_to is not None
+    ledger._filed.clear()  # the mark was still pending when the process died
+    ledger.close()
+    assert rows(config, "SELECT count(*) FROM submissions WHERE filed_at IS NULL") == [(2,)]
+
+    summary = Watcher(config).run(once=True, install_signals=False)
+    assert summary.fatal is None
+    assert rows(config, "SELECT count(*) FROM submissions WHERE filed_at IS NULL") == [(0,)]
+    archived = config.archive / "R001" / "2026-11" / unmoved.name
+    assert archived.read_bytes() == factory.visit_report("R001", DAY).data
+    again = [p.name for p in (config.archive / "R002" / "2026-11").iterdir() if p.name.startswith(moved.stem)]
+    assert again == [moved.name]  # once: not copied a second time
+    assert rows(config, "SELECT count(*) FROM submissions") == [(4,)]  # 2 registers + 2 reports

@@ -230,6 +230,14 @@ class Ledger(Recording):
         """The directory's generation: bumped by every accepted register or complaint drop."""
         return int(conn.execute(GENERATION).scalar() or 0)
 
+    def unfiled_records(self) -> list[SubmissionRecord]:
+        """Every recorded but not yet filed submission (a crash came in between)."""
+        self.flush_filed()
+        c = t.submissions.c
+        with self.read() as conn:
+            rows = conn.execute(sa.select(t.submissions).where(c.filed_at.is_(None)).order_by(c.id)).all()
+        return [SubmissionRecord.from_row(r) for r in rows]
+
     def unfiled_sources(self) -> set[str]:
         """Inbox paths with a recorded but not yet filed submission (a crash came in between)."""
         self.flush_filed()

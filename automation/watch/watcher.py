@@ -100,6 +100,16 @@ def _default_batch() -> BatchFn:
     return process_batch
 
 
+def _repair(config: Config, ledger: Any) -> None:
+    """Before the catch-up: file what an earlier crash left recorded but not filed."""
+    from automation.pipeline import repair_unfiled
+
+    try:
+        repair_unfiled(config, ledger)
+    except Exception:  # a repair that cannot run now runs at the next start
+        log.exception("could not repair unfiled submissions")
+
+
 def _default_ledger(config: Config) -> Any:
     from automation.ledger import open_ledger
 
@@ -363,6 +373,8 @@ class Watcher:
             self._stop.set()
             return
         batch = _default_batch() if self.process is None and ledger is not None else None
+        if batch is not None:
+            _repair(self.config, ledger)
         carry: list[Any] = []
         try:
             while True:
