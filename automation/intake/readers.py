@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -177,30 +177,7 @@ def _sparse_xlsx(wb: Any, names: list[str]) -> list[SheetGrid]:
         for name in names:
             ws = wb[name]
             ws.reset_dimensions()  # ignore the <dimension> tag: it may claim A1:XFD1048576
-            rows: list[list[Any]] = []
-            empty_run = 0
-            for row in ws.iter_rows():
-                values: dict[int, Any] = {}
-                for c in row:
-                    col = getattr(c, "column", None)  # gaps are EmptyCell objects without a column
-                    if col is None:
-                        continue
-                    if col > MAX_COLUMNS:
-                        break
-                    v = c.value
-                    if v is not None and v != "":
-                        values[col] = v
-                if values:
-                    empty_run = 0
-                    width = max(values)
-                    rows.append([values.get(i + 1) for i in range(width)])
-                else:
-                    empty_run += 1
-                    if empty_run > EMPTY_RUN_STOP:
-                        break
-                    rows.append([])
-            while rows and not rows[-1]:
-                rows.pop()
+            rows = _grid(_openpyxl_values(row) for row in ws.iter_rows())
             out.append(SheetGrid(name, rows, hidden=ws.sheet_state != "visible"))
     finally:
         wb.close()
@@ -243,28 +220,12 @@ def read_xls(data: bytes) -> Workbook:
     return Workbook(sheets, book.datemode == 1)
 
 
-def _xlrd_rows(sh: Any, datemode: int) -> list[list[Any]]:
-    import xlrd
-
+def _grid(rows_of_values: Iterable[dict[int, Any]]) -> list[list[Any]]:
+    """Rows of ``{0-based column: value}`` (blanks left out) -> a grid, stopping after a long
+    run of empty rows (a sheet claiming a million rows) and without trailing empty rows."""
     rows: list[list[Any]] = []
     empty_run = 0
-    for r in range(sh.nrows):
-        values: dict[int, Any] = {}
-        types, cells = sh.row_types(r), sh.row_values(r)
-        for c in range(min(len(cells), MAX_COLUMNS)):
-            ctype, v = types[c], cells[c]
-            if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR) or v == "":
-                continue
-            if ctype == xlrd.XL_CELL_DATE:
-                try:
-                    v = xlrd.xldate.xldate_as_datetime(v, datemode)
-                except (xlrd.xldate.XLDateError, OverflowError, ValueError):
-                    pass  # an out-of-range date stays a number: the value check reports it
-                else:
-                    v = v.date() if v.time() == time(0) else v
-            elif ctype == xlrd.XL_CELL_BOOLEAN:
-                v = bool(v)
-            values[c] = v
+    for values in rows_of_values:
         if values:
             empty_run = 0
             rows.append([values.get(i) for i in range(max(values) + 1)])
@@ -276,6 +237,46 @@ def _xlrd_rows(sh: Any, datemode: int) -> list[list[Any]]:
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _openpyxl_values(row: Any) -> dict[int, Any]:
+    values: dict[int, Any] = {}
+    for c in row:
+        col = getattr(c, "column", None)  # gaps are EmptyCell objects without a column
+        if col is None:
+            continue
+        if col > MAX_COLUMNS:
+            break
+        v = c.value
+        if v is not None and v != "":
+            values[col - 1] = v
+    return values
+
+
+def _xlrd_rows(sh: Any, datemode: int) -> list[list[Any]]:
+    return _grid(_xlrd_values(sh, r, datemode) for r in range(sh.nrows))
+
+
+def _xlrd_values(sh: Any, r: int, datemode: int) -> dict[int, Any]:
+    import xlrd
+
+    values: dict[int, Any] = {}
+    types, cells = sh.row_types(r), sh.row_values(r)
+    for c in range(min(len(cells), MAX_COLUMNS)):
+        ctype, v = types[c], cells[c]
+        if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR) or v == "":
+            continue
+        if ctype == xlrd.XL_CELL_DATE:
+            try:
+                v = xlrd.xldate.xldate_as_datetime(v, datemode)
+            except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+                pass  # an out-of-range date stays a number: the value check reports it
+            else:
+                v = v.date() if v.time() == time(0) else v
+        elif ctype == xlrd.XL_CELL_BOOLEAN:
+            v = bool(v)
+        values[c] = v
+    return values
 
 
 def sheet_parts(data: bytes) -> dict[str, str]:
