@@ -41,6 +41,16 @@ def rows(config: Any, sql: str) -> list[tuple[Any, ...]]:
         con.close()
 
 
+def crash_before_filing(path: Path, config: Any, ledger: Any) -> Any:
+    """``process`` with a crash between the ledger commit and moving the original (stage 8)."""
+    real = pipeline.file_away
+    pipeline.file_away = lambda *a, **k: (_ for _ in ()).throw(OSError("crash"))  # type: ignore[assignment]
+    try:
+        return process(path, config, ledger=ledger)
+    finally:
+        pipeline.file_away = real  # type: ignore[assignment]
+
+
 def test_accepted_form_is_archived_byte_for_byte_and_counted(env) -> None:  # type: ignore[no-untyped-def]
     config, factory, ledger = env
     form = factory.visit_report("R001", DAY)
@@ -191,12 +201,7 @@ def test_crash_after_a_rejection_still_delivers_the_feedback(env) -> None:  # ty
     config, factory, ledger = env
     path = config.inbox / "R001" / "bad.xlsx"
     path.write_bytes(factory.visit_report("R002", DAY).data)
-    real = pipeline.file_away
-    pipeline.file_away = lambda *a, **k: (_ for _ in ()).throw(OSError("crash"))  # type: ignore[assignment]
-    try:
-        assert process(path, config, ledger=ledger).status == "failed"
-    finally:
-        pipeline.file_away = real  # type: ignore[assignment]
+    assert crash_before_filing(path, config, ledger).status == "failed"
     out = process(path, config, ledger=ledger)
     assert out.status == "rejected" and out.feedback is not None and out.feedback.exists()
     assert rows(config, "SELECT count(*) FROM submissions WHERE source = 'R001/bad.xlsx'") == [(1,)]
@@ -206,12 +211,7 @@ def test_crash_then_the_rep_saves_over_the_file_files_both_versions(env) -> None
     config, factory, ledger = env
     v1, v2 = factory.visit_report("R001", DAY, seed=0), factory.visit_report("R001", DAY, seed=5)
     path = v1.drop(config.inbox, "日报.xlsx")
-    real = pipeline.file_away
-    pipeline.file_away = lambda *a, **k: (_ for _ in ()).throw(OSError("crash"))  # type: ignore[assignment]
-    try:
-        assert process(path, config, ledger=ledger).status == "failed"
-    finally:
-        pipeline.file_away = real  # type: ignore[assignment]
+    assert crash_before_filing(path, config, ledger).status == "failed"
     path.write_bytes(v2.data)  # the rep corrects the form before the watcher comes back
     out = process(path, config, ledger=ledger)
     assert out.status == "accepted" and out.archived_to.read_bytes() == v2.data
@@ -317,7 +317,7 @@ def test_a_file_too_large_for_intake_is_rejected_without_filling_the_state_folde
     assert not ContentStore(config.state_root / "content").has(sha(b"\0" * 50_000))
 
 
-def test_the_watcher_files_at_start_what_a_crash_left_recorded_but_not_filed(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_watcher_files_at_start_what_a_crash_left_recorded_but_not_filed(env) -> None:  # type: ignore[no-untyped-def]
     """Two leftovers of a crash whose inbox path is empty now: a form recorded but never moved
     (the rep then removed it from the inbox) and a form moved whose "filed" mark was lost. The
     watcher's start files the first from the content store and marks both; nothing is duplicated."""
@@ -325,9 +325,7 @@ def test_the_watcher_files_at_start_what_a_crash_left_recorded_but_not_filed(env
 
     config, factory, ledger = env
     unmoved = factory.visit_report("R001", DAY).drop(config.inbox)
-    monkeypatch.setattr(pipeline, "file_away", lambda *a, **k: (_ for _ in ()).throw(OSError("crash")))
-    first = process(unmoved, config, ledger=ledger)
-    monkeypatch.undo()
+    first = crash_before_filing(unmoved, config, ledger)
     assert first.status == "failed" and unmoved.exists()
     unmoved.unlink()  # the rep took it away meanwhile
     moved = factory.visit_report("R002", DAY).drop(config.inbox)
