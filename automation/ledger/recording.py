@@ -51,7 +51,7 @@ BY_ID = sa.select(t.submissions).where(_S.id == sa.bindparam("sid"))
 UNFILED_SAME = sa.select(t.submissions).where(
     _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
 )
-SAME_CONTENT = (  # UNFILED_SAME, and the counted original (store.ORIGINAL), in one statement
+SAME_CONTENT = (  # UNFILED_SAME, and the counted original (store.COUNTED's row), in one statement
     sa.select(t.submissions)
     .where(
         _S.sha256 == sa.bindparam("sha"),
@@ -143,9 +143,6 @@ class Recording:
     specs: FormSet
 
     def write(self) -> AbstractContextManager[sa.Connection]:  # provided by Ledger
-        raise NotImplementedError
-
-    def original_of(self, sha256: str, conn: sa.Connection | None = None) -> SubmissionRecord | None:
         raise NotImplementedError
 
     def flush_filed(self, conn: sa.Connection | None = None) -> None:  # provided by Ledger

@@ -34,12 +34,8 @@ from automation.model import CustomerDirectory, CustomerRef
 BUSY_TIMEOUT_MS = 30_000
 MAX_UNWRITTEN_MARKS = 200  # "filed" marks held before a write of their own (see Ledger.mark_filed)
 _S = t.submissions.c
-ORIGINAL = (  # built once: see recording.BY_ID
-    sa.select(t.submissions)
-    .where(_S.sha256 == sa.bindparam("sha"), _S.status.in_([t.ACCEPTED, t.SUPERSEDED]))
-    .order_by(_S.id)
-    .limit(1)
-)
+UNFILED = sa.select(t.submissions).where(_S.filed_at.is_(None)).order_by(_S.id)
+UNFILED_AT = UNFILED.where(_S.source == sa.bindparam("src"))
 GENERATION = sa.select(t.counters.c.value).where(t.counters.c.name == "directory")
 COUNTED = (
     sa.select(sa.literal(1))
@@ -193,34 +189,17 @@ class Ledger(Recording):
         conn.execute(sa.insert(t.sightings).values(sha256=sha256, source=source, first_seen=now))
         return now
 
-    def unfiled(self, sha256: str, source: str) -> SubmissionRecord | None:
-        """A terminal record of this very file whose original was not moved yet (a crash in between)."""
-        c = t.submissions.c
-        with self.read() as conn:
-            r = conn.execute(
-                sa.select(t.submissions)
-                .where(c.sha256 == sha256, c.source == source, c.filed_at.is_(None))
-                .order_by(c.id.desc())
-            ).first()
-        return SubmissionRecord.from_row(r) if r is not None and r.id not in self._filed else None
-
     def unfiled_at(self, source: str) -> list[SubmissionRecord]:
         """Every recorded but not yet filed submission dropped at this inbox path (any content)."""
-        c = t.submissions.c
         with self.read() as conn:
-            rows = conn.execute(
-                sa.select(t.submissions).where(c.source == source, c.filed_at.is_(None)).order_by(c.id)
-            ).all()
+            rows = conn.execute(UNFILED_AT, {"src": source}).all()
         return [SubmissionRecord.from_row(r) for r in rows if r.id not in self._filed]
 
     def prior(self, source: str, sha256: str) -> tuple[list[SubmissionRecord], bool, int]:
         """In one read: :meth:`unfiled_at` ``source``, whether ``sha256`` is :meth:`counted`, and the
         directory's generation (for :meth:`directory`, saving it a transaction)."""
-        c = t.submissions.c
         with self.read() as conn:
-            rows = conn.execute(
-                sa.select(t.submissions).where(c.source == source, c.filed_at.is_(None)).order_by(c.id)
-            ).all()
+            rows = conn.execute(UNFILED_AT, {"src": source}).all()
             counted = conn.execute(COUNTED, {"sha": sha256}).first() is not None
             generation = self._generation(conn)
         unfiled = [SubmissionRecord.from_row(r) for r in rows if r.id not in self._filed]
@@ -233,9 +212,8 @@ class Ledger(Recording):
     def unfiled_records(self) -> list[SubmissionRecord]:
         """Every recorded but not yet filed submission (a crash came in between)."""
         self.flush_filed()
-        c = t.submissions.c
         with self.read() as conn:
-            rows = conn.execute(sa.select(t.submissions).where(c.filed_at.is_(None)).order_by(c.id)).all()
+            rows = conn.execute(UNFILED).all()
         return [SubmissionRecord.from_row(r) for r in rows]
 
     def unfiled_sources(self) -> set[str]:
@@ -245,17 +223,8 @@ class Ledger(Recording):
         with self.read() as conn:
             return set(conn.execute(sa.select(c.source).where(c.filed_at.is_(None)).distinct()).scalars())
 
-    def original_of(self, sha256: str, conn: sa.Connection | None = None) -> SubmissionRecord | None:
-        """The counted submission (accepted or later superseded) with this exact content, if any."""
-        if conn is not None:
-            r = conn.execute(ORIGINAL, {"sha": sha256}).first()
-        else:
-            with self.read() as rc:
-                r = rc.execute(ORIGINAL, {"sha": sha256}).first()
-        return SubmissionRecord.from_row(r) if r else None
-
     def counted(self, sha256: str, conn: sa.Connection | None = None) -> bool:
-        """Whether :meth:`original_of` would find one (a cheap existence check for the batch)."""
+        """Whether a counted submission (accepted, or later superseded) has this exact content."""
         if conn is not None:
             return conn.execute(COUNTED, {"sha": sha256}).first() is not None
         with self.read() as rc:
