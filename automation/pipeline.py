@@ -281,6 +281,7 @@ def read_and_record(
     new_content: bool,
     conn: Any = None,
     deferred: Any = None,
+    same: Any = None,
 ) -> SubmissionRecord | Outcome:
     """Stages 5-7: read and validate new content (known content is not read again), then record.
 
@@ -298,7 +299,7 @@ def read_and_record(
     elif changed(path, before):
         return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
     # In a batch, "new content" was decided inside the same transaction; alone, record decides.
-    batch = {"conn": conn, "new_content": sub is not None, "deferred": deferred} if conn is not None else {}
+    batch = {"conn": conn, "new_content": sub is not None, "deferred": deferred, "same": same} if conn is not None else {}  # fmt: skip
     return ledger.record(  # 7
         sub,
         valid=bool(report and report.valid),

@@ -37,8 +37,8 @@ from automation import clock
 from automation.config import Config
 from automation.content_store import ContentStore
 from automation.formspec import FormSet
-from automation.ledger import Ledger, SubmissionRecord
-from automation.ledger.recording import DIRECTORY_FORMS, Deferred
+from automation.ledger import Ledger, SubmissionRecord, schema
+from automation.ledger.recording import DIRECTORY_FORMS, SAME_CONTENT, Deferred
 from automation.model import CustomerDirectory
 from automation.pipeline import (
     ACCEPTED,
@@ -259,6 +259,10 @@ def _one(
     stored = store.put(path, max_bytes=max_bytes, sync=False)
     first_seen = first_sight(ledger, stored.sha256, source, before, conn)
     received = min(mtime_of(before), first_seen)
+    # One look-up, inside the transaction, answers both "is this content counted already" (then it
+    # is a duplicate and not read) and "is this very file recorded but unfiled" (a racing process).
+    same = conn.execute(SAME_CONTENT, {"sha": stored.sha256, "src": source}).all()  # type: ignore[attr-defined]
+    counted = any(r.status in (schema.ACCEPTED, schema.SUPERSEDED) for r in same)
     return read_and_record(
         path,
         before,
@@ -271,7 +275,8 @@ def _one(
         source=source,
         first_seen=first_seen,
         received=received,
-        new_content=not ledger.counted(stored.sha256, conn),  # type: ignore[arg-type]
+        new_content=not counted,
         conn=conn,
         deferred=deferred,
+        same=same,
     )

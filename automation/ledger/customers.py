@@ -118,6 +118,7 @@ def apply_customer_register(a: Apply) -> int:
             )
             made = a.conn.execute(_KNOWN.where(c.customer_id == new_id)).one()
             by_id[new_id] = SimpleNamespace(**made._mapping)
+            a.directory_changed = True
             if code:
                 by_code[code] = new_id
             by_name_phone[keys] = new_id
@@ -179,6 +180,7 @@ def apply_customer_register(a: Apply) -> int:
             .where(c.customer_id == match)
             .values(**changed, last_submission_id=a.submission_id, updated_at=a.now)
         )
+        a.directory_changed = True
         new_stage = changed.get("stage")
         if new_stage:
             a.conn.execute(
@@ -197,8 +199,7 @@ def apply_customer_register(a: Apply) -> int:
         if now_known.credit_code:
             by_code[now_known.credit_code.upper()] = match
         by_name_phone[(now_known.name_key, now_known.phone_key)] = match
-    a.directory_changed = True
-    return len(a.sub.rows)
+    return len(a.sub.rows)  # directory_changed only when a customer was written: validation sees it
 
 
 # ----- complaints ------------------------------------------------------------------------------

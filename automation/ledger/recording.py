@@ -47,7 +47,6 @@ FEEDBACK_SUFFIX = {"zh": ".反馈.xlsx", "en": ".feedback.xlsx"}  # as automatio
 # Statements built once (bound parameters): building and cache-keying a fresh Core statement per
 # call cost more than SQLite's own work in a flood (issue 4: throughput).
 _S = t.submissions.c
-BY_ID = sa.select(t.submissions).where(_S.id == sa.bindparam("sid"))
 UNFILED_SAME = sa.select(t.submissions).where(
     _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
 )
@@ -65,6 +64,28 @@ SAME_CONTENT = (  # UNFILED_SAME, and the counted original (store.COUNTED's row)
 PATH_TAKEN = sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel")).limit(1)
 INSERT_SUBMISSION = sa.insert(t.submissions)
 UPDATE_SUBMISSION = sa.update(t.submissions).where(_S.id == sa.bindparam("sid"))
+SET_PLACE = sa.update(t.submissions).where(_S.id == sa.bindparam("sid"))
+SUPERSEDE = (
+    sa.update(t.submissions)
+    .where(_S.id == sa.bindparam("sid"))
+    .values(status=t.SUPERSEDED, superseded_by=sa.bindparam("winner"))
+)
+
+
+def _record_of(
+    sid: int, values: dict[str, Any], messages: list[str], assigned: list[dict[str, Any]]
+) -> SubmissionRecord:
+    """The record just written, from what was written (reading it back cost a statement per file)."""
+    return SubmissionRecord(
+        id=sid, sha256=values["sha256"], status=values["status"], original_name=values["original_name"],
+        source=values["source"], folder=values["folder"], rep_id=values.get("rep_id") or "",
+        region=values.get("region") or "", form=values.get("form") or "",
+        period_key=values.get("period_key") or "", received_at=values["received_at"],
+        first_seen_at=values["first_seen_at"], archive_path=values.get("archive_path"),
+        feedback_path=values.get("feedback_path"), filed_at=None,
+        duplicate_of=values.get("duplicate_of"), superseded_by=values.get("superseded_by"),
+        error_count=values.get("error_count") or 0, messages=messages, assigned_ids=assigned,
+    )  # fmt: skip
 
 
 def _current_versions(who: sa.ColumnElement[bool]) -> sa.Select[Any]:
@@ -167,6 +188,7 @@ class Recording:
         conn: sa.Connection | None = None,
         new_content: bool = False,
         deferred: Deferred | None = None,
+        same: list[Any] | None = None,
     ) -> SubmissionRecord:
         """Record a processed file: its terminal state and, when accepted, its rows — atomically.
 
@@ -180,6 +202,8 @@ class Recording:
         without the faulty file). ``deferred``: the batch's audit entries and consolidation marks,
         written once at its end (:meth:`flush`). ``new_content``: the caller saw, *in that same
         transaction*, that no counted submission has this content (skips a repeated look-up).
+        ``same``: the rows of :data:`SAME_CONTENT` the caller read in that same transaction (the
+        batch asks it once per file to learn ``new_content``; it is not asked again here).
         """
         base = {
             "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
@@ -191,7 +215,7 @@ class Recording:
                 conn, new_content = stack.enter_context(self.write()), False
                 self.flush_filed(conn)  # the previous files' "filed" marks ride on this commit
             later = deferred if deferred is not None else Deferred()
-            out = self._record_in(conn, sub, counts, base, new_content, later)
+            out = self._record_in(conn, sub, counts, base, new_content, later, same)
             if deferred is None:  # nobody writes them later: now, in this transaction
                 self.flush(conn, later)
             return out
@@ -211,14 +235,16 @@ class Recording:
         base: dict[str, Any],
         new_content: bool,
         deferred: Deferred,
+        same: list[Any] | None = None,
     ) -> SubmissionRecord:
         now = clock.now()
         sha256, source = base["sha256"], base["source"]
-        if new_content and sub is not None:  # a batch: only the race with another process remains
+        if new_content and sub is not None and same is None:  # a batch: only a race remains
             existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
             original = None
         else:  # one look-up for both questions
-            same = conn.execute(SAME_CONTENT, {"sha": sha256, "src": source}).all()
+            if same is None:
+                same = conn.execute(SAME_CONTENT, {"sha": sha256, "src": source}).all()
             existing = next((r for r in reversed(same) if r.source == source and r.filed_at is None), None)
             counted = next((r for r in same if r.status in (t.ACCEPTED, t.SUPERSEDED)), None)
             original = SubmissionRecord.from_row(counted) if counted is not None else None
@@ -271,24 +297,15 @@ class Recording:
             "duplicate-submission",
             file=f"{original.original_name} #{original.id}, {original.received_at:%Y-%m-%d %H:%M}",
         )
-        sid = self._insert(
-            conn,
-            base | {
-                "status": t.DUPLICATE, "duplicate_of": original.id, "rep_id": original.rep_id, "region": original.region,
-                "form": original.form, "period_key": original.period_key, "messages": to_json([msg]),
-            },
-        )  # fmt: skip
-        conn.execute(
-            sa.update(t.submissions)
-            .where(t.submissions.c.id == sid)
-            .values(
-                **self._plan(
-                    conn, sid, t.DUPLICATE, base["folder"], base["received_at"], base["original_name"]
-                )
-            )
-        )
+        values = base | {
+            "status": t.DUPLICATE, "duplicate_of": original.id, "rep_id": original.rep_id, "region": original.region,
+            "form": original.form, "period_key": original.period_key, "messages": to_json([msg]),
+        }  # fmt: skip
+        sid = self._insert(conn, values)
+        plan = self._plan(conn, sid, t.DUPLICATE, base["folder"], base["received_at"], base["original_name"])
+        conn.execute(SET_PLACE, {"sid": sid, **plan})
         deferred.note(now, sid, "submission.duplicate", str(original.id))
-        return SubmissionRecord.from_row(conn.execute(BY_ID, {"sid": sid}).one())
+        return _record_of(sid, values | plan, [msg], [])
 
     def _who(self, sub: Submission, folder: str) -> tuple[str, str]:
         """(rep_id, region) the submission belongs to: the rep, the weekly report's supervisor, or hq."""
@@ -347,6 +364,7 @@ class Recording:
         else:
             spec = self.specs[sub.form or ""]
             messages += self._supersede(
+                values,
                 conn,
                 sid,
                 sub.form or "",
@@ -359,6 +377,7 @@ class Recording:
             )
             a = Apply(conn, self.config, spec, sub, sid, rep_id, region, base["received_at"], now)
             APPLY[spec.key](a)
+            deferred.audit += a.audits
             messages += a.messages
             assigned = a.assigned
             dirty |= {(r, w) for r, w in a.dirty if r and w}
@@ -366,16 +385,18 @@ class Recording:
                 values["warning_count"] = warnings + len(a.warnings)
             if a.directory_changed:
                 self._bump(conn, "directory")
+        plan = self._plan(
+            conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language
+        )
         conn.execute(
             UPDATE_SUBMISSION,
             {"sid": sid, "messages": to_json(messages), "assigned_ids": to_json(assigned),
-             "warning_count": values["warning_count"],
-             **self._plan(conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language)},
+             "warning_count": values["warning_count"], **plan},
         )  # fmt: skip
         deferred.dirty |= dirty
         deferred.note(now, sid, f"submission.{status}", str(sid),
                       {"form": sub.form, "rep_id": rep_id, "period": period_key, "errors": errors})  # fmt: skip
-        return SubmissionRecord.from_row(conn.execute(BY_ID, {"sid": sid}).one())
+        return _record_of(sid, values | plan, messages, assigned)
 
     def _optional_filled(self, sub: Submission) -> float | None:
         if sub.form != "visit_report" or not sub.rows:
@@ -386,6 +407,7 @@ class Recording:
 
     def _supersede(
         self,
+        values: dict[str, Any],
         conn: sa.Connection,
         sid: int,
         form: str,
@@ -399,9 +421,9 @@ class Recording:
         """The latest received version of (form, rep or region, period) is current; the others are superseded.
 
         Ordered by received time (then by id), not by processing order: two versions processed in
-        the "wrong" order (a backlog, a retry) still leave the later one current.
+        the "wrong" order (a backlog, a retry) still leave the later one current. When ours loses,
+        ``values`` (the new submission's row as inserted) says so too.
         """
-        c = t.submissions.c
         if period not in ("day", "week") or not period_key:
             return []
         stmt, who = (CURRENT_BY_REGION, region) if form == "weekly_report" else (CURRENT_BY_REP, rep_id)
@@ -426,11 +448,9 @@ class Recording:
                     sid,
                     say("superseded", file=f"{old.original_name} #{old.id}"),
                 )
-            conn.execute(
-                sa.update(t.submissions)
-                .where(c.id == loser)
-                .values(status=t.SUPERSEDED, superseded_by=winner)
-            )
+            conn.execute(SUPERSEDE, {"sid": loser, "winner": winner})
+            if loser == sid:
+                values |= {"status": t.SUPERSEDED, "superseded_by": winner}
             deferred.note(clock.now(), loser, "submission.superseded", str(winner))
             messages.append(text)
         return messages
