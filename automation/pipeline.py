@@ -242,12 +242,21 @@ def changed(path: Path, before: os.stat_result) -> bool:
 
 
 def read(
-    path: Path, config: Config, specs: FormSet, folder: str, received: datetime, stored: Any = None
+    path: Path,
+    config: Config,
+    specs: FormSet,
+    folder: str,
+    received: datetime,
+    stored: Any = None,
+    early: Any = None,
 ) -> Any:
     """Intake. Given what the content store kept (``stored``), the very bytes that were stored
-    are parsed, without reading the file again (a change meanwhile shows in its size or mtime)."""
+    are parsed, without reading the file again (a change meanwhile shows in its size or mtime).
+    ``early``: those bytes already parsed into grids by the read-ahead process."""
     from automation.intake import read_submission
 
+    if early is not None:
+        return read_submission(path, config, specs, folder=folder, received_at=received, early=early)
     data = getattr(stored, "data", None)
     if data is None:
         return read_submission(path, config, specs, folder=folder, received_at=received)
@@ -282,15 +291,17 @@ def read_and_record(
     conn: Any = None,
     deferred: Any = None,
     same: Any = None,
+    early: Any = None,
 ) -> SubmissionRecord | Outcome:
     """Stages 5-7: read and validate new content (known content is not read again), then record.
 
     Shared by :func:`process` and the batch path; the batch passes its transaction as ``conn``,
-    its chunk's directory and its ``deferred`` writes (see ``Recording.record``). Returns an ``ignored`` Outcome when the file changed while it was read.
+    its chunk's directory and its ``deferred`` writes (see ``Recording.record``), and ``early``
+    when its read-ahead process already parsed the stored bytes. Returns an ``ignored`` Outcome when the file changed while it was read.
     """
     sub, report = None, None
     if new_content:
-        sub = read(path, config, specs, folder, received, stored)  # 5
+        sub = read(path, config, specs, folder, received, stored, early)  # 5
         if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
             return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
         report = check(sub, config, specs, customers(), received)  # 6

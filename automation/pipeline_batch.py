@@ -33,7 +33,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from automation import clock
+from automation import clock, read_ahead
 from automation.config import Config
 from automation.content_store import ContentStore
 from automation.formspec import FormSet
@@ -61,6 +61,7 @@ from automation.pipeline import (
 
 log = logging.getLogger("automation.pipeline")
 
+READ_AHEAD_MIN = 24  # a batch this large has its next files read in a second process (read_ahead)
 CHUNK = 100  # files per ledger commit: bounds the work a crash repeats and the write-lock hold
 # Above this many target folders one os.sync() is cheaper than an fsync per folder (~1 ms each
 # here; a 200-rep flood files into ~one archive folder per form).
@@ -120,11 +121,23 @@ def process_batch(
         late = [x for x in todo if x[3] in again]
         todo = [x for x in todo if x[3] not in again]
         _sight_future(todo, config, ledger)
-        while todo:
-            todo = _chunk(todo, outcomes, config, ledger, specs)
+        ahead = read_ahead.shared() if len(todo) >= READ_AHEAD_MIN and _read_ahead_on() else None
+        if ahead is not None:
+            ahead.begin(config, specs)
+        try:
+            while todo:
+                todo = _chunk(todo, outcomes, config, ledger, specs, ahead)
+        finally:
+            if ahead is not None:
+                ahead.forget()
     for i, path, folder, _ in late:  # outside our locks: process takes its own
         outcomes[i] = process(path, config, ledger=ledger, folder=folder, specs=specs)
     return [o if o is not None else Outcome(FAILED, Path(items[i][0]), reason="not processed") for i, o in enumerate(outcomes)]  # fmt: skip
+
+
+def _read_ahead_on() -> bool:
+    """``SALESFLOW_READ_AHEAD=0`` keeps a batch in one process (troubleshooting; the tests of both paths)."""
+    return os.environ.get("SALESFLOW_READ_AHEAD", "1").strip() not in ("0", "no", "off", "false")
 
 
 def _sight_future(todo: list[tuple[int, Path, str, str]], config: Config, ledger: Ledger) -> None:
@@ -153,8 +166,11 @@ def _chunk(
     config: Config,
     ledger: Ledger,
     specs: FormSet,
+    ahead: read_ahead.ReadAhead | None = None,
 ) -> list[tuple[int, Path, str, str]]:
-    """Record up to :data:`CHUNK` files in one transaction, then file them; returns what is left."""
+    """Record up to :data:`CHUNK` files in one transaction, then file them; returns what is left.
+
+    ``ahead``: a read-ahead process that stores and parses the next files meanwhile."""
     store = ContentStore(config.state_root / "content")
     max_bytes = int(config.intake.max_file_mb * 1024 * 1024)
     recorded: list[tuple[int, Path, SubmissionRecord]] = []
@@ -170,6 +186,10 @@ def _chunk(
             while rest and len(recorded) < CHUNK:
                 item = rest.pop(0)
                 i, path, folder, source = item
+                early = None
+                if ahead is not None:
+                    ahead.ask([p for _, p, _, _ in rest[: read_ahead.WINDOW]])
+                    early = ahead.take(path)
                 try:
                     result = _one(
                         path,
@@ -183,6 +203,7 @@ def _chunk(
                         max_bytes,
                         directory,
                         deferred,
+                        early,
                     )
                 except Exception as exc:  # the transaction may be half-written: undo the chunk
                     spoiled = (i, path, exc)
@@ -250,13 +271,21 @@ def _one(
     max_bytes: int,
     directory: CustomerDirectory,
     deferred: Deferred,
+    early: read_ahead.Early | None = None,
 ) -> Outcome | SubmissionRecord:
-    """Stages 1-7 of ``process`` for one file, recording into the batch's transaction."""
-    refusal = look(path) or linked_folder(path, config)
-    if refusal:
-        return Outcome(IGNORED, path, reason=refusal)
-    before = path.stat()
-    stored = store.put(path, max_bytes=max_bytes, sync=False)
+    """Stages 1-7 of ``process`` for one file, recording into the batch's transaction.
+
+    ``early``: stages 1-5a as the read-ahead process did them a moment ago (see its checks there)."""
+    if early is not None and early.refusal:
+        return Outcome(IGNORED, path, reason=early.refusal)
+    if early is not None and early.before is not None:
+        before, stored = early.before, early.stored
+    else:
+        refusal = look(path) or linked_folder(path, config)
+        if refusal:
+            return Outcome(IGNORED, path, reason=refusal)
+        before = path.stat()
+        stored = store.put(path, max_bytes=max_bytes, sync=False)
     first_seen = first_sight(ledger, stored.sha256, source, before, conn)
     received = min(mtime_of(before), first_seen)
     # One look-up, inside the transaction, answers both "is this content counted already" (then it
@@ -279,4 +308,6 @@ def _one(
         conn=conn,
         deferred=deferred,
         same=same,
+        # parsed for received = mtime: valid unless the received time is a (future) first sighting
+        early=early.parsed if early is not None and received == mtime_of(before) else None,
     )

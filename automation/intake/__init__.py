@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from automation import clock
 from automation.formspec import FieldSpec, fold
 from automation.intake import layout as lay
+from automation.intake.early import EarlyRead
 from automation.intake.readers import (
     ReadError,
     Workbook,
@@ -107,18 +108,24 @@ def read_submission(
     received_at: datetime | None = None,
     data: bytes | None = None,
     sha256: str | None = None,
+    early: EarlyRead | None = None,
 ) -> Submission:
     """Read one dropped file into a Submission; never raises for what the file contains.
 
     ``data``: the file's bytes when the caller already holds them (the pipeline copies each drop
     into the content store first), so the file is not read a second time; ``path`` then only names
     the file. ``sha256``: their hex digest when the caller computed it too (else hashed here).
+    ``early``: those bytes already parsed into grids by the read-ahead process
+    (:mod:`automation.intake.early`); only the form is then found in them.
     """
     path = Path(path)
     # until the form tells its language, a rejection speaks the language of the person whose folder
     # it is; a readable form sets its own, so the folder's person is only looked up for a rejection
     sub = Submission(path=path, folder=folder, received_at=received_at, language=_PENDING)
     try:
+        if early is not None:
+            sub.size, sub.sha256, sub.file_format = early.size, early.sha256, early.kind
+            return _fill(sub, early.workbook(config), config, specs)
         return _read(sub, path, config, specs, data, sha256)
     finally:
         if sub.language is _PENDING:
@@ -162,6 +169,10 @@ def _read(
             limit = exc.limit or _mb(config.intake.max_unpacked_mb) + " unpacked"
             return _file_issue(sub, exc.code, value=exc.detail, limit=limit)
         return _file_issue(sub, exc.code, value=exc.detail or None)
+    return _fill(sub, wb, config, specs)
+
+
+def _fill(sub: Submission, wb: Workbook, config: Config, specs: FormSet) -> Submission:
     try:
         return fill_submission(sub, wb, config, specs)
     except ReadError as exc:  # a sheet parsed on demand turned out damaged

@@ -62,6 +62,11 @@ class SheetGrid:
         return self._rows
 
     @property
+    def loaded_rows(self) -> list[list[Any]] | None:
+        """The rows when already parsed, else None (asking parses nothing)."""
+        return self._rows
+
+    @property
     def merged(self) -> list[Merge]:
         """Merged ranges as 0-based ((first row, first col), (last row, last col)); none for ods/csv."""
         _ = self.rows

@@ -243,10 +243,11 @@ class Recording:
             existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
             original = None
         else:  # one look-up for both questions
-            if same is None:
-                same = conn.execute(SAME_CONTENT, {"sha": sha256, "src": source}).all()
-            existing = next((r for r in reversed(same) if r.source == source and r.filed_at is None), None)
-            counted = next((r for r in same if r.status in (t.ACCEPTED, t.SUPERSEDED)), None)
+            rows = list(
+                same if same is not None else conn.execute(SAME_CONTENT, {"sha": sha256, "src": source})
+            )
+            existing = next((r for r in reversed(rows) if r.source == source and r.filed_at is None), None)
+            counted = next((r for r in rows if r.status in (t.ACCEPTED, t.SUPERSEDED)), None)
             original = SubmissionRecord.from_row(counted) if counted is not None else None
         if existing is not None:  # another process recorded this very file meanwhile
             return SubmissionRecord.from_row(existing)

@@ -1,0 +1,101 @@
+"""A form's bytes parsed into grids in one process, finished into a Submission in another.
+
+The read-ahead process (:mod:`automation.read_ahead`) runs the byte-level stages of intake
+(size cap, sniff, zip safety scan, calamine) for the next files of a flood; the recording process
+then only finds the form in the grids (:func:`automation.intake.fill_submission`). Grids are lists
+of plain values, so they cross the pipe cheaply (~0.05 ms a form; a whole Submission of Cell
+objects costs ~1 ms to unpickle, as much as reading it).
+
+Only the sheets the form's own reading touched travel as grids (a template's hidden customer list
+can be large and is rarely needed); any other sheet is parsed from the bytes on demand, exactly as
+:func:`automation.intake.read_workbook` would. A file with any file-level problem is not parsed
+early at all (``early_read`` returns None), so every message about it comes from the one plain path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from automation.intake.readers import Merge, ReadError, SheetGrid, Workbook
+
+if TYPE_CHECKING:
+    from automation.config import Config
+    from automation.formspec import FormSet
+
+
+@dataclass
+class EarlyRead:
+    """The grids of one file's bytes (``sha256``, ``size``), as the read-ahead process parsed them."""
+
+    sha256: str
+    size: int
+    kind: str  # the sniffed format: xlsx, xlsm, xls, ods, csv
+    date1904: bool
+    # (name, hidden, rows or None when not parsed, merged ranges), in the workbook's order
+    sheets: list[tuple[str, bool, list[list[Any]] | None, list[Merge]]]
+    data: bytes  # the file's bytes: sheets not parsed early are parsed from them on demand
+
+    def workbook(self, config: Config) -> Workbook:
+        """The Workbook :func:`automation.intake.read_workbook` would return for these bytes."""
+        full: list[Workbook] = []
+
+        def parsed_now(name: str) -> Any:
+            def load() -> tuple[list[list[Any]], list[Merge]]:
+                from automation.intake import read_workbook
+
+                if not full:
+                    full.append(read_workbook(self.data, self.kind, config))
+                sheet = full[0].sheet(name)
+                if sheet is None:  # cannot happen for the same bytes; a damaged file says so
+                    raise ReadError("file-corrupt", f"sheet {name!r} vanished")
+                return sheet.rows, sheet.merged
+
+            return load
+
+        sheets = [
+            SheetGrid(name, rows=rows, hidden=hidden, merged=merged)
+            if rows is not None
+            else SheetGrid(name, hidden=hidden, load=parsed_now(name))
+            for name, hidden, rows, merged in self.sheets
+        ]
+        return Workbook(sheets, self.date1904)
+
+
+def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> EarlyRead | None:
+    """Parse ``data`` as intake would, keeping the grids its form reading needs; None when the
+    file has a file-level problem (too large, not a workbook, corrupt, locked...), which the
+    recording process then finds and reports itself."""
+    from automation.intake import fill_submission, read_workbook
+    from automation.intake.safety import too_large
+    from automation.intake.sniff import sniff
+    from automation.model import Submission
+
+    if too_large(len(data), config.intake.max_file_mb):
+        return None
+    sniffed = sniff(data)
+    if not sniffed.ok:
+        return None
+    try:
+        wb = read_workbook(data, sniffed.kind, config, sniffed.archive)
+        probe = fill_submission(Submission(path=_NOWHERE), wb, config, specs)  # loads what it needs
+    except ReadError:
+        return None
+    if any(i.cell is None and i.code != "missing-column" for i in probe.issues):
+        return None  # a file-level issue: the plain path words it
+    sheets = [
+        (s.name, s.hidden, s.loaded_rows, s.merged if s.loaded_rows is not None else []) for s in wb.sheets
+    ]
+    return EarlyRead(sha256, len(data), sniffed.kind, wb.date1904, sheets, data)
+
+
+class _Nowhere:
+    """The probe Submission's path: fill_submission never touches it (it is only a name)."""
+
+    name = ""
+
+    def __fspath__(self) -> str:
+        return ""
+
+
+_NOWHERE: Any = _Nowhere()

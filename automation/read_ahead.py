@@ -1,0 +1,253 @@
+"""A flood's next files stored and parsed in a second process, while this one records.
+
+Why a process: on a flood the recording process is busy with validation and the ledger
+transaction; copying the next files into the content store and parsing their workbooks is
+independent of the ledger, so it can run on the second core. A thread does not help (measured:
+no gain, the interpreter lock serialises the parsing); a ``multiprocessing`` pool would re-import
+the caller's main module. So this is a plain child process (``python -m automation.read_ahead``)
+that reads requests from its stdin and answers on its stdout, pickled.
+
+What the child does for a file is stages 1-5a of ``pipeline.process``: look at it (noise, links,
+gone), take its size and mtime, copy it into the content store (no fsync: the batch's
+``os.sync`` before its commit covers these copies as it covers its own) and parse its workbook
+into grids (:func:`automation.intake.early_read`). Nothing here touches the ledger, so nothing
+here can count a form. Every answer is only a head start that the recording process checks:
+
+- the bytes the grids came from are the stored bytes (same hash), and the file's size and mtime
+  are compared after recording exactly as on the plain path (``pipeline.changed``);
+- a file the child failed on, or has not reached yet, is simply done in the recording process.
+
+So the outcomes and messages are those of the plain path; the child only saves it time. It exits
+when its stdin closes (the parent ended, even by SIGKILL) and ignores Ctrl-C (the parent decides).
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import logging
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
+
+log = logging.getLogger("automation.pipeline")
+
+WINDOW = 16  # files requested ahead of the one being recorded (bounds staleness and memory)
+WAIT_SECONDS = 0.05  # how long the recorder waits for an answer already being worked on
+
+
+class Early(NamedTuple):
+    """What the child found for one file (see the module docstring)."""
+
+    refusal: str  # why it is not a form to process ('' when it is one)
+    before: os.stat_result | None
+    stored: Any  # content_store.Stored (its ``data`` dropped when the grids came with it)
+    parsed: Any  # intake.EarlyRead, or None (the recorder reads the file itself)
+
+
+def early(path: Path, config: Any, specs: Any) -> Early:
+    """Stages 1-5a for ``path``: look, stat, store, parse. Raises what the plain path would meet."""
+    from automation.content_store import ContentStore
+    from automation.intake.early import early_read
+    from automation.pipeline import linked_folder, look
+
+    refusal = look(path) or linked_folder(path, config)
+    if refusal:
+        return Early(refusal, None, None, None)
+    before = path.stat()
+    store = ContentStore(config.state_root / "content")
+    stored = store.put(path, max_bytes=int(config.intake.max_file_mb * 1024 * 1024), sync=False)
+    parsed = early_read(stored.data, stored.sha256, config, specs) if stored.data is not None else None
+    if parsed is not None:  # the grids are what the recorder needs: the bytes need not travel
+        stored = dataclasses.replace(stored, data=None)
+    return Early("", before, stored, parsed)
+
+
+# ----- the child -----------------------------------------------------------------------------------
+def serve(requests: BinaryIO, answers: BinaryIO) -> None:
+    """The child's loop: ``("config", key, (Config, FormSet))`` sets the batch's config;
+    ``("read", seq, key, path)`` is answered with ``(seq, Early | None)``. Ends at end of input."""
+    configs: dict[int, Any] = {}
+    while True:
+        try:
+            msg = pickle.load(requests)
+        except (EOFError, OSError):
+            return
+        if msg[0] == "config":
+            configs = {msg[1]: msg[2]}  # only the current batch's
+            continue
+        _, seq, key, path = msg
+        try:
+            answer: Early | None = early(Path(path), *configs[key])
+        except Exception:  # the recorder meets the same problem itself and reports it
+            answer = None
+        try:
+            pickle.dump((seq, answer), answers, protocol=pickle.HIGHEST_PROTOCOL)
+            answers.flush()
+        except (BrokenPipeError, OSError):
+            return
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    # The answers get the pipe to themselves: anything a library prints (xlrd writes its warnings
+    # to stdout) goes to stderr instead of into the middle of a pickled answer.
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    serve(sys.stdin.buffer, answers)
+
+
+# ----- the parent's side -------------------------------------------------------------------------------
+class ReadAhead:
+    """The recording process's handle on the child: request files ahead, take answers in order."""
+
+    def __init__(self) -> None:
+        package_root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "automation.read_ahead"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            start_new_session=False,
+        )
+        self._lock = threading.Condition()
+        self._answers: dict[int, Early | None] = {}
+        self._asked: dict[Path, int] = {}
+        self._wanted: set[int] = set()  # asked and not taken nor forgotten
+        self._key = 0  # the config the child uses for the next requests (see begin)
+        self._seq = 0
+        self._alive = True
+        self._answered = False  # the child is up (its first answer came): waiting for one pays
+        self._reader = threading.Thread(target=self._read, name="salesflow-read-ahead", daemon=True)
+        self._reader.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._alive
+
+    def _read(self) -> None:
+        out = self._proc.stdout
+        assert out is not None
+        while True:
+            try:
+                seq, answer = pickle.load(out)
+            except Exception:  # end of output (the child ended) or a damaged answer
+                with self._lock:
+                    self._alive = False
+                    self._lock.notify_all()
+                return
+            with self._lock:
+                if seq in self._wanted:
+                    self._answers[seq] = answer
+                self._answered = True
+                self._lock.notify_all()
+
+    def _send(self, msg: Any) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        try:
+            pickle.dump(msg, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            self._alive = False
+
+    def begin(self, config: Any, specs: Any) -> None:
+        """A batch starts: the child reads its next files with this config (sent whole each time:
+        ~2 ms, and a config changed between batches is never stale)."""
+        self._key += 1
+        self._send(("config", self._key, (config, specs)))
+
+    def ask(self, paths: list[Path]) -> None:
+        """Have the child start on ``paths`` (in this order), unless already asked."""
+        if not self._alive:
+            return
+        for path in paths:
+            if path in self._asked:
+                continue
+            self._seq += 1
+            self._asked[path] = self._seq
+            with self._lock:
+                self._wanted.add(self._seq)
+            self._send(("read", self._seq, self._key, str(path)))
+
+    def take(self, path: Path) -> Early | None:
+        """The child's answer for ``path`` (None: not asked, failed, or not there in time)."""
+        seq = self._asked.pop(path, None)
+        if seq is None:
+            return None
+        deadline = time.monotonic() + WAIT_SECONDS
+        with self._lock:
+            while seq not in self._answers and self._alive and self._answered:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._lock.wait(left)
+            self._wanted.discard(seq)
+            return self._answers.pop(seq, None)
+
+    def forget(self) -> None:
+        """Drop every pending request and answer (a batch ended; its files may change before the next)."""
+        with self._lock:
+            self._asked.clear()
+            self._answers.clear()
+            self._wanted.clear()
+
+    def close(self) -> None:
+        self._alive = False
+        try:
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
+_shared: ReadAhead | None = None
+_shared_lock = threading.Lock()
+
+
+def shared() -> ReadAhead | None:
+    """This process's child, started on first use and kept for the next batches (a watcher hands
+    a flood over in batches of a few hundred files; starting a child costs ~0.4 s). None when it
+    cannot run (then the recorder does everything itself, as before)."""
+    global _shared
+    with _shared_lock:
+        if _shared is not None and not _shared.alive:
+            _shared.close()
+            _shared = None
+        if _shared is None:
+            try:
+                _shared = ReadAhead()
+            except OSError:
+                log.warning("read-ahead process could not start; reading in this process", exc_info=True)
+                return None
+            atexit.register(close_shared)
+        return _shared
+
+
+def close_shared() -> None:
+    """End the child (the watcher calls this when it stops; also at interpreter exit)."""
+    global _shared
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()
+            _shared = None
+
+
+if __name__ == "__main__":  # run as a module: answer with this module's classes, not __main__'s
+    from automation.read_ahead import main as _main
+
+    _main()

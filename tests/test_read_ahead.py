@@ -1,0 +1,213 @@
+"""The read-ahead process only saves time: a flood gives the same outcomes, rows and files with it
+as without it, a file changed after it was read ahead is not recorded stale, and a read-ahead
+process that dies (or whose parent dies) costs nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from automation import read_ahead
+from automation.demo.generator import generate, read_manifest
+from automation.ledger import open_ledger
+from automation.pipeline import process_batch
+from tests.formfactory import install, ledger_rows
+
+END = date(2026, 11, 23)
+TABLES = {
+    "submissions": "SELECT sha256, source, status, form, rep_id, period_key, error_count, messages, "
+    "archive_path, feedback_path, received_at FROM submissions ORDER BY id",
+    "visit_reports": "SELECT * FROM visit_reports ORDER BY id",
+    "visit_plans": "SELECT * FROM visit_plans ORDER BY id",
+    "market_reports": "SELECT * FROM market_reports ORDER BY id",
+    "customers": "SELECT * FROM customers ORDER BY customer_id",
+    "complaints": "SELECT * FROM complaints ORDER BY complaint_id",
+}
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    """The small demo company's drops (every format and language, rejected, duplicate, noise)."""
+    out = tmp_path_factory.mktemp("company")
+    res = generate(out, "small", seed=7, end=END)
+    return res.drops, read_manifest(res.manifest_path)
+
+
+def _flood(root: Path, drops: Path, entries: list[dict[str, Any]], *, ahead: bool, monkeypatch: Any) -> Any:
+    monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1" if ahead else "0")
+    root.mkdir()
+    _, config = install(root)
+    items = []
+    for e in entries:
+        dst = config.inbox / e["path"]
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(drops / e["path"], dst)  # keeps the mtime: the received time
+        items.append((dst, e["folder"]))
+    with open_ledger(config) as ledger:
+        outs = process_batch(items, config, ledger=ledger)
+    return config, outs
+
+
+def _used(monkeypatch: Any) -> dict[str, int]:
+    """Count the answers the batch took from the read-ahead process (a spy, not a stand-in)."""
+    seen = {"parsed": 0, "plain": 0}
+    take = read_ahead.ReadAhead.take
+
+    def counting(self: read_ahead.ReadAhead, path: Path) -> Any:
+        answer = take(self, path)
+        seen["parsed" if answer is not None and answer.parsed is not None else "plain"] += 1
+        return answer
+
+    monkeypatch.setattr(read_ahead.ReadAhead, "take", counting)
+    return seen
+
+
+@pytest.mark.slow
+def test_a_flood_read_ahead_gives_the_outcomes_rows_and_files_of_the_plain_path(
+    company: tuple[Path, list[dict[str, Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drops, entries = company
+    seen = _used(monkeypatch)
+    plain_cfg, plain = _flood(tmp_path / "plain", drops, entries, ahead=False, monkeypatch=monkeypatch)
+    assert seen["parsed"] == 0
+    fast_cfg, fast = _flood(tmp_path / "ahead", drops, entries, ahead=True, monkeypatch=monkeypatch)
+    assert seen["parsed"] > len(entries) // 2, seen  # the second process really did the reading
+
+    def view(outs: list[Any], config: Any) -> list[tuple[Any, ...]]:
+        return [
+            (o.status, o.reason, o.messages, o.archived_to and o.archived_to.relative_to(config.shared_root))
+            for o in outs
+        ]
+
+    assert view(fast, fast_cfg) == view(plain, plain_cfg)
+    assert {o.status for o in fast} >= {"accepted", "rejected", "duplicate", "ignored"}
+    for name, query in TABLES.items():
+        assert ledger_rows(fast_cfg, query) == ledger_rows(plain_cfg, query), name
+
+    def files(config: Any) -> list[str]:
+        return sorted(
+            p.relative_to(config.shared_root).as_posix() for p in config.shared_root.rglob("*") if p.is_file()
+        )
+
+    assert files(fast_cfg) == files(plain_cfg)
+
+
+def test_a_file_changed_after_it_was_read_ahead_is_read_again_not_recorded_stale(
+    company: tuple[Path, list[dict[str, Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drops, entries = company
+    forms = entries[:60]  # the first registers, then a day's forms
+    monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1")
+    _, config = install(tmp_path)
+    items = []
+    for e in forms:
+        dst = config.inbox / e["path"]
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(drops / e["path"], dst)
+        items.append((dst, e["folder"]))
+    at = next(i for i, e in enumerate(forms) if i >= 30 and e["expected"] == "accepted")
+    victim = items[at][0]
+    take = read_ahead.ReadAhead.take
+    stale: list[Any] = []
+
+    def edit_after_reading(self: read_ahead.ReadAhead, path: Path) -> Any:
+        answer = take(self, path)
+        if path == victim and answer is not None:  # the rep saves again after our read
+            stale.append(answer)
+            path.write_bytes(path.read_bytes() + b"\0")
+        return answer
+
+    monkeypatch.setattr(read_ahead.ReadAhead, "take", edit_after_reading)
+    with open_ledger(config) as ledger:
+        outs = process_batch(items, config, ledger=ledger)
+    assert stale, "the edited file was not read ahead: the test did not test anything"
+    out = outs[at]
+    assert out.status == "ignored" and "changed" in out.reason
+    assert victim.exists()  # left for the next look
+    recorded = {s for (s,) in ledger_rows(config, "SELECT sha256 FROM submissions")}
+    assert stale[0].stored.sha256 not in recorded  # the bytes read ahead were never counted
+    expected = [e["expected"] for e in forms]
+    assert [o.status for i, o in enumerate(outs) if i != at] == expected[:at] + expected[at + 1 :]
+
+
+def test_the_batch_finishes_alone_when_the_read_ahead_process_dies(
+    company: tuple[Path, list[dict[str, Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drops, entries = company
+    forms = entries[:60]
+    monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1")
+    _, config = install(tmp_path)
+    items = []
+    for e in forms:
+        dst = config.inbox / e["path"]
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(drops / e["path"], dst)
+        items.append((dst, e["folder"]))
+    take = read_ahead.ReadAhead.take
+    calls = {"n": 0}
+
+    def kill_midway(self: read_ahead.ReadAhead, path: Path) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 10:
+            self._proc.kill()
+            self._proc.wait()
+        return take(self, path)
+
+    monkeypatch.setattr(read_ahead.ReadAhead, "take", kill_midway)
+    with open_ledger(config) as ledger:
+        outs = process_batch(items, config, ledger=ledger)
+    assert calls["n"] >= 10
+    assert [o.status for o in outs] == [e["expected"] for e in forms]
+    counted = sum(e["expected"] != "ignored" for e in forms)
+    assert ledger_rows(config, "SELECT count(*) FROM submissions") == [(counted,)]
+    assert read_ahead.shared() is not None  # the next batch starts a new one
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for whoever adopted it to reap it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.slow
+def test_the_read_ahead_process_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from automation import read_ahead\n"
+        "ra = read_ahead.shared()\n"
+        "print(ra._proc.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        cwd=root,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(root)},
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not _running(child):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the read-ahead process outlived its parent by 10 s")
