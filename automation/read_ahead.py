@@ -28,7 +28,9 @@ import dataclasses
 import logging
 import os
 import pickle
+import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -69,14 +71,37 @@ def early(path: Path, config: Any, specs: Any) -> Early:
     return Early("", before, stored, parsed)
 
 
+# ----- the pipe: length-prefixed pickles -----------------------------------------------------------
+_LEN = struct.Struct("<I")
+
+
+def _frame(msg: Any) -> bytes:
+    body = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LEN.pack(len(body)) + body
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exact(stream: BinaryIO, n: int) -> bytes:
+    data = stream.read(n)
+    if data is None or len(data) < n:
+        raise EOFError
+    return data
+
+
 # ----- the child -----------------------------------------------------------------------------------
-def serve(requests: BinaryIO, answers: BinaryIO) -> None:
+def serve(requests: BinaryIO, answers_fd: int) -> None:
     """The child's loop: ``("config", key, (Config, FormSet))`` sets the batch's config;
     ``("read", seq, key, path)`` is answered with ``(seq, Early | None)``. Ends at end of input."""
     configs: dict[int, Any] = {}
     while True:
         try:
-            msg = pickle.load(requests)
+            (size,) = _LEN.unpack(_read_exact(requests, _LEN.size))
+            msg = pickle.loads(_read_exact(requests, size))
         except (EOFError, OSError):
             return
         if msg[0] == "config":
@@ -88,25 +113,28 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
         except Exception:  # the recorder meets the same problem itself and reports it
             answer = None
         try:
-            pickle.dump((seq, answer), answers, protocol=pickle.HIGHEST_PROTOCOL)
-            answers.flush()
-        except (BrokenPipeError, OSError):
+            _write_all(answers_fd, _frame((seq, answer)))
+        except OSError:  # the parent is gone
             return
 
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     # The answers get the pipe to themselves: anything a library prints (xlrd writes its warnings
-    # to stdout) goes to stderr instead of into the middle of a pickled answer.
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    # to stdout) goes to stderr instead of into the middle of an answer.
+    answers_fd = os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
-    serve(sys.stdin.buffer, answers)
+    serve(sys.stdin.buffer, answers_fd)
 
 
 # ----- the parent's side -------------------------------------------------------------------------------
 class ReadAhead:
-    """The recording process's handle on the child: request files ahead, take answers in order."""
+    """The recording process's handle on the child: request files ahead, take answers in order.
+
+    No reader thread: answers are read in :meth:`take`, from the pipe, only when wanted (a thread
+    unpickling them would fight the recorder for the interpreter lock; measured, it cost more
+    than it saved)."""
 
     def __init__(self) -> None:
         package_root = str(Path(__file__).resolve().parents[1])
@@ -117,48 +145,58 @@ class ReadAhead:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
-            start_new_session=False,
         )
-        self._lock = threading.Condition()
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._in = self._proc.stdin.fileno()
+        self._out = self._proc.stdout.fileno()
+        os.set_blocking(self._out, False)
+        self._buffer = bytearray()
         self._answers: dict[int, Early | None] = {}
         self._asked: dict[Path, int] = {}
-        self._wanted: set[int] = set()  # asked and not taken nor forgotten
+        self._wanted: set[int] = set()  # asked and neither taken nor forgotten
         self._key = 0  # the config the child uses for the next requests (see begin)
         self._seq = 0
         self._alive = True
-        self._answered = False  # the child is up (its first answer came): waiting for one pays
-        self._reader = threading.Thread(target=self._read, name="salesflow-read-ahead", daemon=True)
-        self._reader.start()
+        self._answered = False  # the child is up (an answer came): waiting for the next one pays
 
     @property
     def alive(self) -> bool:
         return self._alive
 
-    def _read(self) -> None:
-        out = self._proc.stdout
-        assert out is not None
-        while True:
-            try:
-                seq, answer = pickle.load(out)
-            except Exception:  # end of output (the child ended) or a damaged answer
-                with self._lock:
-                    self._alive = False
-                    self._lock.notify_all()
-                return
-            with self._lock:
-                if seq in self._wanted:
-                    self._answers[seq] = answer
-                self._answered = True
-                self._lock.notify_all()
-
     def _send(self, msg: Any) -> None:
-        stdin = self._proc.stdin
-        assert stdin is not None
         try:
-            pickle.dump(msg, stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
+            _write_all(self._in, _frame(msg))
+        except OSError:
             self._alive = False
+
+    def _receive(self, timeout: float) -> None:
+        """Read what the child has answered (waiting up to ``timeout`` for more)."""
+        if select.select([self._out], [], [], timeout)[0]:
+            while True:
+                try:
+                    chunk = os.read(self._out, 1 << 20)
+                except BlockingIOError:
+                    break
+                except OSError:
+                    chunk = b""
+                if not chunk:  # the child ended
+                    self._alive = False
+                    break
+                self._buffer += chunk
+        while len(self._buffer) >= _LEN.size:
+            (size,) = _LEN.unpack_from(self._buffer)
+            if len(self._buffer) < _LEN.size + size:
+                break
+            body = bytes(self._buffer[_LEN.size : _LEN.size + size])
+            del self._buffer[: _LEN.size + size]
+            try:
+                seq, answer = pickle.loads(body)
+            except Exception:  # a damaged answer: stop trusting the child
+                self._alive = False
+                return
+            self._answered = True
+            if seq in self._wanted:
+                self._answers[seq] = answer
 
     def begin(self, config: Any, specs: Any) -> None:
         """A batch starts: the child reads its next files with this config (sent whole each time:
@@ -175,8 +213,7 @@ class ReadAhead:
                 continue
             self._seq += 1
             self._asked[path] = self._seq
-            with self._lock:
-                self._wanted.add(self._seq)
+            self._wanted.add(self._seq)
             self._send(("read", self._seq, self._key, str(path)))
 
     def take(self, path: Path) -> Early | None:
@@ -184,22 +221,26 @@ class ReadAhead:
         seq = self._asked.pop(path, None)
         if seq is None:
             return None
-        deadline = time.monotonic() + WAIT_SECONDS
-        with self._lock:
+        if not self._alive:
+            self._wanted.discard(seq)
+            return None
+        try:
+            deadline = time.monotonic() + WAIT_SECONDS
+            self._receive(0)
             while seq not in self._answers and self._alive and self._answered:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
-                self._lock.wait(left)
-            self._wanted.discard(seq)
+                self._receive(left)
             return self._answers.pop(seq, None)
+        finally:
+            self._wanted.discard(seq)
 
     def forget(self) -> None:
         """Drop every pending request and answer (a batch ended; its files may change before the next)."""
-        with self._lock:
-            self._asked.clear()
-            self._answers.clear()
-            self._wanted.clear()
+        self._asked.clear()
+        self._answers.clear()
+        self._wanted.clear()
 
     def close(self) -> None:
         self._alive = False
@@ -213,6 +254,8 @@ class ReadAhead:
         except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
 
 
 _shared: ReadAhead | None = None

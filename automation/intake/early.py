@@ -7,8 +7,8 @@ of plain values, so they cross the pipe cheaply (~0.05 ms a form; a whole Submis
 objects costs ~1 ms to unpickle, as much as reading it).
 
 Only the sheets the form's own reading touched travel as grids (a template's hidden customer list
-can be large and is rarely needed); any other sheet is parsed from the bytes on demand, exactly as
-:func:`automation.intake.read_workbook` would. A file with any file-level problem is not parsed
+can be large and is rarely needed); any other sheet is parsed on demand from the bytes the content
+store keeps under the file's hash, exactly as :func:`automation.intake.read_workbook` would. A file with any file-level problem is not parsed
 early at all (``early_read`` returns None), so every message about it comes from the one plain path.
 """
 
@@ -34,7 +34,6 @@ class EarlyRead:
     date1904: bool
     # (name, hidden, rows or None when not parsed, merged ranges), in the workbook's order
     sheets: list[tuple[str, bool, list[list[Any]] | None, list[Merge]]]
-    data: bytes  # the file's bytes: sheets not parsed early are parsed from them on demand
 
     def workbook(self, config: Config) -> Workbook:
         """The Workbook :func:`automation.intake.read_workbook` would return for these bytes."""
@@ -44,8 +43,11 @@ class EarlyRead:
             def load() -> tuple[list[list[Any]], list[Merge]]:
                 from automation.intake import read_workbook
 
-                if not full:
-                    full.append(read_workbook(self.data, self.kind, config))
+                if not full:  # the very bytes, from the content store (they are kept by hash)
+                    from automation.content_store import ContentStore
+
+                    data = ContentStore(config.state_root / "content").read(self.sha256)
+                    full.append(read_workbook(data, self.kind, config))
                 sheet = full[0].sheet(name)
                 if sheet is None:  # cannot happen for the same bytes; a damaged file says so
                     raise ReadError("file-corrupt", f"sheet {name!r} vanished")
@@ -86,7 +88,7 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
     sheets = [
         (s.name, s.hidden, s.loaded_rows, s.merged if s.loaded_rows is not None else []) for s in wb.sheets
     ]
-    return EarlyRead(sha256, len(data), sniffed.kind, wb.date1904, sheets, data)
+    return EarlyRead(sha256, len(data), sniffed.kind, wb.date1904, sheets)
 
 
 class _Nowhere:
