@@ -136,7 +136,10 @@ def process_batch(
 
 
 def _read_ahead_on() -> bool:
-    """``SALESFLOW_READ_AHEAD=0`` keeps a batch in one process (troubleshooting; the tests of both paths)."""
+    """``SALESFLOW_READ_AHEAD=0`` keeps a batch in one process (troubleshooting; the tests of both
+    paths). Not on Windows, where pipes cannot be waited on with ``select``."""
+    if os.name == "nt":
+        return False
     return os.environ.get("SALESFLOW_READ_AHEAD", "1").strip() not in ("0", "no", "off", "false")
 
 
