@@ -292,12 +292,14 @@ def read_and_record(
     deferred: Any = None,
     same: Any = None,
     early: Any = None,
+    stage: Callable[[Any, str], None] | None = None,
 ) -> SubmissionRecord | Outcome:
     """Stages 5-7: read and validate new content (known content is not read again), then record.
 
     Shared by :func:`process` and the batch path; the batch passes its transaction as ``conn``,
     its chunk's directory and its ``deferred`` writes (see ``Recording.record``), and ``early``
-    when its read-ahead process already parsed the stored bytes. Returns an ``ignored`` Outcome when the file changed while it was read.
+    when its read-ahead process already parsed the stored bytes, and ``stage``, which writes a
+    rejected form's feedback workbook into the staging folder for it. Returns an ``ignored`` Outcome when the file changed while it was read.
     """
     sub, report = None, None
     if new_content:
@@ -306,7 +308,7 @@ def read_and_record(
             return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
         report = check(sub, config, specs, customers(), received)  # 6
         if not report.valid:
-            stage_feedback(report, stored.sha256, config)
+            (stage or (lambda r, sha: stage_feedback(r, sha, config)))(report, stored.sha256)
     elif changed(path, before):
         return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
     # In a batch, "new content" was decided inside the same transaction; alone, record decides.

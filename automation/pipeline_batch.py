@@ -30,8 +30,9 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from automation import clock, read_ahead
 from automation.config import Config
@@ -56,6 +57,7 @@ from automation.pipeline import (
     process,
     read_and_record,
     source_key,
+    stage_feedback,
     staging_dir,
 )
 
@@ -180,6 +182,15 @@ def _chunk(
     taken: list[tuple[int, Path, str, str]] = []  # the items recorded so far, as they came
     rest = list(todo)
     deferred = Deferred()
+    tickets: list[tuple[int, Any, str]] = []  # feedback the read-ahead process is writing
+
+    def stage(report: Any, sha256: str) -> None:
+        ticket = ahead.feedback(report, sha256) if ahead is not None else None
+        if ticket is None:
+            stage_feedback(report, sha256, config)
+        else:
+            tickets.append((ticket, report, sha256))
+
     spoiled: tuple[int, Path, Exception] | None = None
     try:
         with ledger.batch() as conn:
@@ -207,6 +218,7 @@ def _chunk(
                         directory,
                         deferred,
                         early,
+                        stage,
                     )
                 except Exception as exc:  # the transaction may be half-written: undo the chunk
                     spoiled = (i, path, exc)
@@ -218,6 +230,12 @@ def _chunk(
                 taken.append(item)
                 if result.status == ACCEPTED and result.form in DIRECTORY_FORMS:
                     directory = ledger.directory(conn=conn)  # the next files see the new register
+            if tickets:  # every feedback is staged before the commit, as on the plain path
+                assert ahead is not None
+                staged = ahead.staged([t for t, _, _ in tickets])
+                for ticket, report, sha256 in tickets:
+                    if ticket not in staged:
+                        stage_feedback(report, sha256, config)
             ledger.flush(conn, deferred)
             if recorded:
                 os.sync()  # the content store copies are durable before the ledger names them
@@ -275,6 +293,7 @@ def _one(
     directory: CustomerDirectory,
     deferred: Deferred,
     early: read_ahead.Early | None = None,
+    stage: Callable[[Any, str], None] | None = None,
 ) -> Outcome | SubmissionRecord:
     """Stages 1-7 of ``process`` for one file, recording into the batch's transaction.
 
@@ -313,4 +332,5 @@ def _one(
         same=same,
         # parsed for received = mtime: valid unless the received time is a (future) first sighting
         early=early.parsed if early is not None and received == mtime_of(before) else None,
+        stage=stage,
     )

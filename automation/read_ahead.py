@@ -42,6 +42,7 @@ log = logging.getLogger("automation.pipeline")
 
 WINDOW = 16  # files requested ahead of the one being recorded (bounds staleness and memory)
 WAIT_SECONDS = 0.05  # how long the recorder waits for an answer already being worked on
+FEEDBACK_SECONDS = 60.0  # a feedback workbook not staged by then is written by the recorder
 
 
 class Early(NamedTuple):
@@ -96,7 +97,8 @@ def _read_exact(stream: BinaryIO, n: int) -> bytes:
 # ----- the child -----------------------------------------------------------------------------------
 def serve(requests: BinaryIO, answers_fd: int) -> None:
     """The child's loop: ``("config", key, (Config, FormSet))`` sets the batch's config;
-    ``("read", seq, key, path)`` is answered with ``(seq, Early | None)``. Ends at end of input."""
+    ``("read", seq, key, path)`` is answered with ``(seq, Early | None)``, ``("feedback", seq, key,
+    report, sha256)`` with ``(seq, True | None)`` once the workbook is staged. Ends at end of input."""
     configs: dict[int, Any] = {}
     while True:
         try:
@@ -107,11 +109,22 @@ def serve(requests: BinaryIO, answers_fd: int) -> None:
         if msg[0] == "config":
             configs = {msg[1]: msg[2]}  # only the current batch's
             continue
-        _, seq, key, path = msg
-        try:
-            answer: Early | None = early(Path(path), *configs[key])
-        except Exception:  # the recorder meets the same problem itself and reports it
-            answer = None
+        answer: Any = None
+        if msg[0] == "feedback":  # ("feedback", seq, key, report, sha256): True once staged
+            _, seq, key, report, sha256 = msg
+            try:
+                from automation.pipeline import stage_feedback
+
+                stage_feedback(report, sha256, configs[key][0])
+                answer = True
+            except Exception:  # the recorder writes it itself
+                log.debug("feedback for %s failed in the read-ahead process", sha256, exc_info=True)
+        else:
+            _, seq, key, path = msg
+            try:
+                answer = early(Path(path), *configs[key])
+            except Exception:  # the recorder meets the same problem itself and reports it
+                answer = None
         try:
             _write_all(answers_fd, _frame((seq, answer)))
         except OSError:  # the parent is gone
@@ -215,6 +228,42 @@ class ReadAhead:
             self._asked[path] = self._seq
             self._wanted.add(self._seq)
             self._send(("read", self._seq, self._key, str(path)))
+
+    def feedback(self, report: Any, sha256: str) -> int | None:
+        """Have the child write a rejected form's feedback workbook into the staging folder (it
+        costs ~8 ms to write and ~0.2 ms to send); the returned ticket goes to :meth:`staged`."""
+        if not self._alive:
+            return None
+        self._seq += 1
+        self._wanted.add(self._seq)
+        self._send(("feedback", self._seq, self._key, report, sha256))
+        return self._seq if self._alive else None
+
+    def staged(self, tickets: list[int], timeout: float = FEEDBACK_SECONDS) -> set[int]:
+        """Wait until the child has answered ``tickets``; the ones it staged. The child is ended
+        when it takes longer than ``timeout`` (so it cannot write while the recorder does it)."""
+        deadline = time.monotonic() + timeout
+        done: set[int] = set()
+        try:
+            while True:
+                self._receive(0)
+                for t in tickets:
+                    if t in self._answers:
+                        if self._answers.pop(t) is True:
+                            done.add(t)
+                        self._wanted.discard(t)
+                left = [t for t in tickets if t in self._wanted]
+                if not left or not self._alive:
+                    return done
+                wait = deadline - time.monotonic()
+                if wait <= 0:
+                    log.warning("read-ahead process too slow on feedback; ended, writing it here")
+                    self.close()
+                    return done
+                self._receive(min(wait, 1.0))
+        finally:
+            for t in tickets:
+                self._wanted.discard(t)
 
     def take(self, path: Path) -> Early | None:
         """The child's answer for ``path`` (None: not asked, failed, or not there in time)."""

@@ -58,9 +58,16 @@ def _flood(root: Path, drops: Path, entries: list[dict[str, Any]], *, ahead: boo
 
 
 def _used(monkeypatch: Any) -> dict[str, int]:
-    """Count the answers the batch took from the read-ahead process (a spy, not a stand-in)."""
-    seen = {"parsed": 0, "plain": 0}
+    """Count the answers the batch took from the read-ahead process, and the feedback workbooks it
+    staged (a spy, not a stand-in)."""
+    seen = {"parsed": 0, "plain": 0, "feedback": 0}
     take = read_ahead.ReadAhead.take
+    staged = read_ahead.ReadAhead.staged
+
+    def counting_staged(self: read_ahead.ReadAhead, tickets: list[int], *args: Any) -> set[int]:
+        done = staged(self, tickets, *args)
+        seen["feedback"] += len(done)
+        return done
 
     def counting(self: read_ahead.ReadAhead, path: Path) -> Any:
         answer = take(self, path)
@@ -68,6 +75,7 @@ def _used(monkeypatch: Any) -> dict[str, int]:
         return answer
 
     monkeypatch.setattr(read_ahead.ReadAhead, "take", counting)
+    monkeypatch.setattr(read_ahead.ReadAhead, "staged", counting_staged)
     return seen
 
 
@@ -99,6 +107,18 @@ def test_a_flood_read_ahead_gives_the_outcomes_rows_and_files_of_the_plain_path(
         )
 
     assert files(fast_cfg) == files(plain_cfg)
+    feedback = [f for f in files(plain_cfg) if f.endswith((".反馈.xlsx", ".feedback.xlsx"))]
+    assert feedback, "no rejected form in the sample: feedback written ahead was not tested"
+    for name in feedback:  # written by the read-ahead process, the same workbook
+        assert _cells(fast_cfg.shared_root / name) == _cells(plain_cfg.shared_root / name), name
+    assert seen["feedback"] == len(feedback)
+
+
+def _cells(path: Path) -> list[Any]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return [(name, wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names]
 
 
 def test_a_file_changed_after_it_was_read_ahead_is_read_again_not_recorded_stale(
