@@ -12,11 +12,13 @@ place; storing the same content twice keeps the first copy. Symbolic links are r
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 CHUNK = 1 << 20
@@ -32,6 +34,48 @@ class Stored:
     size: int
     path: Path | None  # None when too large to keep (see put)
     data: bytes | None = field(default=None, repr=False, compare=False)  # the bytes, when read whole
+
+
+_TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# what Path.is_file() takes for "no file there" rather than an error
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _read_to_end(fd: int, size: int) -> bytes:
+    """Everything from ``fd`` to its end, ``size`` bytes expected (as ``read()`` of a file object:
+    a file that grew since its size was taken is read to its new end)."""
+    first = os.read(fd, max(size, 0) + 1)
+    if not first:
+        return first
+    parts = [first]
+    while chunk := os.read(fd, CHUNK):
+        parts.append(chunk)
+    return first if len(parts) == 1 else b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _regular_size(path: Path) -> int | None:
+    """The size of the regular file at ``path``; None when there is none (one ``stat``, where
+    ``is_file()`` then ``stat()`` took two; the same errors count as "no file")."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno in _ABSENT:
+            return None
+        raise
+    except ValueError:
+        return None
+    return st.st_size if S_ISREG(st.st_mode) else None
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -71,6 +115,10 @@ class ContentStore:
         fsyncs: a batch (``pipeline_batch``) makes the whole batch durable with one
         :func:`os.sync` before its ledger commit instead, so nothing the ledger refers to can be
         lost in a power cut either.
+
+        The copy of a form is a handful of system calls on plain file descriptors (no file objects,
+        one ``stat`` of the destination, no check of the temporary folder before each copy): on a
+        flood this runs for every file.
         """
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         try:
@@ -79,60 +127,64 @@ class ContentStore:
             if Path(source).is_symlink():
                 raise SymlinkRefused(f"symbolic link refused: {source}") from exc
             raise
-        with os.fdopen(fd, "rb") as src:
-            if max_bytes is None:
+        if max_bytes is None:
+            with os.fdopen(fd, "rb") as src:
                 return self._put_stream(src, sync)
-            if os.fstat(src.fileno()).st_size > max_bytes:
+        try:
+            size = os.fstat(fd).st_size
+            if size > max_bytes:
                 h = hashlib.sha256()
                 size = 0
-                for chunk in iter(lambda: src.read(CHUNK), b""):
+                while chunk := os.read(fd, CHUNK):
                     h.update(chunk)
                     size += len(chunk)
                 return Stored(h.hexdigest(), size, None)
-            data = src.read()
+            data = _read_to_end(fd, size)
+        finally:
+            os.close(fd)
         digest = hashlib.sha256(data).hexdigest()
         final = self.path_for(digest)
-        if not (final.is_file() and final.stat().st_size == len(data)):
-            self._write(final, [data], sync)
+        if _regular_size(final) != len(data):
+            self._write(final, data, sync)
         return Stored(digest, len(data), final, data)
 
     def _put_stream(self, src: Any, sync: bool) -> Stored:
         """A file of any size, streamed through a temporary file (nothing held in memory)."""
-        tmp = self._tmp()
+        tmp, fd = self._open_tmp()
         h = hashlib.sha256()
         size = 0
         try:
-            with open(tmp, "wb") as dst:
+            try:
                 for chunk in iter(lambda: src.read(CHUNK), b""):
                     h.update(chunk)
-                    dst.write(chunk)
+                    _write_all(fd, chunk)
                     size += len(chunk)
-                dst.flush()
                 if sync:
-                    os.fsync(dst.fileno())
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
             final = self.path_for(h.hexdigest())
-            if not (final.is_file() and final.stat().st_size == size):
+            if _regular_size(final) != size:
                 self._place(tmp, final, sync)
             return Stored(h.hexdigest(), size, final)
         finally:
-            if tmp.exists():
-                tmp.unlink()
+            _remove(tmp)  # gone already when it was placed
 
-    def _write(self, final: Path, chunks: list[bytes], sync: bool) -> None:
-        tmp = self._tmp()
+    def _write(self, final: Path, data: bytes, sync: bool) -> None:
+        tmp, fd = self._open_tmp()
         try:
-            with open(tmp, "wb") as dst:
-                for chunk in chunks:
-                    dst.write(chunk)
-                dst.flush()
+            try:
+                _write_all(fd, data)
                 if sync:
-                    os.fsync(dst.fileno())
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
             self._place(tmp, final, sync)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        except BaseException:
+            _remove(tmp)
+            raise
 
-    def _place(self, tmp: Path, final: Path, sync: bool) -> None:
+    def _place(self, tmp: str, final: Path, sync: bool) -> None:
         try:
             os.replace(tmp, final)
         except FileNotFoundError:  # first content under this prefix
@@ -141,11 +193,20 @@ class ContentStore:
         if sync:
             _fsync_dir(final.parent)
 
-    def _tmp(self) -> Path:
-        tmp_dir = self.root / "tmp"
-        if not tmp_dir.is_dir():
-            tmp_dir.mkdir(parents=True, exist_ok=True)
-        return tmp_dir / f"{uuid.uuid4().hex}.part"
+    def _open_tmp(self) -> tuple[str, int]:
+        """A new temporary file in ``root/tmp`` (created on first use): its path and descriptor.
+
+        The folder is not checked before each copy; a missing one shows as FileNotFoundError and
+        is created then. The name is random, and ``O_EXCL`` makes sure the file is a new one.
+        """
+        tmp_dir = os.path.join(self.root, "tmp")
+        tmp = os.path.join(tmp_dir, os.urandom(16).hex() + ".part")
+        try:
+            fd = os.open(tmp, _TMP_FLAGS, 0o666)
+        except FileNotFoundError:
+            os.makedirs(tmp_dir, exist_ok=True)
+            fd = os.open(tmp, _TMP_FLAGS, 0o666)
+        return tmp, fd
 
     def read(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
