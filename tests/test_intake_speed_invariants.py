@@ -2,8 +2,9 @@
 
 Each test pins one shortcut against its reference: the CSV delimiter guess against ``csv.Sniffer``,
 the one-pass header match against the per-form one, the bytes handed in by the caller against a
-read of the file, the cached rep-id map against a change of the configured reps, and the memoised
-zip prologues against a fresh inflate.
+read of the file, the cached rep-id map against a change of the configured reps, the memoised
+zip prologues against a fresh inflate, the content types read from the archive bytes against
+``ZipFile.read``, and the sheet-extent bound against the exact scan.
 """
 
 from __future__ import annotations
@@ -145,3 +146,98 @@ def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
     start = info.header_offset + 30 + name_len + extra_len
     return data[start : start + info.compress_size]
+
+
+# ----- content types read straight from the archive bytes (sniff) -------------------------------
+
+
+def _reference_sniff_zip(data: bytes) -> tuple[str, str]:
+    """sniff_zip as it was: every content type read through ``ZipFile.read``."""
+    from automation.intake.sniff import _MAX_CONTENT_TYPES, ODS_MIME, _kind_of
+
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        return "file-corrupt", f"broken zip: {exc}"
+    names = set(z.namelist())
+    try:
+        if "mimetype" in names and z.getinfo("mimetype").file_size <= 200:
+            mime = z.read("mimetype").decode("ascii", "replace").strip()
+            return ("ods", "") if mime in (ODS_MIME, ODS_MIME + "-template") else ("not-a-spreadsheet", mime)
+        if "[Content_Types].xml" in names:
+            if z.getinfo("[Content_Types].xml").file_size > _MAX_CONTENT_TYPES:
+                return "unsafe-content", "oversized [Content_Types].xml"
+            return _kind_of(z.read("[Content_Types].xml"))
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, NotImplementedError) as exc:
+        return "file-corrupt", f"broken zip member: {exc}"
+    except zlib.error as exc:
+        return "file-corrupt", f"broken zip member: {exc}"
+    return "not-a-spreadsheet", "zip archive without a workbook"
+
+
+def _office_zip(content_types: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", content_types)
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    return buf.getvalue()
+
+
+_CT_XLSX = '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([_CT_XLSX, _CT_XLSX.replace("sheet.main", "sheet.binary"), "<Types/>"]),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 255)), max_size=3),
+)
+def test_content_types_read_from_the_bytes_answer_as_zipfile_read(
+    ct: str, flips: list[tuple[int, int]]
+) -> None:
+    """Damaged anywhere (local header, name, flags, compressed bytes, CRC, directory): the same answer."""
+    from automation.intake.sniff import sniff_zip
+
+    data = bytearray(_office_zip(ct))
+    for pos, xor in flips:
+        data[pos % len(data)] ^= xor
+    raw = bytes(data)
+    for _ in range(2):  # the second time from the memo
+        got = sniff_zip(raw)
+        assert (got.kind, got.detail) == _reference_sniff_zip(raw)
+
+
+# ----- sheet extents: the bound for a sheet within row 999 / column ZZ ------------------------------
+
+_REF_CELLS = st.tuples(
+    st.sampled_from(["", "A", "Z", "AB", "ZZ", "AAA", "XFD"]),
+    st.sampled_from(["1", "9", "42", "999", "1000", "0007", "1048576"]),
+    st.sampled_from([" ", " ", " ", "\n", "\t"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REF_CELLS, max_size=12))
+def test_sheet_extent_bound_decides_as_the_exact_scan(refs: list[tuple[str, str, str]]) -> None:
+    body = "".join(f'<c{blank}r="{col}{row}"><v>1</v></c>' for col, row, blank in refs)
+    xml = f'<?xml version="1.0"?>\n<worksheet><sheetData><row r="1">{body}</row></sheetData></worksheet>'.encode()
+    exact = sf._scan_stream(io.BytesIO(xml))
+    fast = sf._scan_whole(xml)
+    if fast[0] == sf.FITS:  # the bound stands for an extent within it
+        (r, c), _ = exact
+        assert r <= sf.FITS[0] and c <= sf.FITS[1] and fast[1] == exact[1]
+        assert (r * c <= sf.MAX_DENSE_CELLS) == (sf.FITS[0] * sf.FITS[1] <= sf.MAX_DENSE_CELLS)
+    else:
+        assert fast == exact
+
+
+def test_sheet_scan_of_a_zip_is_kept_by_its_compressed_bytes() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", '<worksheet><c r="B7"/><c r="XFD3"/></worksheet>')
+        z.writestr("xl/worksheets/sheet2.xml", '<!DOCTYPE x [<!ENTITY e "x">]><worksheet/>')
+    data = buf.getvalue()
+    z = zipfile.ZipFile(io.BytesIO(data))
+    first = [sf._scan_sheet(z, i, data) for i in z.infolist()]
+    assert first[0] == ((7, 16384), None) and first[1][1] is not None
+    assert [sf._scan_sheet(z, i, data) for i in z.infolist()] == first
+    assert [sf._scan_sheet(z, i) for i in z.infolist()] == first  # streamed through zipfile

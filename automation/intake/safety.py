@@ -38,6 +38,8 @@ MAX_RATIO = 200  # uncompressed / compressed; real xlsx parts stay far below 100
 RATIO_MIN_BYTES = 2 * 1024 * 1024  # small parts may compress well without being a bomb
 MAX_MEMBERS = 5000
 MAX_DENSE_CELLS = 2_000_000  # calamine holds 32 bytes a cell: ~64 MB
+FITS = (999, 702)  # the extent recorded for a sheet with no reference beyond row 999 or column ZZ
+assert FITS[0] * FITS[1] <= MAX_DENSE_CELLS
 PROLOGUE_BYTES = 16 * 1024
 CHUNK = 1024 * 1024
 SMALL_PART = 4 * 1024 * 1024  # parts up to this size are inflated in one call
@@ -46,6 +48,8 @@ SMALL_PART = 4 * 1024 * 1024  # parts up to this size are inflated in one call
 _REF = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,7})"')
 _REF_ANY_BLANK = re.compile(rb'[ \t\r\n]r="([A-Z]{0,3})([0-9]{1,7})"')
 _ODD_BLANKS = (b'\nr="', b'\tr="', b'\rr="')
+# a reference beyond row 999 or column ZZ (or something like it: a false hit only costs the exact scan)
+_BEYOND = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,3}[0-9]{4})')
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 # Forms made from one template share most parts byte for byte (styles, theme, rels...): the
@@ -55,6 +59,7 @@ _MEMO_RAW = 8 * 1024
 _MEMO_ENTRIES = 256
 _HEADS: dict[tuple[int, bytes], bytes] = {}
 _PLAIN: dict[bytes, bool] = {}
+_SHEETS: dict[tuple[int, bytes], tuple[tuple[int, int], str | None]] = {}
 
 
 @dataclass
@@ -64,7 +69,9 @@ class ZipScan:
     problem: str | None = None  # a file-level problem code, or None when safe to parse
     detail: str = ""
     date1904: bool = False
-    extents: dict[str, tuple[int, int]] = field(default_factory=dict)  # part -> (max row, max col), 1-based
+    # part -> (max row, max col) its cells reference, 1-based; for a sheet with no reference beyond
+    # row 999 or column ZZ that bound, FITS (all that matters is whether it fits a dense grid)
+    extents: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def dense_ok(self) -> bool:
@@ -161,55 +168,105 @@ def check_xml_prologue(fh: IO[bytes], first: bytes = b"") -> str | None:
 def _scan_sheet(
     z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None = None
 ) -> tuple[tuple[int, int], str | None]:
-    """Stream one worksheet part: the largest (row, col) referenced, and a prologue problem if any.
+    """Stream one worksheet part: the extent of the cells it references (see :class:`ZipScan`), and
+    a prologue problem if any.
 
     A small part (a form) is inflated in one C call straight from the archive bytes; a large one is
-    streamed in chunks so memory stays bounded.
+    streamed in chunks so memory stays bounded. The answer for a small part is kept by its
+    compressed bytes, which determine it: the ``_form`` sheet of every form made from one template
+    is the same part, scanned once.
     """
-    max_row = max_col = 0
-    tail = b""
-    whole = _peek(data, info, SMALL_PART) if data is not None and info.file_size <= SMALL_PART else None
-    with io.BytesIO(whole) if whole is not None else z.open(info) as fh:
-        chunk = fh.read(CHUNK)
-        problem = check_xml_prologue(fh, chunk)
+    member = _member(data, info) if data is not None and info.file_size <= SMALL_PART else None
+    if member is None:
+        with z.open(info) as fh:
+            return _scan_stream(fh)
+    if len(member[1]) > _MEMO_RAW:
+        return _scan_whole(_inflate(member, SMALL_PART))
+    hit = _SHEETS.get(member)
+    if hit is None:
+        hit = _scan_whole(_inflate(member, SMALL_PART))
+        if len(_SHEETS) >= _MEMO_ENTRIES:
+            _SHEETS.clear()
+        _SHEETS[member] = hit
+    return hit
+
+
+def _scan_whole(xml: bytes) -> tuple[tuple[int, int], str | None]:
+    """:func:`_scan_stream` of a part held in memory, with a shortcut for the usual form.
+
+    Collecting every reference costs ~1 us a cell. When one search finds no reference beyond row
+    999 or column ZZ (and no reference after a blank other than a space, which the exact scan
+    treats separately), the sheet fits a dense grid whatever its exact extent, and that bound is
+    its extent. Only ``dense_ok`` and the sheets over :data:`MAX_DENSE_CELLS` depend on extents,
+    and both come out as the exact extents give them.
+    """
+    if b'\nr="' not in xml and b'\tr="' not in xml and b'\rr="' not in xml and _BEYOND.search(xml) is None:
+        problem = check_xml_prologue(io.BytesIO(xml[CHUNK:]), xml[:CHUNK])  # as _scan_stream reads it
         if problem:
             return (0, 0), problem
-        while chunk:
-            buf = tail + chunk
-            # the searches and int() conversions run in C; only distinct column names reach Python
-            odd = any(b in buf for b in _ODD_BLANKS)
-            refs = (_REF_ANY_BLANK if odd else _REF).findall(buf)
-            if refs:
-                max_col = max(max_col, *(_col_number(c) for c in set(map(itemgetter(0), refs))))
-                max_row = max(max_row, *map(int, map(itemgetter(1), refs)))
-            tail = buf[-64:]
-            chunk = fh.read(CHUNK)
+        return (FITS if _REF.search(xml) else (0, 0)), None
+    return _scan_stream(io.BytesIO(xml))
+
+
+def _scan_stream(fh: IO[bytes]) -> tuple[tuple[int, int], str | None]:
+    """The largest (row, col) a cell reference of the part names, or the prologue's problem."""
+    max_row = max_col = 0
+    tail = b""
+    chunk = fh.read(CHUNK)
+    problem = check_xml_prologue(fh, chunk)
+    if problem:
+        return (0, 0), problem
+    while chunk:
+        buf = tail + chunk
+        # the searches and int() conversions run in C; only distinct column names reach Python
+        odd = any(b in buf for b in _ODD_BLANKS)
+        refs = (_REF_ANY_BLANK if odd else _REF).findall(buf)
+        if refs:
+            max_col = max(max_col, *(_col_number(c) for c in set(map(itemgetter(0), refs))))
+            max_row = max(max_row, *map(int, map(itemgetter(1), refs)))
+        tail = buf[-64:]
+        chunk = fh.read(CHUNK)
     return (max_row, max_col), None
+
+
+def _member(data: bytes, info: zipfile.ZipInfo) -> tuple[int, bytes] | None:
+    """(compression method, compressed bytes) of a plain stored/deflated member, straight from the
+    archive bytes; None for anything else (then the caller takes the zipfile path)."""
+    off = info.header_offset
+    if data[off : off + 4] != b"PK\x03\x04" or info.flag_bits & 1:
+        return None
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    start = off + 30 + name_len + extra_len
+    return info.compress_type, data[start : start + info.compress_size]
+
+
+def _inflate(member: tuple[int, bytes], n: int) -> bytes:
+    """The first ``n`` bytes of a :func:`_member`'s content."""
+    method, raw = member
+    if method == zipfile.ZIP_STORED:
+        return raw[:n]
+    return zlib.decompressobj(-15).decompress(raw, n)
 
 
 def _peek(data: bytes, info: zipfile.ZipInfo, n: int = PROLOGUE_BYTES) -> bytes | None:
     """The first ``n`` bytes of a member straight from the archive bytes (no ZipExtFile), or None
     when the member is not a plain stored/deflated entry (then the caller takes the zipfile path)."""
-    off = info.header_offset
-    if data[off : off + 4] != b"PK\x03\x04" or info.flag_bits & 1:
+    member = _member(data, info)
+    if member is None:
         return None
-    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
-    start = off + 30 + name_len + extra_len
-    raw = data[start : start + info.compress_size]
-    if info.compress_type == zipfile.ZIP_STORED:
-        return raw[:n]
-    if info.compress_type == zipfile.ZIP_DEFLATED:
-        if n > PROLOGUE_BYTES or len(raw) > _MEMO_RAW:  # a whole sheet, or a big part: not kept
-            return zlib.decompressobj(-15).decompress(raw, n)
-        key = (n, raw)
-        head = _HEADS.get(key)
-        if head is None:
-            head = zlib.decompressobj(-15).decompress(raw, n)
-            if len(_HEADS) >= _MEMO_ENTRIES:
-                _HEADS.clear()
-            _HEADS[key] = head
-        return head
-    return None
+    method, raw = member
+    if method == zipfile.ZIP_STORED or n > PROLOGUE_BYTES or len(raw) > _MEMO_RAW:
+        return _inflate(member, n)  # stored, a whole sheet, or a big part: not kept
+    key = (n, raw)
+    head = _HEADS.get(key)
+    if head is None:
+        head = _inflate(member, n)
+        if len(_HEADS) >= _MEMO_ENTRIES:
+            _HEADS.clear()
+        _HEADS[key] = head
+    return head
 
 
 def _plain_head(head: bytes) -> bool:

@@ -9,7 +9,9 @@ decodes as UTF-8/UTF-16/GB18030 (csv). Anything else is not a spreadsheet.
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -64,7 +66,7 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
         z = zf or zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         return Sniffed("file-corrupt", f"broken zip: {exc}")
-    names = set(z.namelist())
+    names = z.NameToInfo  # every member name (as in namelist()), without building a set
     try:
         if "mimetype" in names:
             info = z.getinfo("mimetype")
@@ -77,14 +79,8 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
             info = z.getinfo("[Content_Types].xml")
             if info.file_size > _MAX_CONTENT_TYPES:
                 return Sniffed("unsafe-content", "oversized [Content_Types].xml")
-            ct = z.read("[Content_Types].xml").decode("utf-8", "replace")
-            if XLSM_MAIN in ct or XLTM_MAIN in ct:
-                return Sniffed("xlsm", archive=z)
-            if XLSX_MAIN in ct or XLSX_TEMPLATE_MAIN in ct:
-                return Sniffed("xlsx", archive=z)
-            if "sheet.binary" in ct:
-                return Sniffed("not-a-spreadsheet", "xlsb (binary workbook): save it as .xlsx")
-            return Sniffed("not-a-spreadsheet", "Office document that is not a workbook")
+            kind, detail = _office_kind(z, info, data)
+            return Sniffed(kind, detail, archive=z if not detail else None)
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, NotImplementedError) as exc:
         return Sniffed("file-corrupt", f"broken zip member: {exc}")
     except Exception as exc:  # zlib.error lives in a C module; keep it specific by name
@@ -92,6 +88,76 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
             return Sniffed("file-corrupt", f"broken zip member: {exc}")
         raise
     return Sniffed("not-a-spreadsheet", "zip archive without a workbook")
+
+
+def _office_kind(z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> tuple[str, str]:
+    """(kind, detail) by the content types of an Office package; detail is empty for a workbook.
+
+    Forms made from one template carry the same ``[Content_Types].xml`` byte for byte, so the
+    answer is kept by the part's compressed bytes; it is used only when this file's directory
+    entry, local header and CRC say ``z.read`` would return the very bytes the answer came from.
+    """
+    raw = _plain_deflated(info, data)
+    if raw is not None:
+        hit = _CT_KINDS.get(raw)
+        if hit is None:
+            inflater = zlib.decompressobj(-15)
+            try:
+                content = inflater.decompress(raw)
+                whole = inflater.eof and not inflater.unused_data
+            except zlib.error:  # damaged: zipfile says how, below
+                content, whole = b"", False
+            hit = (zlib.crc32(content), len(content) if whole else -1, _kind_of(content))
+            if len(_CT_KINDS) >= 256:
+                _CT_KINDS.clear()
+            _CT_KINDS[raw] = hit
+        crc, size, kind = hit
+        if size == info.file_size and crc == info.CRC:
+            return kind
+    return _kind_of(z.read("[Content_Types].xml"))
+
+
+def _kind_of(content_types: bytes) -> tuple[str, str]:
+    ct = content_types.decode("utf-8", "replace")
+    if XLSM_MAIN in ct or XLTM_MAIN in ct:
+        return "xlsm", ""
+    if XLSX_MAIN in ct or XLSX_TEMPLATE_MAIN in ct:
+        return "xlsx", ""
+    if "sheet.binary" in ct:
+        return "not-a-spreadsheet", "xlsb (binary workbook): save it as .xlsx"
+    return "not-a-spreadsheet", "Office document that is not a workbook"
+
+
+_CT_KINDS: dict[bytes, tuple[int, int, tuple[str, str]]] = {}
+_MAX_MEMO_RAW = 8 * 1024
+
+
+def _plain_deflated(info: zipfile.ZipInfo, data: bytes) -> bytes | None:
+    """The compressed bytes of a small deflated member when ``ZipFile.open`` would accept its local
+    header as is (same name, no encryption or other flag it refuses); None otherwise."""
+    if (
+        info.compress_type != zipfile.ZIP_DEFLATED
+        or info.flag_bits & 0x61
+        or info.compress_size > _MAX_MEMO_RAW
+    ):
+        return None  # 0x61: encrypted, compressed patch, strong encryption
+    off = info.header_offset
+    if off < 0:
+        return None
+    header = data[off : off + 30]
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return None
+    flags, name_len, extra_len = struct.unpack_from("<H18xHH", header, 6)
+    name = data[off + 30 : off + 30 + name_len]
+    try:
+        shown = name.decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if shown != info.orig_filename:
+        return None
+    start = off + 30 + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    return raw if len(raw) == info.compress_size else None
 
 
 def _looks_like_text(sample: bytes) -> str | None:
