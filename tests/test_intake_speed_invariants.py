@@ -4,7 +4,9 @@ Each test pins one shortcut against its reference: the CSV delimiter guess again
 the one-pass header match against the per-form one, the bytes handed in by the caller against a
 read of the file, the cached rep-id map against a change of the configured reps, the memoised
 zip prologues against a fresh inflate, the content types read from the archive bytes against
-``ZipFile.read``, and the sheet-extent bound against the exact scan.
+``ZipFile.read``, the sheet-extent bound against the exact scan, the money, date and info-label
+memos against their plain functions, the Cells made without ``__init__`` against ``Cell(...)``,
+and the content store's descriptor-level copy against what it must keep.
 """
 
 from __future__ import annotations
@@ -241,3 +243,127 @@ def test_sheet_scan_of_a_zip_is_kept_by_its_compressed_bytes() -> None:
     assert first[0] == ((7, 16384), None) and first[1][1] is not None
     assert [sf._scan_sheet(z, i, data) for i in z.infolist()] == first
     assert [sf._scan_sheet(z, i) for i in z.infolist()] == first  # streamed through zipfile
+
+
+# ----- memos of values and labels --------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(["0", "-0", "1,234.50", "¥1.2万", "(12)", "abc", " 3 ", "1e3"]),
+        st.text(alphabet="0123456789.,-万元¥ ", max_size=8),
+    )
+)
+def test_money_memo_answers_as_the_plain_parse(raw: Any) -> None:
+    from automation.intake import values as va
+
+    def plain() -> Any:
+        try:
+            return va._parse_money(raw)
+        except va.BadValue as exc:
+            return exc.code
+
+    def memo() -> Any:
+        try:
+            return va.parse_money(raw)
+        except va.BadValue as exc:
+            return exc.code
+
+    want = plain()
+    for _ in range(2):
+        got = memo()
+        assert repr(got) == repr(want)  # repr: -0.00 and 0.00 are equal but not the same value
+
+
+def test_money_memo_keeps_the_sign_of_zero() -> None:
+    from automation.intake.values import parse_money
+
+    assert [repr(parse_money(v)) for v in (0.0, -0.0, 0.0, -0.0)] == [
+        "Decimal('0.00')",
+        "Decimal('-0.00')",
+        "Decimal('0.00')",
+        "Decimal('-0.00')",
+    ]
+
+
+def test_date_memo_is_kept_per_form_year() -> None:
+    from automation.intake.values import ValueContext, parse_date
+
+    assert parse_date("11/23", ValueContext(year=2026)).year == 2026
+    assert parse_date("11/23", ValueContext(year=2025)).year == 2025
+    assert parse_date("2026-11-23", ValueContext(year=2025)).year == 2026
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_info_label_memo_answers_as_the_plain_lookup(specs, data: st.DataObject) -> None:
+    from automation.intake import layout as lay
+
+    table = lay.labels_for(specs)
+    labels = sorted({t for fl in table.values() for f in fl.form.info for t in f.labels()})
+    v = data.draw(
+        st.one_of(
+            st.sampled_from(labels),
+            st.builds(
+                lambda a, b: f"{a}{b}", st.sampled_from(labels), st.sampled_from(["：R001", ": x", "*", ""])
+            ),
+            st.text(max_size=6),
+            st.none(),
+            st.floats(allow_nan=False),
+        )
+    )
+    info = data.draw(st.sampled_from([fl.info for fl in table.values()]))
+    want = lay._info_label_of(v, info) if isinstance(v, str) else (None, None, False)
+    assert lay._info_label(v, info) == want
+    assert lay._info_label(v, info) == want
+
+
+def test_cells_made_without_init_are_the_cells_init_makes(config, specs) -> None:
+    from automation.model import Cell
+
+    for name in ("visit_report_openpyxl_zh.xlsx", "visit_report_libreoffice.xls", "visit_report_gbk.csv"):
+        sub = read_submission(DATA / name, config, specs, folder="R004")
+        assert sub.rows, name
+        for row in sub.rows:
+            for c in row.cells.values():
+                made = Cell(c.raw, c.value, c.sheet, c.row, c.col, c.issue, c.resolved)
+                assert c == made and vars(c) == vars(made) and list(vars(c)) == list(vars(made))
+
+
+# ----- the content store's copy -----------------------------------------------------------------
+
+
+def test_content_store_copy_keeps_the_bytes_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    from automation.content_store import ContentStore
+
+    store = ContentStore(tmp_path / "content")
+    src = tmp_path / "form.xlsx"
+    src.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 300)
+    for sync in (False, True):
+        got = store.put(src, 1 << 20, sync=sync)
+        assert got.data == src.read_bytes() and got.path is not None
+        assert got.path.read_bytes() == got.data and got.sha256 == hashlib.sha256(got.data).hexdigest()
+        assert got == store.put(src, sync=sync)  # streamed: the same answer
+    assert list((tmp_path / "content" / "tmp").iterdir()) == []
+    # the temporary folder is created again when it went away
+    (tmp_path / "content" / "tmp").rmdir()
+    other = tmp_path / "other.csv"
+    other.write_bytes(b"a,b\n1,2\n")
+    assert store.put(other, 1 << 20, sync=False).path.read_bytes() == b"a,b\n1,2\n"  # type: ignore[union-attr]
+    # too large: hashed, not kept
+    big = store.put(src, 100, sync=False)
+    assert big.path is None and big.data is None and big.size == src.stat().st_size
+    # a copy that cannot be placed leaves no temporary file
+    third = tmp_path / "third.bin"
+    third.write_bytes(b"third")
+    digest = hashlib.sha256(b"third").hexdigest()
+    (tmp_path / "content" / digest[:2]).write_bytes(b"a file where the folder should be")
+    try:
+        store.put(third, 1 << 20, sync=False)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("placing under a file must fail")
+    assert list((tmp_path / "content" / "tmp").iterdir()) == []

@@ -16,6 +16,7 @@ and one file-level issue. Only the specific errors of the parsing libraries are 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import zipfile
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation import clock
-from automation.formspec import FieldSpec, fold
+from automation.formspec import FieldSpec, FormSpec, fold
 from automation.intake import layout as lay
 from automation.intake.early import EarlyRead
 from automation.intake.readers import (
@@ -44,13 +45,27 @@ from automation.intake.safety import (
     too_large,
 )
 from automation.intake.sniff import sniff
-from automation.intake.values import BLANKS, BadValue, ValueContext, converter, is_blank, normalise
+from automation.intake.values import (
+    BLANKS,
+    BadValue,
+    ValueContext,
+    converter,
+    is_blank,
+    normalise,
+    parse_text,
+)
 from automation.model import Cell, Issue, Row, Submission, a1
 from automation.problems import SEVERITY
 
 if TYPE_CHECKING:
     from automation.config import Config
     from automation.formspec import FormSet
+
+# fill_submission makes each table Cell without calling the dataclass __init__ (the call was a fifth
+# of its hot loop), setting these fields in this order as __init__ does; checked here, at import
+_CELL_FIELDS = ("raw", "value", "sheet", "row", "col", "issue", "resolved")
+assert tuple(f.name for f in dataclasses.fields(Cell)) == _CELL_FIELDS
+assert not hasattr(Cell, "__post_init__") and not hasattr(Cell, "__slots__")
 
 __all__ = ["read_submission", "read_workbook"]
 
@@ -118,7 +133,7 @@ def read_submission(
     ``early``: those bytes already parsed into grids by the read-ahead process
     (:mod:`automation.intake.early`); only the form is then found in them.
     """
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)  # a Path is immutable: no copy needed
     # until the form tells its language, a rejection speaks the language of the person whose folder
     # it is; a readable form sets its own, so the folder's person is only looked up for a rejection
     sub = Submission(path=path, folder=folder, received_at=received_at, language=_PENDING)
@@ -249,9 +264,10 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
     if len(rows) > max_rows:
         _file_issue(sub, "too-many-rows", value=len(rows), limit=max_rows)
         rows = rows[:max_rows]
-    # the hot loop (rows x columns): converters chosen once per column, blanks short-cut, and the
-    # conversion inlined rather than a helper call per cell
-    by_key = {f.key: f for f in reversed(spec.fields)}  # first wins, as in FormSpec.field
+    # the hot loop (rows x columns): converters chosen once per column, blanks and text columns
+    # short-cut, the conversion inlined rather than a helper call per cell, and each Cell made as
+    # its dataclass __init__ would make it, without the call (see _CELL_FIELDS)
+    by_key = _fields_by_key(spec)
     fields = []
     for k, c in found.columns.items():
         f = by_key[k] if k in by_key else spec.field(k)
@@ -261,6 +277,7 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
     issues = sub.issues
     out = sub.rows
     merged_from = _vertical_merges(sheet, rows, found.columns.values())
+    new = object.__new__
     for r in rows:
         grid_row = grid[r]
         width = len(grid_row)
@@ -271,18 +288,41 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
             if raw is None and merged_from and (r, c) in merged_from:
                 top, left = merged_from[(r, c)]
                 raw = grid[top][left]
-            if raw is None or (raw.__class__ is str and not raw.strip(BLANKS)):
-                cells[key] = Cell(raw, None, name, number, col)
-                continue
-            try:
-                value = conv(raw)
-            except BadValue as exc:
-                cells[key] = cell = Cell(raw, None, name, number, col, exc.code)
-                issues.append(_value_issue(sub, f, cell, raw, shown, exc))
+            if raw is None or (raw.__class__ is str and not (text := raw.strip(BLANKS))):
+                value = None  # blank
+            elif conv is parse_text and raw.__class__ is str:
+                value = text  # a text column: the value is the stripped text itself
             else:
-                cells[key] = Cell(raw, value, name, number, col)
+                try:
+                    value = conv(raw)
+                except BadValue as exc:
+                    cells[key] = cell = Cell(raw, None, name, number, col, exc.code)
+                    issues.append(_value_issue(sub, f, cell, raw, shown, exc))
+                    continue
+            cells[key] = cell = new(Cell)  # == Cell(raw, value, name, number, col)
+            cell.raw = raw
+            cell.value = value
+            cell.sheet = name
+            cell.row = number
+            cell.col = col
+            cell.issue = None
+            cell.resolved = None
         out.append(Row(number, cells))
     return sub
+
+
+_BY_KEY: dict[int, tuple[FormSpec, dict[str, FieldSpec]]] = {}
+
+
+def _fields_by_key(spec: FormSpec) -> dict[str, FieldSpec]:
+    """Table field key -> field, the first of a key winning as in ``FormSpec.field``; built once a
+    spec (specs are frozen). Shared: read it, never change it."""
+    hit = _BY_KEY.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        if len(_BY_KEY) >= 64:
+            _BY_KEY.clear()
+        hit = _BY_KEY[id(spec)] = (spec, {f.key: f for f in reversed(spec.fields)})
+    return hit[1]
 
 
 _REP_IDS: tuple[list[Any], dict[str, str]] | None = None

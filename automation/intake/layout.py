@@ -301,10 +301,39 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _info_label(v: Any, info: dict[str, FieldSpec]) -> tuple[FieldSpec | None, Any, bool]:
-    """(field, inline value, had_colon) when ``v`` is an info label or a ``label：value`` cell."""
-    if not isinstance(v, str):
-        return None, None, False
+InfoLabel = tuple[FieldSpec | None, Any, bool]
+_INFO_MEMO: list[tuple[dict[str, FieldSpec], dict[str, InfoLabel]]] = []
+
+
+def _info_label(v: Any, info: dict[str, FieldSpec]) -> InfoLabel:
+    """(field, inline value, had_colon) when ``v`` is an info label or a ``label：value`` cell.
+
+    Asked for the first cell of every table row and every cell of the info block: the answer for
+    a text is kept per ``info`` table (one per form of a :func:`labels_for` table, never changed).
+    """
+    if v.__class__ is not str:
+        return _info_label_of(v, info) if isinstance(v, str) else (None, None, False)
+    memo = _info_memo(info)
+    hit = memo.get(v)
+    if hit is None:
+        hit = _info_label_of(v, info)
+        if len(memo) >= 20000:
+            memo.clear()
+        memo[v] = hit
+    return hit
+
+
+def _info_memo(info: dict[str, FieldSpec]) -> dict[str, InfoLabel]:
+    for table, memo in _INFO_MEMO:
+        if table is info:
+            return memo
+    if len(_INFO_MEMO) >= 16:
+        _INFO_MEMO.clear()
+    _INFO_MEMO.append((info, {}))
+    return _INFO_MEMO[-1][1]
+
+
+def _info_label_of(v: str, info: dict[str, FieldSpec]) -> InfoLabel:
     m = _COLON.search(v)
     if m:
         f = info.get(label_key(v[: m.start()]))
@@ -409,11 +438,15 @@ def table_rows(layout: Layout, info: dict[str, FieldSpec]) -> tuple[list[int], i
             break
         blank_run = 0
         # a copy of the header row (pasted blocks, print titles) is not data; the usual data row
-        # has no cell that spells a header label, so the full comparison is rarely needed
-        if not any(v.strip() in texts for v in row if isinstance(v, str)) or not _repeats_header(row, layout):
+        # has no cell that spells a header label, so the full comparison is rarely needed. The
+        # test runs in C: the same as any(v.strip() in texts for v in row if isinstance(v, str)).
+        if texts.isdisjoint(map(str.strip, filter(_is_str, row))) or not _repeats_header(row, layout):
             out.append(r)
         r += 1
     return out, r
+
+
+_is_str: Callable[[Any], bool] = str.__instancecheck__  # isinstance(v, str), callable from C
 
 
 def _ends_table(row: list[Any], info: dict[str, FieldSpec]) -> bool:

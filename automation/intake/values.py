@@ -103,7 +103,30 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# Amounts repeat across forms (a price list, round sums): a float or text already normalised is
+# looked up instead of going through Decimal again. Only what cannot be told apart by equality is
+# kept out: 0.0 and -0.0 are equal keys but give 0.00 and -0.00 (NaN never equals itself, and
+# raises anyway). Decimals are immutable, so sharing one between cells is safe. Bounded: cleared
+# when full.
+_MONEY_MEMO: dict[float | str, Decimal] = {}
+_MEMO_MAX = 8192
+
+
 def parse_money(raw: Any) -> Decimal:
+    cls = raw.__class__
+    if cls is float or cls is str:
+        value = _MONEY_MEMO.get(raw)
+        if value is None:
+            value = _parse_money(raw)
+            if raw:  # not 0.0 / -0.0 (nor "", which is blank and never reaches here)
+                if len(_MONEY_MEMO) >= _MEMO_MAX:
+                    _MONEY_MEMO.clear()
+                _MONEY_MEMO[raw] = value
+        return value
+    return _parse_money(raw)
+
+
+def _parse_money(raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise BadValue("invalid-money")
     if isinstance(raw, (int, float)):
@@ -189,7 +212,21 @@ _YMD_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MD = re.compile(r"(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?")
 
 
+# Typed dates repeat (a week of visits, the same plan date on every row): text already read for
+# the same form year is looked up. Bounded like the money memo.
+_DATE_MEMO: dict[tuple[str, int], date] = {}
+
+
 def parse_date(raw: Any, ctx: ValueContext) -> date:
+    if raw.__class__ is str:
+        key = (raw, ctx.year)
+        d = _DATE_MEMO.get(key)
+        if d is None:
+            d = _parse_date_text(raw, ctx.year)
+            if len(_DATE_MEMO) >= _MEMO_MAX:
+                _DATE_MEMO.clear()
+            _DATE_MEMO[key] = d
+        return d
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -202,13 +239,18 @@ def parse_date(raw: Any, ctx: ValueContext) -> date:
         if 19000101 <= raw <= 29991231 and float(raw).is_integer():  # 20261123 typed as a number
             return _ymd(*divmod_date(int(raw)))
         return from_serial(float(raw), ctx.date1904)
+    return _parse_date_text(raw, ctx.year)
+
+
+def _parse_date_text(raw: Any, year: int) -> date:
+    """A date typed as text; month/day alone is in ``year``."""
     text = _nfkc(raw)
     m = _YMD.fullmatch(text) or _YMD_COMPACT.fullmatch(text)
     if m:
         return _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _MD.fullmatch(text)
     if m:
-        return _ymd(ctx.year, int(m.group(1)), int(m.group(2)))
+        return _ymd(year, int(m.group(1)), int(m.group(2)))
     raise BadValue("invalid-date")
 
 
