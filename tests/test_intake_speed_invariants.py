@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -367,3 +368,78 @@ def test_content_store_copy_keeps_the_bytes_and_leaves_nothing_behind(tmp_path: 
     else:
         raise AssertionError("placing under a file must fail")
     assert list((tmp_path / "content" / "tmp").iterdir()) == []
+
+
+# ----- the zip directory read from the bytes ----------------------------------------------------
+
+
+def _listing(infos: Any) -> list[tuple[Any, ...]]:
+    return [
+        (
+            i.filename,
+            i.orig_filename,
+            i.file_size,
+            i.compress_size,
+            i.header_offset,
+            i.flag_bits,
+            i.compress_type,
+            i.CRC,
+        )
+        for i in infos
+    ]
+
+
+def _sample_zip(comment: bytes = b"", prefix: bytes = b"") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CT_XLSX)
+        z.writestr("xl/worksheets/sheet1.xml", '<worksheet><c r="A1"/></worksheet>')
+        z.writestr("docProps/名.xml", "<x/>")  # a UTF-8 name
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")  # a name twice: the last one wins
+        z.comment = comment
+    return prefix + buf.getvalue()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from([b"", b"a comment"]),
+    st.sampled_from([b"", b"MZ self-extracting stub"]),
+    st.lists(st.tuples(st.integers(0, 2000), st.integers(1, 255)), max_size=3),
+)
+def test_zip_directory_read_from_the_bytes_is_zipfiles(
+    comment: bytes, prefix: bytes, flips: list[tuple[int, int]]
+) -> None:
+    """Listed as zipfile lists it, or left to zipfile (which then raises or lists it itself)."""
+    from automation.intake.zipdir import Archive, _members, open_zip
+
+    data = bytearray(_sample_zip(comment, prefix))
+    for pos, xor in flips:
+        data[pos % len(data)] ^= xor
+    raw = bytes(data)
+    try:
+        want = zipfile.ZipFile(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001  (any failure: the fast reader must not list it)
+        assert _members(raw) is None
+        with pytest.raises(type(exc)):
+            open_zip(raw)
+        return
+    got = open_zip(raw)
+    assert _listing(got.infolist()) == _listing(want.infolist())
+    assert {k: _listing([v]) for k, v in got.NameToInfo.items()} == {
+        k: _listing([v]) for k, v in want.NameToInfo.items()
+    }
+    if isinstance(got, Archive):  # members read through zipfile, by position
+        for m in got.infolist():
+            try:
+                expected: Any = want.read(
+                    m.filename if m is got.NameToInfo[m.filename] else want.filelist[m.index]
+                )
+            except Exception as exc:  # noqa: BLE001
+                expected = type(exc)
+            try:
+                with got.open(m) as fh:
+                    read: Any = fh.read()
+            except Exception as exc:  # noqa: BLE001
+                read = type(exc)
+            assert read == expected
+    assert (_members(raw) is None) == (bool(comment) or not isinstance(got, Archive))

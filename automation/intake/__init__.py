@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
-import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +52,7 @@ from automation.intake.values import (
     normalise,
     parse_text,
 )
+from automation.intake.zipdir import ZipLike, open_zip
 from automation.model import Cell, Issue, Row, Submission, a1
 from automation.problems import SEVERITY
 
@@ -82,13 +81,13 @@ def _mb(n: float) -> str:
     return f"{n:.1f} MB" if n < 10 else f"{n:.0f} MB"
 
 
-def read_workbook(data: bytes, fmt: str, config: Config, archive: zipfile.ZipFile | None = None) -> Workbook:
+def read_workbook(data: bytes, fmt: str, config: Config, archive: ZipLike | None = None) -> Workbook:
     """Grids of every sheet after the safety scan; raises :class:`ReadError` with a file-level code."""
     if fmt == "csv":
         return read_csv(data)
     if fmt in ("xlsx", "xlsm", "ods"):
         try:
-            with archive or zipfile.ZipFile(io.BytesIO(data)) as z:
+            with archive or open_zip(data) as z:
                 scan = scan_zip(z, config.intake.max_unpacked_mb, data)
         except CORRUPT_ERRORS as exc:
             raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None

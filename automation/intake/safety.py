@@ -34,6 +34,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from automation.intake.zipdir import ZipEntry, ZipLike, open_member
+
 MAX_RATIO = 200  # uncompressed / compressed; real xlsx parts stay far below 100
 RATIO_MIN_BYTES = 2 * 1024 * 1024  # small parts may compress well without being a bomb
 MAX_MEMBERS = 5000
@@ -165,9 +167,7 @@ def check_xml_prologue(fh: IO[bytes], first: bytes = b"") -> str | None:
     return None
 
 
-def _scan_sheet(
-    z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None = None
-) -> tuple[tuple[int, int], str | None]:
+def _scan_sheet(z: ZipLike, info: ZipEntry, data: bytes | None = None) -> tuple[tuple[int, int], str | None]:
     """Stream one worksheet part: the extent of the cells it references (see :class:`ZipScan`), and
     a prologue problem if any.
 
@@ -178,7 +178,7 @@ def _scan_sheet(
     """
     member = _member(data, info) if data is not None and info.file_size <= SMALL_PART else None
     if member is None:
-        with z.open(info) as fh:
+        with open_member(z, info) as fh:
             return _scan_stream(fh)
     if len(member[1]) > _MEMO_RAW:
         return _scan_whole(_inflate(member, SMALL_PART))
@@ -229,7 +229,7 @@ def _scan_stream(fh: IO[bytes]) -> tuple[tuple[int, int], str | None]:
     return (max_row, max_col), None
 
 
-def _member(data: bytes, info: zipfile.ZipInfo) -> tuple[int, bytes] | None:
+def _member(data: bytes, info: ZipEntry) -> tuple[int, bytes] | None:
     """(compression method, compressed bytes) of a plain stored/deflated member, straight from the
     archive bytes; None for anything else (then the caller takes the zipfile path)."""
     off = info.header_offset
@@ -250,7 +250,7 @@ def _inflate(member: tuple[int, bytes], n: int) -> bytes:
     return zlib.decompressobj(-15).decompress(raw, n)
 
 
-def _peek(data: bytes, info: zipfile.ZipInfo, n: int = PROLOGUE_BYTES) -> bytes | None:
+def _peek(data: bytes, info: ZipEntry, n: int = PROLOGUE_BYTES) -> bytes | None:
     """The first ``n`` bytes of a member straight from the archive bytes (no ZipExtFile), or None
     when the member is not a plain stored/deflated entry (then the caller takes the zipfile path)."""
     member = _member(data, info)
@@ -280,7 +280,7 @@ def _plain_head(head: bytes) -> bool:
     return plain
 
 
-def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float, data: bytes | None = None) -> ZipScan:
+def scan_zip(z: ZipLike, max_unpacked_mb: float, data: bytes | None = None) -> ZipScan:
     """Check a workbook zip before parsing: sizes, ratios, DTDs, sheet extents, the 1904 date flag.
 
     Raises ``zipfile.BadZipFile``/``zlib.error``/``EOFError`` for a corrupt archive; the caller maps
@@ -322,7 +322,7 @@ def scan_zip(z: zipfile.ZipFile, max_unpacked_mb: float, data: bytes | None = No
             else None
         )
         if head is None or not _plain_head(head):  # the common case needs no zipfile stream
-            with z.open(i) as fh:
+            with open_member(z, i) as fh:
                 head = fh.read(PROLOGUE_BYTES)
                 problem = check_xml_prologue(fh, head)
         else:
@@ -387,13 +387,11 @@ def _int(v: str | None) -> int:
         return 1
 
 
-def _scan_ods_content(
-    z: zipfile.ZipFile, info: zipfile.ZipInfo
-) -> tuple[dict[str, tuple[int, int]], str | None]:
+def _scan_ods_content(z: ZipLike, info: ZipEntry) -> tuple[dict[str, tuple[int, int]], str | None]:
     target = _OdsExtent()
     parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     try:
-        with z.open(info) as fh:
+        with open_member(z, info) as fh:
             while chunk := fh.read(CHUNK):
                 parser.feed(chunk)
         parser.close()

@@ -14,6 +14,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from automation.intake.zipdir import ZipEntry, ZipLike, open_zip
+
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,9 +34,7 @@ class Sniffed:
 
     kind: str
     detail: str = ""
-    archive: zipfile.ZipFile | None = field(
-        default=None, compare=False, repr=False
-    )  # zip formats: opened once
+    archive: ZipLike | None = field(default=None, compare=False, repr=False)  # zip formats: opened once
 
     @property
     def ok(self) -> bool:
@@ -58,12 +58,10 @@ def sniff_cfb(data: bytes) -> Sniffed:
     return Sniffed("not-a-spreadsheet", "OLE2 file without a workbook (Word or other Office document?)")
 
 
-def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
+def sniff_zip(data: bytes, zf: ZipLike | None = None) -> Sniffed:
     """A zip: xlsx/xlsm by the main part's content type, ods by the ``mimetype`` member."""
-    import io
-
     try:
-        z = zf or zipfile.ZipFile(io.BytesIO(data))
+        z = zf or open_zip(data)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         return Sniffed("file-corrupt", f"broken zip: {exc}")
     names = z.NameToInfo  # every member name (as in namelist()), without building a set
@@ -90,7 +88,7 @@ def sniff_zip(data: bytes, zf: zipfile.ZipFile | None = None) -> Sniffed:
     return Sniffed("not-a-spreadsheet", "zip archive without a workbook")
 
 
-def _office_kind(z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> tuple[str, str]:
+def _office_kind(z: ZipLike, info: ZipEntry, data: bytes) -> tuple[str, str]:
     """(kind, detail) by the content types of an Office package; detail is empty for a workbook.
 
     Forms made from one template carry the same ``[Content_Types].xml`` byte for byte, so the
@@ -132,7 +130,7 @@ _CT_KINDS: dict[bytes, tuple[int, int, tuple[str, str]]] = {}
 _MAX_MEMO_RAW = 8 * 1024
 
 
-def _plain_deflated(info: zipfile.ZipInfo, data: bytes) -> bytes | None:
+def _plain_deflated(info: ZipEntry, data: bytes) -> bytes | None:
     """The compressed bytes of a small deflated member when ``ZipFile.open`` would accept its local
     header as is (same name, no encryption or other flag it refuses); None otherwise."""
     if (
