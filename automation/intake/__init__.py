@@ -62,9 +62,14 @@ if TYPE_CHECKING:
 
 # fill_submission makes each table Cell without calling the dataclass __init__ (the call was a fifth
 # of its hot loop), setting these fields in this order as __init__ does; checked here, at import
+# (not an assert: it must hold under python -O too)
 _CELL_FIELDS = ("raw", "value", "sheet", "row", "col", "issue", "resolved")
-assert tuple(f.name for f in dataclasses.fields(Cell)) == _CELL_FIELDS
-assert not hasattr(Cell, "__post_init__") and not hasattr(Cell, "__slots__")
+if (
+    tuple(f.name for f in dataclasses.fields(Cell)) != _CELL_FIELDS
+    or hasattr(Cell, "__post_init__")
+    or hasattr(Cell, "__slots__")
+):
+    raise ImportError("automation.model.Cell changed: update the Cell making in intake.fill_submission")
 
 __all__ = ["read_submission", "read_workbook"]
 
