@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -395,7 +396,9 @@ def _sample_zip(comment: bytes = b"", prefix: bytes = b"") -> bytes:
         z.writestr("[Content_Types].xml", _CT_XLSX)
         z.writestr("xl/worksheets/sheet1.xml", '<worksheet><c r="A1"/></worksheet>')
         z.writestr("docProps/名.xml", "<x/>")  # a UTF-8 name
-        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")  # a name twice: the last one wins
+        with warnings.catch_warnings():  # zipfile warns, as it should: the duplicate is the point
+            warnings.simplefilter("ignore", UserWarning)
+            z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")  # a name twice: the last one wins
         z.comment = comment
     return prefix + buf.getvalue()
 
