@@ -42,6 +42,7 @@ log = logging.getLogger("automation.pipeline")
 
 WINDOW = 16  # files requested ahead of the one being recorded (bounds staleness and memory)
 WAIT_SECONDS = 0.05  # how long the recorder waits for an answer already being worked on
+OUTBOX_MAX = 8 << 10  # bytes of requests waiting for the pipe beyond which no more are made
 FEEDBACK_SECONDS = 60.0  # a feedback workbook not staged by then is written by the recorder
 
 
@@ -138,6 +139,12 @@ def main() -> None:
     answers_fd = os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
+    # Import what the work needs now, while the parent is still busy with its first files (~0.4 s;
+    # lazily, the first answers would come that much later and the parent would do them itself).
+    import automation.feedback
+    import automation.intake.early
+    import automation.pipeline  # noqa: F401
+
     serve(sys.stdin.buffer, answers_fd)
 
 
@@ -163,7 +170,10 @@ class ReadAhead:
         self._in = self._proc.stdin.fileno()
         self._out = self._proc.stdout.fileno()
         os.set_blocking(self._out, False)
-        self._buffer = bytearray()
+        os.set_blocking(self._in, False)
+        self._buffer = bytearray()  # answers read, not yet whole
+        self._outbox = bytearray()  # requests not yet taken by the pipe
+        self._config_blob = b""
         self._answers: dict[int, Early | None] = {}
         self._asked: dict[Path, int] = {}
         self._wanted: set[int] = set()  # asked and neither taken nor forgotten
@@ -177,14 +187,34 @@ class ReadAhead:
         return self._alive
 
     def _send(self, msg: Any) -> None:
-        try:
-            _write_all(self._in, _frame(msg))
-        except OSError:
-            self._alive = False
+        self._outbox += _frame(msg)
+        self._flush()
+
+    def _busy(self) -> bool:
+        """The child is behind on its requests (still starting, or on a long file): the recorder
+        does its files itself rather than wait, and never blocks on a full pipe."""
+        return len(self._outbox) > OUTBOX_MAX
+
+    def _flush(self) -> None:
+        """Write what the pipe takes now, without waiting (the rest goes on the next call)."""
+        while self._outbox and self._alive:
+            try:
+                n = os.write(self._in, self._outbox[: 1 << 16])
+            except BlockingIOError:
+                return
+            except OSError:
+                self._alive = False
+                return
+            del self._outbox[:n]
 
     def _receive(self, timeout: float) -> None:
-        """Read what the child has answered (waiting up to ``timeout`` for more)."""
-        if select.select([self._out], [], [], timeout)[0]:
+        """Read what the child has answered (waiting up to ``timeout`` for more), and send it
+        what it can take."""
+        self._flush()
+        ready = select.select([self._out], [self._in] if self._outbox else [], [], timeout)
+        if ready[1]:
+            self._flush()
+        if ready[0]:
             while True:
                 try:
                     chunk = os.read(self._out, 1 << 20)
@@ -212,18 +242,25 @@ class ReadAhead:
                 self._answers[seq] = answer
 
     def begin(self, config: Any, specs: Any) -> None:
-        """A batch starts: the child reads its next files with this config (sent whole each time:
-        ~2 ms, and a config changed between batches is never stale)."""
-        self._key += 1
-        self._send(("config", self._key, (config, specs)))
+        """A batch starts: the child reads its next files with this config. Sent again only when it
+        differs from the last one sent (~50 KB: compared as pickled, so one changed between
+        batches is never stale)."""
+        blob = pickle.dumps((config, specs), protocol=pickle.HIGHEST_PROTOCOL)
+        if blob != self._config_blob:
+            self._config_blob = blob
+            self._key += 1
+            self._send(("config", self._key, (config, specs)))
 
     def ask(self, paths: list[Path]) -> None:
         """Have the child start on ``paths`` (in this order), unless already asked."""
         if not self._alive:
             return
+        self._flush()
         for path in paths:
             if path in self._asked:
                 continue
+            if self._busy():
+                return
             self._seq += 1
             self._asked[path] = self._seq
             self._wanted.add(self._seq)
@@ -232,8 +269,9 @@ class ReadAhead:
     def feedback(self, report: Any, sha256: str) -> int | None:
         """Have the child write a rejected form's feedback workbook into the staging folder (it
         costs ~8 ms to write and ~0.2 ms to send); the returned ticket goes to :meth:`staged`."""
-        if not self._alive:
-            return None
+        self._receive(0)
+        if not self._alive or not self._answered or self._busy():
+            return None  # still starting, or behind: the commit would wait for it
         self._seq += 1
         self._wanted.add(self._seq)
         self._send(("feedback", self._seq, self._key, report, sha256))
