@@ -277,10 +277,10 @@ class ReadAhead:
         self._send(("feedback", self._seq, self._key, report, sha256))
         return self._seq if self._alive else None
 
-    def staged(self, tickets: list[int], timeout: float = FEEDBACK_SECONDS) -> set[int]:
+    def staged(self, tickets: list[int], timeout: float | None = None) -> set[int]:
         """Wait until the child has answered ``tickets``; the ones it staged. The child is ended
         when it takes longer than ``timeout`` (so it cannot write while the recorder does it)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (FEEDBACK_SECONDS if timeout is None else timeout)
         done: set[int] = set()
         try:
             while True:

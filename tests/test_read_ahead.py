@@ -4,6 +4,7 @@ process that dies (or whose parent dies) costs nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -190,6 +191,51 @@ def test_the_batch_finishes_alone_when_the_read_ahead_process_dies(
     counted = sum(e["expected"] != "ignored" for e in forms)
     assert ledger_rows(config, "SELECT count(*) FROM submissions") == [(counted,)]
     assert read_ahead.shared() is not None  # the next batch starts a new one
+
+
+@pytest.mark.slow
+def test_a_hung_read_ahead_process_costs_bounded_time_and_nothing_else(
+    company: tuple[Path, list[dict[str, Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGSTOP the child mid-batch: the recorder never blocks on the pipe, takes over the files,
+    and writes the feedback it was waiting for itself once the (shortened) wait is over."""
+    drops, entries = company
+    forms = entries[:80]
+    assert any(e["expected"] == "rejected" for e in forms[20:])
+    monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1")
+    monkeypatch.setattr(read_ahead, "FEEDBACK_SECONDS", 2.0)
+    _, config = install(tmp_path)
+    items = []
+    for e in forms:
+        dst = config.inbox / e["path"]
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(drops / e["path"], dst)
+        items.append((dst, e["folder"]))
+    take = read_ahead.ReadAhead.take
+    calls = {"n": 0, "pid": 0}
+
+    def stop_midway(self: read_ahead.ReadAhead, path: Path) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 15:
+            calls["pid"] = self._proc.pid
+            os.kill(self._proc.pid, signal.SIGSTOP)
+        return take(self, path)
+
+    monkeypatch.setattr(read_ahead.ReadAhead, "take", stop_midway)
+    t0 = time.monotonic()
+    try:
+        with open_ledger(config) as ledger:
+            outs = process_batch(items, config, ledger=ledger)
+    finally:
+        if calls["pid"]:
+            with contextlib.suppress(ProcessLookupError):  # ended by the recorder meanwhile
+                os.kill(calls["pid"], signal.SIGCONT)
+        read_ahead.close_shared()
+    assert calls["pid"], "the child was never stopped: the test did not test anything"
+    assert time.monotonic() - t0 < 40  # 65 files x 50 ms of waiting at most, plus the feedback wait
+    assert [o.status for o in outs] == [e["expected"] for e in forms]
+    rejected = [o for o in outs if o.status == "rejected"]
+    assert rejected and all(o.feedback is not None and o.feedback.exists() for o in rejected)
 
 
 def _running(pid: int) -> bool:
