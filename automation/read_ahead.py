@@ -17,8 +17,14 @@ here can count a form. Every answer is only a head start that the recording proc
   are compared after recording exactly as on the plain path (``pipeline.changed``);
 - a file the child failed on, or has not reached yet, is simply done in the recording process.
 
-So the outcomes and messages are those of the plain path; the child only saves it time. It exits
-when its stdin closes (the parent ended, even by SIGKILL) and ignores Ctrl-C (the parent decides).
+The child also writes rejected forms' feedback workbooks into the staging folder (~8 ms each): the
+chunk waits for all of its own before it commits, so a crash finds them staged exactly as on the
+plain path, and writes itself any the child could not.
+
+So the outcomes and messages are those of the plain path; the child only saves it time. The
+parent never blocks on it: requests wait in an outbox written as the pipe takes them, and while
+the child is starting or behind, the parent does the files itself. The child exits when its stdin
+closes (the parent ended, even by SIGKILL) and ignores Ctrl-C (the parent decides).
 """
 
 from __future__ import annotations
