@@ -91,13 +91,11 @@ def process(
     try:
         source = source_key(path, config)
         with path_lock(config, source):  # 0
-            refusal = look(path) or linked_folder(path, config)  # 1
+            store = ContentStore(config.state_root / "content")
+            refusal, before, stored = take_in(path, config, store)  # 1, 2
             if refusal:
                 return Outcome(IGNORED, path, reason=refusal)
             folder = folder or inbox_folder_of(path, config) or ""
-            before = path.stat()
-            store = ContentStore(config.state_root / "content")
-            stored = store.put(path, max_bytes=int(config.intake.max_file_mb * 1024 * 1024))  # 2
             pending = None
             unfiled, counted, generation = ledger.prior(source, stored.sha256)
             for earlier in unfiled:  # 3
@@ -168,6 +166,24 @@ def lock_file(config: Config, source: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     stripe = int(hashlib.sha1(source.encode("utf-8")).hexdigest(), 16) % LOCK_STRIPES
     return folder / f"path-{stripe:02d}.lock"
+
+
+def max_bytes(config: Config) -> int:
+    """The largest file intake reads (``intake.max_file_mb``); a larger one is hashed, not copied."""
+    return int(config.intake.max_file_mb * 1024 * 1024)
+
+
+def take_in(path: Path, config: Config, store: ContentStore, *, sync: bool = True) -> tuple[str, Any, Any]:
+    """Stages 1-2: ``(refusal, before, stored)``: why the file is not a form to process (then
+    nothing else), else '' with its size and mtime as first seen and its copy in the content store.
+
+    Shared by :func:`process`, the batch (``sync`` False: one ``os.sync`` before its commit) and
+    the read-ahead process."""
+    refusal = look(path) or linked_folder(path, config)
+    if refusal:
+        return refusal, None, None
+    before = path.stat()
+    return "", before, store.put(path, max_bytes=max_bytes(config), sync=sync)
 
 
 def look(path: Path) -> str:
@@ -255,14 +271,11 @@ def read(
     ``early``: those bytes already parsed into grids by the read-ahead process."""
     from automation.intake import read_submission
 
-    if early is not None:
-        return read_submission(path, config, specs, folder=folder, received_at=received, early=early)
-    data = getattr(stored, "data", None)
-    if data is None:
-        return read_submission(path, config, specs, folder=folder, received_at=received)
+    data = getattr(stored, "data", None) if early is None else None
     return read_submission(
-        path, config, specs, folder=folder, received_at=received, data=data, sha256=stored.sha256
-    )
+        path, config, specs, folder=folder, received_at=received, data=data,
+        sha256=stored.sha256 if data is not None else None, early=early,
+    )  # fmt: skip
 
 
 def check(sub: Any, config: Config, specs: FormSet, customers: CustomerDirectory, received: datetime) -> Any:

@@ -50,15 +50,16 @@ from automation.pipeline import (
     first_sight,
     fsync_dir,
     inbox_folder_of,
-    linked_folder,
     lock_file,
     look,
+    max_bytes,
     mtime_of,
     process,
     read_and_record,
     source_key,
     stage_feedback,
     staging_dir,
+    take_in,
 )
 
 log = logging.getLogger("automation.pipeline")
@@ -159,7 +160,7 @@ def _sight_future(todo: list[tuple[int, Path, str, str]], config: Config, ledger
             before = path.stat()
             if mtime_of(before) <= now or look(path):
                 continue
-            stored = store.put(path, max_bytes=int(config.intake.max_file_mb * 1024 * 1024))
+            stored = store.put(path, max_bytes=max_bytes(config))
             first_sight(ledger, stored.sha256, source, before)
         except Exception:  # the batch meets the file again and reports what is wrong with it
             log.debug("no early sighting for %s", path, exc_info=True)
@@ -177,7 +178,6 @@ def _chunk(
 
     ``ahead``: a read-ahead process that stores and parses the next files meanwhile."""
     store = ContentStore(config.state_root / "content")
-    max_bytes = int(config.intake.max_file_mb * 1024 * 1024)
     recorded: list[tuple[int, Path, SubmissionRecord]] = []
     taken: list[tuple[int, Path, str, str]] = []  # the items recorded so far, as they came
     rest = list(todo)
@@ -214,7 +214,6 @@ def _chunk(
                         ledger,
                         specs,
                         store,
-                        max_bytes,
                         directory,
                         deferred,
                         early,
@@ -289,7 +288,6 @@ def _one(
     ledger: Ledger,
     specs: FormSet,
     store: ContentStore,
-    max_bytes: int,
     directory: CustomerDirectory,
     deferred: Deferred,
     early: read_ahead.Early | None = None,
@@ -303,11 +301,9 @@ def _one(
     if early is not None and early.before is not None:
         before, stored = early.before, early.stored
     else:
-        refusal = look(path) or linked_folder(path, config)
+        refusal, before, stored = take_in(path, config, store, sync=False)
         if refusal:
             return Outcome(IGNORED, path, reason=refusal)
-        before = path.stat()
-        stored = store.put(path, max_bytes=max_bytes, sync=False)
     first_seen = first_sight(ledger, stored.sha256, source, before, conn)
     received = min(mtime_of(before), first_seen)
     # One look-up, inside the transaction, answers both "is this content counted already" (then it

@@ -65,14 +65,11 @@ def early(path: Path, config: Any, specs: Any) -> Early:
     """Stages 1-5a for ``path``: look, stat, store, parse. Raises what the plain path would meet."""
     from automation.content_store import ContentStore
     from automation.intake.early import early_read
-    from automation.pipeline import linked_folder, look
+    from automation.pipeline import take_in
 
-    refusal = look(path) or linked_folder(path, config)
+    refusal, before, stored = take_in(path, config, ContentStore(config.state_root / "content"), sync=False)
     if refusal:
         return Early(refusal, None, None, None)
-    before = path.stat()
-    store = ContentStore(config.state_root / "content")
-    stored = store.put(path, max_bytes=int(config.intake.max_file_mb * 1024 * 1024), sync=False)
     parsed = early_read(stored.data, stored.sha256, config, specs) if stored.data is not None else None
     if parsed is not None:  # the grids are what the recorder needs: the bytes need not travel
         stored = dataclasses.replace(stored, data=None)

@@ -15,6 +15,7 @@ early at all (``early_read`` returns None), so every message about it comes from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation.intake.readers import Merge, ReadError, SheetGrid, Workbook
@@ -80,7 +81,7 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
         return None
     try:
         wb = read_workbook(data, sniffed.kind, config, sniffed.archive)
-        probe = fill_submission(Submission(path=_NOWHERE), wb, config, specs)  # loads what it needs
+        probe = fill_submission(Submission(path=Path()), wb, config, specs)  # loads what it needs
     except ReadError:
         return None
     if any(i.cell is None and i.code != "missing-column" for i in probe.issues):
@@ -89,15 +90,3 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
         (s.name, s.hidden, s.loaded_rows, s.merged if s.loaded_rows is not None else []) for s in wb.sheets
     ]
     return EarlyRead(sha256, len(data), sniffed.kind, wb.date1904, sheets)
-
-
-class _Nowhere:
-    """The probe Submission's path: fill_submission never touches it (it is only a name)."""
-
-    name = ""
-
-    def __fspath__(self) -> str:
-        return ""
-
-
-_NOWHERE: Any = _Nowhere()
