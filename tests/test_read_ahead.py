@@ -43,9 +43,8 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
     return res.drops, read_manifest(res.manifest_path)
 
 
-def _flood(root: Path, drops: Path, entries: list[dict[str, Any]], *, ahead: bool, monkeypatch: Any) -> Any:
-    monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1" if ahead else "0")
-    root.mkdir()
+def _dropped(root: Path, drops: Path, entries: list[dict[str, Any]]) -> tuple[Any, list[tuple[Path, str]]]:
+    """A fresh installation under ``root`` with ``entries`` in its inbox, as (path, folder) items."""
     _, config = install(root)
     items = []
     for e in entries:
@@ -53,6 +52,13 @@ def _flood(root: Path, drops: Path, entries: list[dict[str, Any]], *, ahead: boo
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(drops / e["path"], dst)  # keeps the mtime: the received time
         items.append((dst, e["folder"]))
+    return config, items
+
+
+def _flood(root: Path, drops: Path, entries: list[dict[str, Any]], *, ahead: bool, monkeypatch: Any) -> Any:
+    monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1" if ahead else "0")
+    root.mkdir()
+    config, items = _dropped(root, drops, entries)
     with open_ledger(config) as ledger:
         outs = process_batch(items, config, ledger=ledger)
     return config, outs
@@ -128,13 +134,7 @@ def test_a_file_changed_after_it_was_read_ahead_is_read_again_not_recorded_stale
     drops, entries = company
     forms = entries[:60]  # the first registers, then a day's forms
     monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1")
-    _, config = install(tmp_path)
-    items = []
-    for e in forms:
-        dst = config.inbox / e["path"]
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(drops / e["path"], dst)
-        items.append((dst, e["folder"]))
+    config, items = _dropped(tmp_path, drops, forms)
     at = next(i for i, e in enumerate(forms) if i >= 30 and e["expected"] == "accepted")
     victim = items[at][0]
     take = read_ahead.ReadAhead.take
@@ -166,13 +166,7 @@ def test_the_batch_finishes_alone_when_the_read_ahead_process_dies(
     drops, entries = company
     forms = entries[:60]
     monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1")
-    _, config = install(tmp_path)
-    items = []
-    for e in forms:
-        dst = config.inbox / e["path"]
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(drops / e["path"], dst)
-        items.append((dst, e["folder"]))
+    config, items = _dropped(tmp_path, drops, forms)
     take = read_ahead.ReadAhead.take
     calls = {"n": 0}
 
@@ -204,13 +198,7 @@ def test_a_hung_read_ahead_process_costs_bounded_time_and_nothing_else(
     assert any(e["expected"] == "rejected" for e in forms[20:])
     monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1")
     monkeypatch.setattr(read_ahead, "FEEDBACK_SECONDS", 2.0)
-    _, config = install(tmp_path)
-    items = []
-    for e in forms:
-        dst = config.inbox / e["path"]
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(drops / e["path"], dst)
-        items.append((dst, e["folder"]))
+    config, items = _dropped(tmp_path, drops, forms)
     take = read_ahead.ReadAhead.take
     calls = {"n": 0, "pid": 0}
 
