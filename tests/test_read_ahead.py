@@ -118,7 +118,8 @@ def test_a_flood_read_ahead_gives_the_outcomes_rows_and_files_of_the_plain_path(
     assert feedback, "no rejected form in the sample: feedback written ahead was not tested"
     for name in feedback:  # written by the read-ahead process, the same workbook
         assert _cells(fast_cfg.shared_root / name) == _cells(plain_cfg.shared_root / name), name
-    assert seen["feedback"] == len(feedback)
+    # most by the child; the ones while it was starting or behind by the recorder (timing-dependent)
+    assert 0 < seen["feedback"] <= len(feedback)
 
 
 def _cells(path: Path) -> list[Any]:
