@@ -164,6 +164,8 @@ def _reference_sniff_zip(data: bytes) -> tuple[str, str]:
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         return "file-corrupt", f"broken zip: {exc}"
     names = set(z.namelist())
+    if any(m.flag_bits & 0x1 for m in z.infolist()):  # (a bug of the old code: it raised)
+        return "password-protected", "zip archive with encrypted members"
     try:
         if "mimetype" in names and z.getinfo("mimetype").file_size <= 200:
             mime = z.read("mimetype").decode("ascii", "replace").strip()

@@ -65,6 +65,8 @@ def sniff_zip(data: bytes, zf: ZipLike | None = None) -> Sniffed:
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         return Sniffed("file-corrupt", f"broken zip: {exc}")
     names = z.NameToInfo  # every member name (as in namelist()), without building a set
+    if any(m.flag_bits & 0x1 for m in z.infolist()):  # zip encryption: zipfile cannot read a member
+        return Sniffed("password-protected", "zip archive with encrypted members")
     try:
         if "mimetype" in names:
             info = z.getinfo("mimetype")
