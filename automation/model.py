@@ -167,6 +167,10 @@ class CustomerDirectory:
     def set_complaints(self, complaint_ids: set[str]) -> None:
         self._complaints = set(complaint_ids)
 
+    def add_complaints(self, complaint_ids: set[str]) -> None:
+        """New complaint ids (complaints are never deleted: the ledger refreshes new ones only)."""
+        self._complaints |= complaint_ids
+
     def by_id(self, customer_id: str) -> CustomerRef | None:
         return self._by_id.get(str(customer_id).strip())
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from automation.ledger import schema as t
+from automation.ledger.fast import Fast
 from automation.ledger.values import iso_week, name_key, phone_key, say, to_json
 from automation.ledger.writers import COMPLAINT_PREFIX, CUSTOMER_PREFIX, Apply, audit, convert, next_id
 
@@ -31,13 +32,34 @@ _NOT_FROM_FORM = {
 _REGISTER_FIELDS = [col.key for col in t.customers.c if col.key not in _NOT_FROM_FORM]
 _C = t.customers.c
 _KNOWN = sa.select(t.customers)
+# Statements built once (see automation.ledger.fast): a register re-drop writes dozens of rows.
+CUSTOMER_BY_ID = Fast(_KNOWN.where(_C.customer_id == sa.bindparam("cid")))
+INSERT_CUSTOMER = Fast(sa.insert(t.customers))
+UPDATE_CUSTOMER = Fast(sa.update(t.customers).where(_C.customer_id == sa.bindparam("cid")))
+INSERT_CUSTOMER_HISTORY = Fast(sa.insert(t.customer_history))
+INSERT_CONFLICT = Fast(sa.insert(t.conflicts))
+_K = t.complaints.c
+COMPLAINT_BY_ID = Fast(sa.select(_K.complaint_id).where(_K.complaint_id == sa.bindparam("kid")))
+COMPLAINT_OF_CUSTOMER = Fast(
+    sa.select(_K.complaint_id)
+    .where(_K.customer_id == sa.bindparam("who"), _K.received == sa.bindparam("received"))
+    .order_by(_K.complaint_id)
+)
+COMPLAINT_OF_TEXT = Fast(
+    sa.select(_K.complaint_id)
+    .where(_K.customer_text == sa.bindparam("who"), _K.received == sa.bindparam("received"))
+    .order_by(_K.complaint_id)
+)
+INSERT_COMPLAINT = Fast(sa.insert(t.complaints))
+UPDATE_COMPLAINT = Fast(sa.update(t.complaints).where(_K.complaint_id == sa.bindparam("kid")))
+INSERT_COMPLAINT_HISTORY = Fast(sa.insert(t.complaint_history))
 
 
 def _midnight(d: date | None, fallback: datetime) -> datetime:
     return datetime.combine(d, time()) if d else fallback
 
 
-def _candidates(a: Apply, columns: set[str]) -> list[Any]:
+def _candidates(a: Apply, converted: list[tuple[Any, dict[str, Any], dict[str, Any]]]) -> list[Any]:
     """The known customers any row of this register could match (SPEC §2.1: its id, its credit
     code, or its name and phone), through indexes: a 20,000-customer ledger is not read whole
     for a 30-row register."""
@@ -45,23 +67,23 @@ def _candidates(a: Apply, columns: set[str]) -> list[Any]:
     ids: set[str] = set()
     codes: set[str] = set()
     names: set[str] = set()
-    for row in a.sub.rows:
-        values, _ = convert(a.spec, row, columns)
+    for _, values, _ in converted:
         if values.get("customer_id"):
             ids.add(values["customer_id"])
         if values.get("credit_code"):
             codes.add(values["credit_code"].upper())
         if name_key(values.get("name")):
             names.add(name_key(values.get("name")))
-    found: dict[str, Any] = {}
-    for where, keys in (
-        (c.customer_id.in_, ids),
-        (sa.func.upper(c.credit_code).in_, codes),
-        (c.name_key.in_, names),
-    ):
+    # A re-dropped register matches the same customers by id, code and name: ask the latter two
+    # for ids only, and read each customer's whole row once.
+    matched = set(ids)
+    for where, keys in ((sa.func.upper(c.credit_code).in_, codes), (c.name_key.in_, names)):
         for part in _chunks(sorted(keys)):
-            for k in a.conn.execute(_KNOWN.where(where(part))):
-                found[k.customer_id] = SimpleNamespace(**k._mapping)
+            matched.update(r[0] for r in a.conn.execute(sa.select(c.customer_id).where(where(part))))
+    found: dict[str, Any] = {}
+    for part in _chunks(sorted(matched)):
+        for k in a.conn.execute(_KNOWN.where(c.customer_id.in_(part))):
+            found[k.customer_id] = SimpleNamespace(**k._mapping)
     return sorted(found.values(), key=lambda k: (k.first_submission_id, k.customer_id))
 
 
@@ -71,16 +93,15 @@ def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
 
 
 def apply_customer_register(a: Apply) -> int:
-    c = t.customers.c
     columns = set(t.customers.c.keys())
-    known = _candidates(a, columns)
+    converted = [(row, *convert(a.spec, row, columns)) for row in a.sub.rows]  # once: it is half the work
+    known = _candidates(a, converted)
     by_id = {k.customer_id: k for k in known}
     by_code = {k.credit_code.upper(): k.customer_id for k in known if k.credit_code}
     by_name_phone = {(k.name_key, k.phone_key): k.customer_id for k in known}
     week = iso_week(a.received_at.date())
     a.dirty.add((a.region, week))
-    for row in a.sub.rows:
-        values, extra = convert(a.spec, row, columns)
+    for row, values, extra in converted:
         typed_id = values.pop("customer_id", None)
         code = (values.get("credit_code") or "").upper() or None
         keys = (name_key(values.get("name")), phone_key(values.get("phone")))
@@ -94,29 +115,31 @@ def apply_customer_register(a: Apply) -> int:
             record = {k: v for k, v in values.items() if k in _REGISTER_FIELDS}
             stage = record.get("stage") or "unqualified"
             record["stage"] = stage
-            a.conn.execute(
-                sa.insert(t.customers).values(
-                    customer_id=new_id,
-                    owner=a.rep_id,
-                    name_key=keys[0],
-                    phone_key=keys[1],
-                    extra=to_json(extra),
-                    first_submission_id=a.submission_id,
-                    last_submission_id=a.submission_id,
-                    updated_at=a.now,
+            INSERT_CUSTOMER(
+                a.conn,
+                {
+                    "customer_id": new_id,
+                    "owner": a.rep_id,
+                    "name_key": keys[0],
+                    "phone_key": keys[1],
+                    "extra": to_json(extra),
+                    "first_submission_id": a.submission_id,
+                    "last_submission_id": a.submission_id,
+                    "updated_at": a.now,
                     **record,
-                )
+                },
             )
-            a.conn.execute(
-                sa.insert(t.customer_history).values(
-                    customer_id=new_id,
-                    submission_id=a.submission_id,
-                    stage_from=None,
-                    stage=stage,
-                    changed_at=_midnight(record.get("created"), a.received_at),
-                )
+            INSERT_CUSTOMER_HISTORY(
+                a.conn,
+                {
+                    "customer_id": new_id,
+                    "submission_id": a.submission_id,
+                    "stage_from": None,
+                    "stage": stage,
+                    "changed_at": _midnight(record.get("created"), a.received_at),
+                },
             )
-            made = a.conn.execute(_KNOWN.where(c.customer_id == new_id)).one()
+            made = CUSTOMER_BY_ID(a.conn, {"cid": new_id}).first()
             by_id[new_id] = SimpleNamespace(**made._mapping)
             a.directory_changed = True
             if code:
@@ -136,16 +159,17 @@ def apply_customer_register(a: Apply) -> int:
             continue
         current = by_id[match]
         if current.owner != a.rep_id:
-            a.conn.execute(
-                sa.insert(t.conflicts).values(
-                    customer_id=match,
-                    owner=current.owner,
-                    claimed_by=a.rep_id,
-                    submission_id=a.submission_id,
-                    row_number=row.number,
-                    data=to_json(values | {"extra": extra}),
-                    created_at=a.now,
-                )
+            INSERT_CONFLICT(
+                a.conn,
+                {
+                    "customer_id": match,
+                    "owner": current.owner,
+                    "claimed_by": a.rep_id,
+                    "submission_id": a.submission_id,
+                    "row_number": row.number,
+                    "data": to_json(values | {"extra": extra}),
+                    "created_at": a.now,
+                },
             )
             a.warnings.append(
                 {"code": "owner-conflict", "row": row.number, "customer_id": match, "owner": current.owner}
@@ -175,22 +199,21 @@ def apply_customer_register(a: Apply) -> int:
         changed = {k: v for k, v in update.items() if getattr(current, k) != v}
         if not changed:
             continue
-        a.conn.execute(
-            sa.update(t.customers)
-            .where(c.customer_id == match)
-            .values(**changed, last_submission_id=a.submission_id, updated_at=a.now)
+        UPDATE_CUSTOMER(
+            a.conn, {**changed, "last_submission_id": a.submission_id, "updated_at": a.now, "cid": match}
         )
         a.directory_changed = True
         new_stage = changed.get("stage")
         if new_stage:
-            a.conn.execute(
-                sa.insert(t.customer_history).values(
-                    customer_id=match,
-                    submission_id=a.submission_id,
-                    stage_from=current.stage,
-                    stage=new_stage,
-                    changed_at=a.received_at,
-                )
+            INSERT_CUSTOMER_HISTORY(
+                a.conn,
+                {
+                    "customer_id": match,
+                    "submission_id": a.submission_id,
+                    "stage_from": current.stage,
+                    "stage": new_stage,
+                    "changed_at": a.received_at,
+                },
             )
             audit(a, "customer.stage", "customer", match, stage_from=current.stage, stage=new_stage)
         audit(a, "customer.updated", "customer", match, row=row.number, fields=sorted(changed))
@@ -215,31 +238,37 @@ def apply_complaint(a: Apply) -> int:
             raise ValueError("complaint row without received date")
         match = None
         if typed_id:
-            if a.conn.execute(sa.select(c.complaint_id).where(c.complaint_id == typed_id)).first():
+            if COMPLAINT_BY_ID(a.conn, {"kid": typed_id}).first():
                 match = typed_id
         else:
-            who = (
-                c.customer_id == values["customer_id"]
-                if values.get("customer_id")
-                else c.customer_text == values.get("customer_text")
+            by_id = bool(values.get("customer_id"))
+            query = COMPLAINT_OF_CUSTOMER if by_id else COMPLAINT_OF_TEXT
+            who = values["customer_id"] if by_id else values.get("customer_text")
+            # "= NULL" matches nothing, as the Core expression "== None" did not: say IS NULL then
+            hit = (
+                query(a.conn, {"who": who, "received": received}).first()
+                if who is not None
+                else a.conn.execute(
+                    sa.select(c.complaint_id)
+                    .where(c.customer_text.is_(None), c.received == received)
+                    .order_by(c.complaint_id)
+                ).first()
             )
-            hit = a.conn.execute(
-                sa.select(c.complaint_id).where(who, c.received == received).order_by(c.complaint_id)
-            ).first()
             match = hit.complaint_id if hit else None
         record = {k: v for k, v in values.items() if k in columns}
         if match is None:
             new_id = typed_id or next_id(a.conn, "complaint", COMPLAINT_PREFIX, t.complaints, "complaint_id")
-            a.conn.execute(
-                sa.insert(t.complaints).values(
-                    complaint_id=new_id,
-                    rep_id=a.rep_id,
-                    extra=to_json(extra),
-                    first_submission_id=a.submission_id,
-                    last_submission_id=a.submission_id,
-                    updated_at=a.now,
+            INSERT_COMPLAINT(
+                a.conn,
+                {
+                    "complaint_id": new_id,
+                    "rep_id": a.rep_id,
+                    "extra": to_json(extra),
+                    "first_submission_id": a.submission_id,
+                    "last_submission_id": a.submission_id,
+                    "updated_at": a.now,
                     **record,
-                )
+                },
             )
             if not typed_id:
                 a.assigned.append(
@@ -258,21 +287,20 @@ def apply_complaint(a: Apply) -> int:
             cid = new_id
         else:
             update = {k: v for k, v in record.items() if v is not None}
-            a.conn.execute(
-                sa.update(t.complaints)
-                .where(c.complaint_id == match)
-                .values(**update, last_submission_id=a.submission_id, updated_at=a.now)
+            UPDATE_COMPLAINT(
+                a.conn, {**update, "last_submission_id": a.submission_id, "updated_at": a.now, "kid": match}
             )
             audit(a, "complaint.updated", "complaint", match, row=row.number, status=values.get("status"))
             cid = match
-        a.conn.execute(
-            sa.insert(t.complaint_history).values(
-                complaint_id=cid,
-                submission_id=a.submission_id,
-                status=values.get("status"),
-                data=to_json(values | {"extra": extra}),
-                changed_at=a.received_at,
-            )
+        INSERT_COMPLAINT_HISTORY(
+            a.conn,
+            {
+                "complaint_id": cid,
+                "submission_id": a.submission_id,
+                "status": values.get("status"),
+                "data": to_json(values | {"extra": extra}),
+                "changed_at": a.received_at,
+            },
         )
         a.dirty.add((a.region, iso_week(received)))
     a.directory_changed = True

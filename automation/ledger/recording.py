@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from automation import clock
 from automation.ledger import customers, writers
 from automation.ledger import schema as t
+from automation.ledger.fast import Fast
 from automation.ledger.values import as_date, as_text, iso_week, say, to_json
 from automation.ledger.writers import Apply
 from automation.model import Submission
@@ -44,32 +45,34 @@ DIRECTORY_FORMS = frozenset({"customer_register", "complaint"})  # accepted, the
 FEEDBACK_SUFFIX = {"zh": ".反馈.xlsx", "en": ".feedback.xlsx"}  # as automation.feedback names it
 
 
-# Statements built once (bound parameters): building and cache-keying a fresh Core statement per
-# call cost more than SQLite's own work in a flood (issue 4: throughput).
+# Statements built once (bound parameters) and run through :mod:`automation.ledger.fast`: building,
+# cache-keying and executing a fresh Core statement per call cost more than SQLite's own work in a
+# flood (issue 4: throughput).
 _S = t.submissions.c
-UNFILED_SAME = sa.select(t.submissions).where(
-    _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
+_COUNTED = sa.or_(_S.status == t.ACCEPTED, _S.status == t.SUPERSEDED)  # not IN: a fixed statement
+UNFILED_SAME = Fast(
+    sa.select(t.submissions).where(
+        _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
+    )
 )
-SAME_CONTENT = (  # UNFILED_SAME, and the counted original (store.COUNTED's row), in one statement
+SAME_CONTENT = Fast(  # UNFILED_SAME, and the counted original (store.COUNTED's row), in one statement
     sa.select(t.submissions)
     .where(
         _S.sha256 == sa.bindparam("sha"),
-        sa.or_(
-            sa.and_(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)),
-            _S.status.in_([t.ACCEPTED, t.SUPERSEDED]),
-        ),
+        sa.or_(sa.and_(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)), _COUNTED),
     )
     .order_by(_S.id)
 )
-PATH_TAKEN = sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel")).limit(1)
-INSERT_SUBMISSION = sa.insert(t.submissions)
-UPDATE_SUBMISSION = sa.update(t.submissions).where(_S.id == sa.bindparam("sid"))
-SET_PLACE = sa.update(t.submissions).where(_S.id == sa.bindparam("sid"))
-SUPERSEDE = (
+PATH_TAKEN = Fast(sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel")).limit(1))
+INSERT_SUBMISSION = Fast(sa.insert(t.submissions))
+UPDATE_SUBMISSION = Fast(sa.update(t.submissions).where(_S.id == sa.bindparam("sid")))
+SUPERSEDE = Fast(
     sa.update(t.submissions)
     .where(_S.id == sa.bindparam("sid"))
     .values(status=t.SUPERSEDED, superseded_by=sa.bindparam("winner"))
 )
+INSERT_AUDIT = Fast(sa.insert(t.audit_log))
+INSERT_DIRTY = Fast(sa.insert(t.dirty_weeks))
 
 
 def _record_of(
@@ -95,10 +98,12 @@ def _current_versions(who: sa.ColumnElement[bool]) -> sa.Select[Any]:
     )  # fmt: skip
 
 
-CURRENT_BY_REP = _current_versions(_S.rep_id == sa.bindparam("who"))
-CURRENT_BY_REGION = _current_versions(_S.region == sa.bindparam("who"))
-DIRTY_THERE = sa.select(t.dirty_weeks.c.week).where(
-    t.dirty_weeks.c.region == sa.bindparam("r"), t.dirty_weeks.c.week == sa.bindparam("w")
+CURRENT_BY_REP = Fast(_current_versions(_S.rep_id == sa.bindparam("who")))
+CURRENT_BY_REGION = Fast(_current_versions(_S.region == sa.bindparam("who")))
+DIRTY_THERE = Fast(
+    sa.select(t.dirty_weeks.c.week).where(
+        t.dirty_weeks.c.region == sa.bindparam("r"), t.dirty_weeks.c.week == sa.bindparam("w")
+    )
 )
 
 
@@ -223,7 +228,7 @@ class Recording:
     def flush(self, conn: sa.Connection, deferred: Deferred) -> None:
         """Write what :meth:`record` deferred (in the same transaction, before its commit)."""
         if deferred.audit:
-            conn.execute(sa.insert(t.audit_log), deferred.audit)
+            INSERT_AUDIT.many(conn, deferred.audit)
         self._mark_dirty(conn, deferred.dirty, clock.now())
         deferred.audit, deferred.dirty = [], set()
 
@@ -240,12 +245,10 @@ class Recording:
         now = clock.now()
         sha256, source = base["sha256"], base["source"]
         if new_content and sub is not None and same is None:  # a batch: only a race remains
-            existing = conn.execute(UNFILED_SAME, {"sha": sha256, "src": source}).first()
+            existing = UNFILED_SAME(conn, {"sha": sha256, "src": source}).first()
             original = None
         else:  # one look-up for both questions
-            rows = list(
-                same if same is not None else conn.execute(SAME_CONTENT, {"sha": sha256, "src": source})
-            )
+            rows = list(same if same is not None else SAME_CONTENT(conn, {"sha": sha256, "src": source}))
             existing = next((r for r in reversed(rows) if r.source == source and r.filed_at is None), None)
             counted = next((r for r in rows if r.status in (t.ACCEPTED, t.SUPERSEDED)), None)
             original = SubmissionRecord.from_row(counted) if counted is not None else None
@@ -259,7 +262,7 @@ class Recording:
         return self._record_read(conn, base, sub, counts, now, deferred)
 
     def _insert(self, conn: sa.Connection, values: dict[str, Any]) -> int:
-        key = conn.execute(INSERT_SUBMISSION, values).inserted_primary_key
+        key = INSERT_SUBMISSION(conn, values).inserted_primary_key
         assert key is not None
         return int(key[0])
 
@@ -277,7 +280,7 @@ class Recording:
         part = safe_part(folder, "_unsorted")
         base = f"archive/{part}/{received:%Y-%m}" if status != t.REJECTED else f"rejected/{part}"
         rel = f"{base}/{name}"
-        taken = conn.execute(PATH_TAKEN, {"rel": rel}).first()
+        taken = PATH_TAKEN(conn, {"rel": rel}).first()
         if taken is not None or (self.config.shared_root / rel).exists():
             stem, ext = split_name(name)
             rel = f"{base}/{stem}_{sid}{ext}"
@@ -304,7 +307,7 @@ class Recording:
         }  # fmt: skip
         sid = self._insert(conn, values)
         plan = self._plan(conn, sid, t.DUPLICATE, base["folder"], base["received_at"], base["original_name"])
-        conn.execute(SET_PLACE, {"sid": sid, **plan})
+        UPDATE_SUBMISSION(conn, {"sid": sid, **plan})
         deferred.note(now, sid, "submission.duplicate", str(original.id))
         return _record_of(sid, values | plan, [msg], [])
 
@@ -389,8 +392,8 @@ class Recording:
         plan = self._plan(
             conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language
         )
-        conn.execute(
-            UPDATE_SUBMISSION,
+        UPDATE_SUBMISSION(
+            conn,
             {"sid": sid, "messages": to_json(messages), "assigned_ids": to_json(assigned),
              "warning_count": values["warning_count"], **plan},
         )  # fmt: skip
@@ -428,7 +431,7 @@ class Recording:
         if period not in ("day", "week") or not period_key:
             return []
         stmt, who = (CURRENT_BY_REGION, region) if form == "weekly_report" else (CURRENT_BY_REP, rep_id)
-        current = conn.execute(stmt, {"form": form, "who": who, "period": period_key, "sid": sid}).all()
+        current = stmt(conn, {"form": form, "who": who, "period": period_key, "sid": sid}).all()
         messages = []
         for old in current:
             if (old.received_at, old.id) > (
@@ -449,7 +452,7 @@ class Recording:
                     sid,
                     say("superseded", file=f"{old.original_name} #{old.id}"),
                 )
-            conn.execute(SUPERSEDE, {"sid": loser, "winner": winner})
+            SUPERSEDE(conn, {"sid": loser, "winner": winner})
             if loser == sid:
                 values |= {"status": t.SUPERSEDED, "superseded_by": winner}
             deferred.note(clock.now(), loser, "submission.superseded", str(winner))
@@ -457,11 +460,10 @@ class Recording:
         return messages
 
     def _bump(self, conn: sa.Connection, name: str) -> None:
-        c = t.counters.c
-        if conn.execute(sa.update(t.counters).where(c.name == name).values(value=c.value + 1)).rowcount == 0:
-            conn.execute(sa.insert(t.counters).values(name=name, value=1))
+        if writers.BUMP_COUNTER(conn, {"n": name}).rowcount == 0:
+            writers.INSERT_COUNTER(conn, {"name": name, "value": 1})
 
     def _mark_dirty(self, conn: sa.Connection, dirty: set[tuple[str, str]], now: datetime) -> None:
         for region, week in sorted(dirty):
-            if conn.execute(DIRTY_THERE, {"r": region, "w": week}).first() is None:
-                conn.execute(sa.insert(t.dirty_weeks), {"region": region, "week": week, "marked_at": now})
+            if DIRTY_THERE(conn, {"r": region, "w": week}).first() is None:
+                INSERT_DIRTY(conn, {"region": region, "week": week, "marked_at": now})

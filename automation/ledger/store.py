@@ -28,6 +28,7 @@ from automation.config import Config
 from automation.formspec import FormSet, load_specs
 from automation.ledger import migrate
 from automation.ledger import schema as t
+from automation.ledger.fast import Fast
 from automation.ledger.recording import Recording, SubmissionRecord
 from automation.model import CustomerDirectory, CustomerRef
 
@@ -37,6 +38,24 @@ _S = t.submissions.c
 UNFILED = sa.select(t.submissions).where(_S.filed_at.is_(None)).order_by(_S.id)
 UNFILED_AT = UNFILED.where(_S.source == sa.bindparam("src"))
 GENERATION = sa.select(t.counters.c.value).where(t.counters.c.name == "directory")
+GENERATION_NOW = Fast(GENERATION)
+_CU, _CO = t.customers.c, t.complaints.c
+_DIRECTORY = sa.select(  # the directory's columns, last the stamp (see Ledger._directory_in)
+    _CU.customer_id,
+    _CU.name,
+    _CU.owner,
+    _CU.region,
+    _CU.stage,
+    _CU.credit_code,
+    _CU.phone,
+    _CU.last_submission_id,
+)
+CUSTOMERS_ALL = Fast(_DIRECTORY)
+CUSTOMERS_SINCE = Fast(_DIRECTORY.where(_CU.last_submission_id > sa.bindparam("seen")))
+COMPLAINTS_ALL = Fast(sa.select(_CO.complaint_id, _CO.last_submission_id))
+COMPLAINTS_SINCE = Fast(
+    sa.select(_CO.complaint_id, _CO.last_submission_id).where(_CO.last_submission_id > sa.bindparam("seen_k"))
+)
 COUNTED = (
     sa.select(sa.literal(1))
     .where(_S.sha256 == sa.bindparam("sha"), _S.status.in_([t.ACCEPTED, t.SUPERSEDED]))
@@ -66,10 +85,18 @@ class LedgerError(RuntimeError):
 class LedgerDirectory(CustomerDirectory):
     """The register as validation sees it, read from the ledger (customers and complaint ids)."""
 
-    def __init__(self, customers: list[CustomerRef], complaint_ids: set[str], generation: int, seen: int = 0):
+    def __init__(
+        self,
+        customers: list[CustomerRef],
+        complaint_ids: set[str],
+        generation: int,
+        seen: int = 0,
+        seen_complaints: int = 0,
+    ):
         super().__init__(customers, complaint_ids)
         self.generation = generation
         self.seen = seen  # the highest customers.last_submission_id this directory holds
+        self.seen_complaints = seen_complaints  # the same of complaints
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -220,7 +247,7 @@ class Ledger(Recording):
 
     def _generation(self, conn: sa.Connection) -> int:
         """The directory's generation: bumped by every accepted register or complaint drop."""
-        return int(conn.execute(GENERATION).scalar() or 0)
+        return int(GENERATION_NOW(conn).scalar() or 0)
 
     def unfiled_records(self) -> list[SubmissionRecord]:
         """Every recorded but not yet filed submission (a crash came in between)."""
@@ -359,32 +386,37 @@ class Ledger(Recording):
         self._directory = None
 
     def _directory_in(self, conn: sa.Connection) -> LedgerDirectory:
-        gen = self._generation(conn)
-        if self._directory is not None and self._directory.generation == gen:
-            return self._directory
-        c = t.customers.c
-        columns = (c.customer_id, c.name, c.owner, c.region, c.stage, c.credit_code, c.phone)
-        seen = conn.execute(sa.select(sa.func.max(c.last_submission_id))).scalar() or 0
-        # Every write to a customer stamps it with the submission's id. On SQLite writers are
-        # serialised, so ids grow in commit order and rows stamped after the cached directory's
-        # newest stamp are exactly what changed: refresh only those (a register drop into a
-        # 20,000-customer ledger would otherwise rebuild the whole directory, ~0.2 s each time).
-        incremental = self._directory is not None and self.engine.dialect.name == "sqlite"
-        query = sa.select(*columns)
-        if incremental:
-            query = query.where(c.last_submission_id > self._directory.seen)  # type: ignore[union-attr]
+        gen = int(GENERATION_NOW(conn).scalar() or 0)
+        d = self._directory
+        if d is not None and d.generation == gen:
+            return d
+        # Every write to a customer or complaint stamps it with the submission's id. On SQLite
+        # writers are serialised, so ids grow in commit order and rows stamped after the cached
+        # directory's newest stamp are exactly what changed: refresh only those (a register drop
+        # into a 20,000-customer ledger would otherwise rebuild the whole directory, ~0.2 s each
+        # time). Complaints are never deleted, so their ids only grow too.
+        incremental = d is not None and self.engine.dialect.name == "sqlite"
+        if incremental and d is not None:
+            since = {"seen": d.seen, "seen_k": d.seen_complaints}
+            rows = CUSTOMERS_SINCE(conn, {"seen": d.seen}).all()
+            complaints = COMPLAINTS_SINCE(conn, {"seen_k": d.seen_complaints}).all()
+        else:
+            since = {"seen": 0, "seen_k": 0}
+            rows, complaints = CUSTOMERS_ALL(conn).all(), COMPLAINTS_ALL(conn).all()
         refs = [
             CustomerRef(cid, name, owner, region or "", stage or "", code or "", phone or "")
-            for cid, name, owner, region, stage, code, phone in conn.execute(query).all()
+            for cid, name, owner, region, stage, code, phone, _ in rows
         ]
-        ids = {r[0] for r in conn.execute(sa.select(t.complaints.c.complaint_id))}
-        if incremental and self._directory is not None:
+        seen = max([since["seen"], 0, *(r[-1] or 0 for r in rows)])
+        seen_k = max([since["seen_k"], 0, *(r[-1] or 0 for r in complaints)])
+        ids = {r[0] for r in complaints}
+        if incremental and d is not None:
             for ref in refs:
-                self._directory.put(ref)
-            self._directory.set_complaints(ids)
-            self._directory.generation, self._directory.seen = gen, seen
-            return self._directory
-        self._directory = LedgerDirectory(refs, ids, gen, seen)
+                d.put(ref)
+            d.add_complaints(ids)
+            d.generation, d.seen, d.seen_complaints = gen, seen, seen_k
+            return d
+        self._directory = LedgerDirectory(refs, ids, gen, seen, seen_k)
         return self._directory
 
     def frames(self):  # type: ignore[no-untyped-def]

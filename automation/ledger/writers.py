@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from automation.config import Config
 from automation.formspec import FormSpec
 from automation.ledger import schema as t
+from automation.ledger.fast import Fast
 from automation.ledger.values import (
     as_bool,
     as_date,
@@ -96,17 +97,26 @@ def convert(spec: FormSpec, row: Row, columns: set[str]) -> tuple[dict[str, Any]
     return out, extra
 
 
+_CN = t.counters.c
+BUMP_COUNTER = Fast(sa.update(t.counters).where(_CN.name == sa.bindparam("n")).values(value=_CN.value + 1))
+INSERT_COUNTER = Fast(sa.insert(t.counters))
+COUNTER = Fast(sa.select(_CN.value).where(_CN.name == sa.bindparam("n")))
+_ID_TAKEN: dict[tuple[str, str], Fast] = {}  # (table, id column) -> its statement, built once
+DAY_INSERT = {tbl.name: Fast(sa.insert(tbl)) for tbl in (t.visit_reports, t.visit_plans, t.market_reports)}
+
+
 def next_id(conn: sa.Connection, name: str, prefix: str, table: sa.Table, id_col: str) -> str:
     """The next product-assigned id (``C000123``), skipping any an imported register already uses."""
-    c = t.counters.c
+    taken_stmt = _ID_TAKEN.get((table.name, id_col))
+    if taken_stmt is None:
+        col = table.c[id_col]
+        taken_stmt = _ID_TAKEN[(table.name, id_col)] = Fast(sa.select(col).where(col == sa.bindparam("v")))
     while True:
-        res = conn.execute(sa.update(t.counters).where(c.name == name).values(value=c.value + 1))
-        if res.rowcount == 0:
-            conn.execute(sa.insert(t.counters).values(name=name, value=1))
-        value = conn.execute(sa.select(c.value).where(c.name == name)).scalar_one()
+        if BUMP_COUNTER(conn, {"n": name}).rowcount == 0:
+            INSERT_COUNTER(conn, {"name": name, "value": 1})
+        value = COUNTER(conn, {"n": name}).scalar_one()
         candidate = f"{prefix}{value:0{ID_WIDTH}d}"
-        taken = conn.execute(sa.select(table.c[id_col]).where(table.c[id_col] == candidate)).first()
-        if taken is None:
+        if taken_stmt(conn, {"v": candidate}).first() is None:
             return candidate
 
 
@@ -132,8 +142,7 @@ def _day_rows(a: Apply, table: sa.Table, date_field: str) -> int:
     for row in a.sub.rows:
         values, extra = convert(a.spec, row, columns)
         rows.append({**_base(a, row), **values, "date": day, "extra": to_json(extra)})
-    if rows:
-        a.conn.execute(sa.insert(table), rows)
+    DAY_INSERT[table.name].many(a.conn, rows)
     a.dirty.add((a.region, iso_week(day)))
     return len(rows)
 
