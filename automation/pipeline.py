@@ -33,6 +33,7 @@ written outside the shared folder and the state folder.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -370,7 +371,14 @@ def _sha_of(path: Path) -> str:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return folder.resolve() in path.resolve().parents
+    return _resolved(folder) in path.resolve().parents
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    """A configured folder, resolved once: were it later swapped for a symlink, paths through it
+    would resolve elsewhere and be refused, so caching only makes :func:`_inside` stricter."""
+    return folder.resolve()
 
 
 def place(src: Path, target: Path, sha256: str, *, keep_source: bool, sync_dir: bool = True) -> Path:

@@ -47,7 +47,7 @@ def test_an_insert_stores_the_text_and_defaults_sqlalchemy_stores(
     insert = Fast(sa.insert(t.submissions))
     with engine.begin() as conn:
         fast_id = insert(conn, SUBMISSION).inserted_primary_key[0]
-        monkeypatch.setenv("SALESFLOW_FAST_SQL", "0")
+        monkeypatch.setattr(fast_module, "ENABLED", False)
         plain_id = insert(conn, SUBMISSION | {"sha256": "cd" * 32}).inserted_primary_key[0]
     assert isinstance(fast_id, int) and plain_id == fast_id + 1
     rows = _raw(engine, "SELECT * FROM submissions ORDER BY id")
@@ -122,7 +122,7 @@ def test_the_demo_company_gives_the_same_ledger_with_and_without_fast_statements
     )  # the same recording either way; one process is quicker here
 
     def run(name: str, fast: bool) -> Any:
-        monkeypatch.setenv("SALESFLOW_FAST_SQL", "1" if fast else "0")
+        monkeypatch.setattr(fast_module, "ENABLED", fast)
         (tmp_path / name).mkdir()
         _, config = install(tmp_path / name)
         items = []

@@ -32,6 +32,10 @@ _NOT_FROM_FORM = {
 _REGISTER_FIELDS = [col.key for col in t.customers.c if col.key not in _NOT_FROM_FORM]
 _C = t.customers.c
 _KNOWN = sa.select(t.customers)
+_KEYS = sa.bindparam("keys", expanding=True)  # built once: a statement per call cost more than its query
+_KNOWN_IDS = _KNOWN.where(_C.customer_id.in_(_KEYS))
+_IDS_BY_CODE = sa.select(_C.customer_id).where(sa.func.upper(_C.credit_code).in_(_KEYS))
+_IDS_BY_NAME = sa.select(_C.customer_id).where(_C.name_key.in_(_KEYS))
 # Statements built once (see automation.ledger.fast): a register re-drop writes dozens of rows.
 CUSTOMER_BY_ID = Fast(_KNOWN.where(_C.customer_id == sa.bindparam("cid")))
 INSERT_CUSTOMER = Fast(sa.insert(t.customers))
@@ -63,7 +67,6 @@ def _candidates(a: Apply, converted: list[tuple[Any, dict[str, Any], dict[str, A
     """The known customers any row of this register could match (SPEC §2.1: its id, its credit
     code, or its name and phone), through indexes: a 20,000-customer ledger is not read whole
     for a 30-row register."""
-    c = t.customers.c
     ids: set[str] = set()
     codes: set[str] = set()
     names: set[str] = set()
@@ -77,12 +80,12 @@ def _candidates(a: Apply, converted: list[tuple[Any, dict[str, Any], dict[str, A
     # A re-dropped register matches the same customers by id, code and name: ask the latter two
     # for ids only, and read each customer's whole row once.
     matched = set(ids)
-    for where, keys in ((sa.func.upper(c.credit_code).in_, codes), (c.name_key.in_, names)):
+    for query, keys in ((_IDS_BY_CODE, codes), (_IDS_BY_NAME, names)):
         for part in _chunks(sorted(keys)):
-            matched.update(r[0] for r in a.conn.execute(sa.select(c.customer_id).where(where(part))))
+            matched.update(r[0] for r in a.conn.execute(query, {"keys": part}))
     found: dict[str, Any] = {}
     for part in _chunks(sorted(matched)):
-        for k in a.conn.execute(_KNOWN.where(c.customer_id.in_(part))):
+        for k in a.conn.execute(_KNOWN_IDS, {"keys": part}):
             found[k.customer_id] = SimpleNamespace(**k._mapping)
     return sorted(found.values(), key=lambda k: (k.first_submission_id, k.customer_id))
 
