@@ -187,16 +187,17 @@ class Fast:
         finally:
             cur.close()
 
-    def many(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+    def many(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Returns the rows changed (an UPDATE's matches summed over ``rows``)."""
         rows = list(rows)
         if not rows:
-            return
+            return 0
         plan = self._plan(conn, tuple(rows[0]))
         if plan is None or any(tuple(r) != tuple(rows[0]) for r in rows):
-            conn.execute(self.stmt, [dict(r) for r in rows])
-            return
+            return int(conn.execute(self.stmt, [dict(r) for r in rows]).rowcount)
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cur.executemany(plan.sql, [plan.bind(r) for r in rows])
+            return int(cur.rowcount)
         finally:
             cur.close()

@@ -56,9 +56,9 @@ COMPLAINTS_ALL = Fast(sa.select(_CO.complaint_id, _CO.last_submission_id))
 COMPLAINTS_SINCE = Fast(
     sa.select(_CO.complaint_id, _CO.last_submission_id).where(_CO.last_submission_id > sa.bindparam("seen_k"))
 )
-COUNTED = (
+COUNTED = (  # not IN: a fixed statement, so PRIOR can be a fast one
     sa.select(sa.literal(1))
-    .where(_S.sha256 == sa.bindparam("sha"), _S.status.in_([t.ACCEPTED, t.SUPERSEDED]))
+    .where(_S.sha256 == sa.bindparam("sha"), sa.or_(_S.status == t.ACCEPTED, _S.status == t.SUPERSEDED))
     .limit(1)
 )
 # Ledger.prior's three questions in one statement: the directory's generation and whether the
@@ -71,11 +71,22 @@ _FACTS = sa.select(
 _UNFILED_HERE = (
     sa.select(t.submissions).where(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)).subquery("u")
 )
-PRIOR = (
+PRIOR = Fast(
     sa.select(_FACTS.c.generation, _FACTS.c.counted, _UNFILED_HERE)
     .select_from(_FACTS.outerjoin(_UNFILED_HERE, sa.true()))
     .order_by(_UNFILED_HERE.c.id)
 )
+_SI = t.sightings.c
+SIGHTED = Fast(
+    sa.select(_SI.first_seen).where(_SI.sha256 == sa.bindparam("sha"), _SI.source == sa.bindparam("src"))
+)
+INSERT_SIGHTING = Fast(sa.insert(t.sightings))
+FILED = Fast(
+    sa.update(t.submissions)
+    .where(_S.id == sa.bindparam("sid"), _S.filed_at.is_(None))
+    .values(filed_at=sa.bindparam("at"))
+)
+INSERT_AUDIT = Fast(sa.insert(t.audit_log))
 
 
 class LedgerError(RuntimeError):
@@ -224,11 +235,10 @@ class Ledger(Recording):
             return self._sighting(own, sha256, source, now)
 
     def _sighting(self, conn: sa.Connection, sha256: str, source: str, now: datetime) -> datetime:
-        s = t.sightings.c
-        hit = conn.execute(sa.select(s.first_seen).where(s.sha256 == sha256, s.source == source)).scalar()
+        hit = SIGHTED(conn, {"sha": sha256, "src": source}).scalar()
         if hit is not None:
             return hit
-        conn.execute(sa.insert(t.sightings).values(sha256=sha256, source=source, first_seen=now))
+        INSERT_SIGHTING(conn, {"sha256": sha256, "source": source, "first_seen": now})
         return now
 
     def unfiled_at(self, source: str) -> list[SubmissionRecord]:
@@ -241,7 +251,7 @@ class Ledger(Recording):
         """In one read: :meth:`unfiled_at` ``source``, whether ``sha256`` is :meth:`counted`, and the
         directory's generation (for :meth:`directory`, saving it a transaction)."""
         with self.read() as conn:
-            rows = conn.execute(PRIOR, {"src": source, "sha": sha256}).all()
+            rows = PRIOR(conn, {"src": source, "sha": sha256}).all()
         unfiled = [SubmissionRecord.from_row(r) for r in rows if r.id is not None and r.id not in self._filed]
         return unfiled, bool(rows[0].counted), int(rows[0].generation or 0)
 
@@ -316,16 +326,12 @@ class Ledger(Recording):
 
     def _write_filed(self, conn: sa.Connection) -> None:
         marks, self._filed = self._filed, {}
-        c = t.submissions.c
+        latest = max(marks.values())
         try:
-            done = conn.execute(
-                sa.update(t.submissions)
-                .where(c.id.in_(list(marks)), c.filed_at.is_(None))
-                .values(filed_at=max(marks.values()))
-            )
-            if done.rowcount:  # 0: another process filed them all meanwhile (some: an extra audit line)
-                conn.execute(
-                    sa.insert(t.audit_log),
+            done = FILED.many(conn, [{"at": latest, "sid": sid} for sid in marks])
+            if done:  # 0: another process filed them all meanwhile (some: an extra audit line)
+                INSERT_AUDIT.many(
+                    conn,
                     [{"at": at, "submission_id": sid, "action": "submission.filed", "detail": "{}"}
                      for sid, at in marks.items()],
                 )  # fmt: skip
