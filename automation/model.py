@@ -10,15 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as _field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+
+@cache
+def column_letter(col: int) -> str:
+    """1-based column to its letters (1 -> A, 28 -> AB), as openpyxl's ``get_column_letter``
+    (which this module no longer imports: it pulled openpyxl and numpy into every process that
+    reads forms, a quarter of a second at each start of the read-ahead process)."""
+    if not 1 <= col <= 18278:
+        raise ValueError(f"Invalid column index {col}")
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def a1(row: int, col: int) -> str:
     """1-based row and column to an A1 reference."""
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letter(col)}{row}"
 
 
 @dataclass

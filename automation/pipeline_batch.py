@@ -124,7 +124,7 @@ def process_batch(
         late = [x for x in todo if x[3] in again]
         todo = [x for x in todo if x[3] not in again]
         _sight_future(todo, config, ledger)
-        ahead = read_ahead.shared() if len(todo) >= READ_AHEAD_MIN and _read_ahead_on() else None
+        ahead = read_ahead.shared() if len(todo) >= READ_AHEAD_MIN and read_ahead_on() else None
         if ahead is not None:
             ahead.begin(config, specs)
         try:
@@ -138,7 +138,7 @@ def process_batch(
     return [o if o is not None else Outcome(FAILED, Path(items[i][0]), reason="not processed") for i, o in enumerate(outcomes)]  # fmt: skip
 
 
-def _read_ahead_on() -> bool:
+def read_ahead_on() -> bool:
     """``SALESFLOW_READ_AHEAD=0`` keeps a batch in one process (troubleshooting; the tests of both
     paths). Not on Windows, where pipes cannot be waited on with ``select``."""
     if os.name == "nt":

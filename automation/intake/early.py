@@ -8,14 +8,14 @@ objects costs ~1 ms to unpickle, as much as reading it).
 
 Only the sheets the form's own reading touched travel as grids (a template's hidden customer list
 can be large and is rarely needed); any other sheet is parsed on demand from the bytes the content
-store keeps under the file's hash, exactly as :func:`automation.intake.read_workbook` would. A file with any file-level problem is not parsed
-early at all (``early_read`` returns None), so every message about it comes from the one plain path.
+store keeps under the file's hash, exactly as :func:`automation.intake.read_workbook` would. A file that cannot be
+read, or holds no known form, is not parsed early at all (``early_read`` returns None), so every
+message about it comes from the one plain path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation.intake.readers import Merge, ReadError, SheetGrid, Workbook
@@ -69,10 +69,10 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
     """Parse ``data`` as intake would, keeping the grids its form reading needs; None when the
     file has a file-level problem (too large, not a workbook, corrupt, locked...), which the
     recording process then finds and reports itself."""
-    from automation.intake import fill_submission, read_workbook
+    from automation.intake import layout as lay
+    from automation.intake import read_workbook
     from automation.intake.safety import too_large
     from automation.intake.sniff import sniff
-    from automation.model import Submission
 
     if too_large(len(data), config.intake.max_file_mb):
         return None
@@ -81,11 +81,14 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
         return None
     try:
         wb = read_workbook(data, sniffed.kind, config, sniffed.archive)
-        probe = fill_submission(Submission(path=Path()), wb, config, specs)  # loads what it needs
+        # Finding the form is what loads sheets (fill_submission then reads only the sheet found):
+        # the probe stops there, at a third of a whole fill's cost.
+        meta = lay.read_form_sheet(wb)
+        found = lay.locate(wb, specs, prefer=meta.form if meta.form in specs.forms else None)
     except ReadError:
         return None
-    if any(i.cell is None and i.code != "missing-column" for i in probe.issues):
-        return None  # a file-level issue: the plain path words it
+    if found is None:
+        return None  # not a known form: a file-level issue, which the plain path words
     sheets = [
         (s.name, s.hidden, s.loaded_rows, s.merged if s.loaded_rows is not None else []) for s in wb.sheets
     ]
