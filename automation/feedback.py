@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from automation.model import parse_a1
 from automation.problems import SEVERITY_LABELS, render
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def _bounds(sub: Submission, issues: list[Issue]) -> tuple[int, int]:
         cols.extend(c.col for c in r.cells.values())
     for i in issues:
         if i.cell and (i.sheet in (None, sub.sheet)):
-            number, col = _ref(i.cell)
+            number, col = parse_a1(i.cell)
             rows.append(number)
             cols.append(col)
     max_col = min(max(cols, default=1) + len(sub.extra_columns) + 2, MAX_COPY_COLUMNS)
@@ -136,22 +137,6 @@ def _source_grid(sub: Submission, issues: list[Issue]) -> list[list[Any]] | None
         return [list(r[:max_col]) for r in sheet.rows[:max_row]]
     except Exception:  # the copy is a courtesy: the list sheet still says everything
         return None
-
-
-_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)$")
-
-
-def _ref(ref: str) -> tuple[int, int]:
-    """``"B12"`` -> (12, 2), 1-based, as openpyxl's ``coordinate_from_string`` reads it (``$``
-    allowed, at most three letters). Here rather than openpyxl's: importing openpyxl (and numpy
-    with it) cost the read-ahead process a quarter of a second at start, for this one parse."""
-    m = _A1.match(ref)
-    if m is None:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
 
 
 def _zip_grid(data: bytes, fmt: str, name: str, max_row: int, max_col: int) -> list[list[Any]] | None:
@@ -201,7 +186,7 @@ def _put_errors(grid: list[list[Any]], xml: bytes, max_row: int, max_col: int) -
         v = c.find(f"{ns}v")
         if v is None or not v.text:
             continue
-        number, col = _ref(c.get("r", ""))
+        number, col = parse_a1(c.get("r", ""))
         r, col = number - 1, col - 1
         if r >= max_row or col >= max_col:
             continue
@@ -398,7 +383,7 @@ def _write_copy(
     marks: dict[tuple[int, int], list[Issue]] = defaultdict(list)
     for issue in issues:
         if issue.cell and issue.sheet in (None, sub.sheet):
-            number, col = _ref(issue.cell)
+            number, col = parse_a1(issue.cell)
             marks[(number - 1, col - 1)].append(issue)
     widths: dict[int, int] = defaultdict(lambda: 8)
     for r, row in enumerate(grid):

@@ -7,6 +7,7 @@ can point at the exact cell the rep typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as _field
 from datetime import datetime
@@ -32,6 +33,21 @@ def column_letter(col: int) -> str:
 def a1(row: int, col: int) -> str:
     """1-based row and column to an A1 reference."""
     return f"{column_letter(col)}{row}"
+
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)$")
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """``"B12"`` -> (12, 2), 1-based, as openpyxl's ``coordinate_from_string`` and
+    ``column_index_from_string`` read it (``$`` allowed, at most three letters); ValueError else."""
+    m = _A1.match(ref)
+    if m is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
 
 
 @dataclass

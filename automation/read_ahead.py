@@ -146,7 +146,8 @@ def main() -> None:
     # lazily, the first answers would come that much later and the parent would do them itself).
     import automation.feedback
     import automation.intake.early
-    import automation.pipeline  # noqa: F401
+    import automation.pipeline
+    import automation.validate  # noqa: F401  rejected forms' reports are unpickled into its classes
 
     serve(sys.stdin.buffer, answers_fd)
 

@@ -12,8 +12,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
+from automation.model import parse_a1
 from automation.problems import SEVERITY
 from automation.validate import crossfield, dates, fields, permissions, references, table
 from automation.validate.base import Emitter, Report, ValidationContext, labels
@@ -73,8 +72,8 @@ def _intake_issues(sub: Submission, spec: FormSpec | None, lang: str) -> list[Is
 def _order(issue: Issue) -> tuple[int, int, int, str]:
     if issue.cell is None:
         return (0 if issue.row is None else 1, issue.row or 0, 0, issue.code)
-    letters, number = coordinate_from_string(issue.cell)
-    return (1, number, column_index_from_string(letters), issue.code)
+    number, col = parse_a1(issue.cell)
+    return (1, number, col, issue.code)
 
 
 def validate(sub: Submission, ctx: ValidationContext) -> Report:
