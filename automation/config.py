@@ -215,6 +215,10 @@ DEFAULT_INDUSTRIES = [
 ]
 
 
+# id(list of reps) -> (that list, its length, reps by id): see Config.rep
+_REP_INDEX: dict[int, tuple[list[Any], int, dict[str, Any]]] = {}
+
+
 class Config(_Model):
     company: str = "Salesflow"
     language: Language = "zh"
@@ -319,7 +323,19 @@ class Config(_Model):
 
     # ----- look-ups -----------------------------------------------------------------------
     def rep(self, rep_id: str) -> Rep | None:
-        return next((r for r in self.reps if r.id == rep_id), None)
+        # Asked several times per form (validation, recording): a linear scan over 200 reps cost
+        # 1 % of a flood, so a dict per list of reps, rebuilt when the list is replaced or changes
+        # length. Kept outside the model: pydantic compares and pickles what the model holds.
+        reps = self.reps
+        hit = _REP_INDEX.get(id(reps))
+        if hit is None or hit[0] is not reps or hit[1] != len(reps):
+            if len(_REP_INDEX) >= 32:
+                _REP_INDEX.clear()
+            by_id: dict[str, Rep] = {}
+            for r in reps:
+                by_id.setdefault(r.id, r)  # the first of a duplicated id, as the scan found it
+            hit = _REP_INDEX[id(reps)] = (reps, len(reps), by_id)
+        return hit[2].get(rep_id)
 
     def region(self, region_id: str) -> Region | None:
         return next((r for r in self.regions if r.id == region_id), None)
