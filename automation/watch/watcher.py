@@ -26,7 +26,7 @@ import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,8 +231,7 @@ class Watcher:
             if self._observing and self.observer.check():
                 next_scan = 0.0
                 continue
-            for path in self.settler.ready():
-                self._enqueue(path)
+            self._enqueue_all(self.settler.ready())
             self._drain_results()
             self._maybe_batch(force=once)
             if now >= next_beat:
@@ -275,14 +274,23 @@ class Watcher:
         self.settler.prune_held(candidates)
         self._last_scan = system_time()
 
-    def _enqueue(self, path: Path) -> None:
-        if path in self._queued:
-            return
-        folder = inbox_folder(path, self.inbox)
-        if folder is None:
-            return
-        self._queued.add(path)
-        self._work.put((path, folder, signature(path)))
+    def _enqueue_all(self, paths: Iterable[Path]) -> None:
+        """Hand the files that became ready together to the worker in one queue item: put one by
+        one, the worker woke at the first and did it alone, on the slower single-file path,
+        before it saw the rest of a backlog."""
+        items = []
+        for path in paths:
+            if path in self._queued:
+                continue
+            folder = inbox_folder(path, self.inbox)
+            if folder is None:
+                continue
+            self._queued.add(path)
+            items.append((path, folder, signature(path)))
+        if len(items) == 1:
+            self._work.put(items[0])
+        elif items:
+            self._work.put(items)
 
     def _drain_results(self) -> None:
         while True:
@@ -392,21 +400,32 @@ class Watcher:
         try:
             while True:
                 item = carry.pop(0) if carry else self._work.get()
+                if isinstance(item, list):  # files that became ready together (_enqueue_all)
+                    carry[:0] = item[1:]
+                    item = item[0]
                 if item is _STOP or self._stop.is_set():
                     return
                 if isinstance(item, _Batch):
                     self._run_batch_hook(item.outcomes)
                     continue
                 files = [item]
-                while batch is not None and len(files) < MAX_BATCH and not carry:
+                while batch is not None and len(files) < MAX_BATCH:
+                    if carry:
+                        if not isinstance(carry[0], tuple):
+                            break  # a hook or the stop: after these files
+                        files.append(carry.pop(0))
+                        continue
                     try:
                         more = self._work.get_nowait()
                     except queue.Empty:
                         break
-                    if isinstance(more, tuple):
+                    if isinstance(more, list):
+                        carry.extend(more)
+                    elif isinstance(more, tuple):
                         files.append(more)
                     else:
                         carry.append(more)  # a hook or the stop: after these files
+                        break
                 if len(files) > 1 and batch is not None:
                     self._process_many(batch, files, ledger)
                     continue
