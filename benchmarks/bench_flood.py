@@ -8,9 +8,10 @@ durable ledger commit per 100 files; see ``automation/pipeline_batch.py``), exac
 
 Since the read-ahead process (``automation/read_ahead.py``) the watcher's own process only finds
 the form in grids parsed for it, validates and records; the latest figures of the realistic flood
-(``benchmarks/run.py``) are in the README. The 10x target is not met: what bounds a form now is the
-recording process's ~3.3 ms (ledger transaction ~1.4 ms, finding the form in its grids ~0.3 ms, validation ~0.2 ms,
-filing ~0.2 ms).
+(``benchmarks/run.py``) are in the README. The 10x target is not met: both processes now spend about
+2 ms a form (the recorder: ledger transaction ~0.55 ms, finding the form in its grids ~0.25 ms,
+validation ~0.25 ms, filing ~0.15 ms; the read-ahead process: content-store copy, parsing, finding
+the form's sheets, feedback workbooks), so a form costs ~2 ms of wall time on two cores.
 
 Baseline: what a back office writes by hand with pandas on the same files: ``read_excel`` (openpyxl)
 of each form's sheet, cutting the table below its header row, ``concat``, and one ``to_excel``. It
