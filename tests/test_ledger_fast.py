@@ -157,3 +157,14 @@ def test_the_demo_company_gives_the_same_ledger_with_and_without_fast_statements
     assert ledger_rows(fast, "SELECT count(*) FROM customer_history")[0][0] > 0
     with sqlite3.connect(fast.state_root / "ledger.sqlite") as con:  # stored as SQLAlchemy stores times
         assert con.execute("SELECT received_at FROM submissions LIMIT 1").fetchone()[0][19:20] == "."
+
+
+def test_outside_a_transaction_it_is_sqlalchemy_that_begins_one(engine: Any) -> None:
+    insert = Fast(sa.insert(t.submissions))
+    with engine.connect() as conn:
+        assert not conn.in_transaction()
+        insert(conn, SUBMISSION)  # through SQLAlchemy, which begins the transaction
+        assert conn.in_transaction()
+        insert(conn, SUBMISSION | {"sha256": "cd" * 32})  # now on the driver, in that transaction
+        conn.rollback()
+    assert _raw(engine, "SELECT count(*) FROM submissions") == [(0,)]  # both rolled back together

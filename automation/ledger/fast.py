@@ -162,13 +162,14 @@ class Fast:
 
     def __init__(self, stmt: sa.Executable) -> None:
         self.stmt = stmt
-        self._plans: dict[tuple[Any, tuple[str, ...]], _Plan | None] = {}
+        self._plans: dict[tuple[Any, ...], _Plan | None] = {}
 
     def _plan(self, conn: sa.Connection, keys: tuple[str, ...]) -> _Plan | None:
         dialect = conn.dialect
-        if not ENABLED or dialect.name != "sqlite":
-            return None
-        k = (id(dialect), keys)
+        if not ENABLED or dialect.name != "sqlite" or not conn.in_transaction():
+            return None  # outside a transaction SQLAlchemy would begin one: let it
+        # what the compiled text depends on (not the dialect object: every engine has its own)
+        k = (type(dialect), dialect.paramstyle, dialect.server_version_info, keys)
         plan = self._plans.get(k, _MISSING)
         if plan is _MISSING:
             plan = self._plans[k] = _compile(self.stmt, dialect, keys)
