@@ -38,6 +38,7 @@ import hashlib
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -387,15 +388,19 @@ def _resolved(folder: Path) -> Path:
     return folder.resolve()
 
 
-def place(src: Path, target: Path, sha256: str, *, keep_source: bool, sync_dir: bool = True) -> Path:
+def place(
+    src: Path, target: Path, sha256: str, *, keep_source: bool, sync_dir: bool = True, made: bool = False
+) -> Path:
     """Put ``src`` at ``target`` without ever overwriting another file; idempotent.
 
     A hard link then unlink is atomic and refuses an existing target (a crash in between leaves two
     names of one file, which the next run resolves). Where links are not supported (some SMB
     mounts) it copies to a temporary name, fsyncs and renames. If the target already holds the
-    same content (a crash after placing), only the source is removed.
+    same content (a crash after placing), only the source is removed. ``made``: the target's
+    folder is known to exist (a batch placed a file there already).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not made:
+        target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         if _sha_of(target) != sha256:
             raise FileExistsError(f"{target} exists with other content")
@@ -409,18 +414,26 @@ def place(src: Path, target: Path, sha256: str, *, keep_source: bool, sync_dir: 
         try:
             os.link(src, target, follow_symlinks=False)
         except FileExistsError:
-            return place(src, target, sha256, keep_source=keep_source, sync_dir=sync_dir)
+            return place(src, target, sha256, keep_source=keep_source, sync_dir=sync_dir, made=True)
         except OSError:
             tmp = target.with_name(f".{target.name}.part")
             shutil.copyfile(src, tmp)
             with tmp.open("rb+") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
-    if not keep_source and src.exists() and not src.is_symlink():
+    if not keep_source and _there_unlinked(src):  # one lstat: there, and not a symlink
         src.unlink(missing_ok=True)  # another process may have finished the same file
     if sync_dir:
         fsync_dir(target.parent)
     return target
+
+
+def _there_unlinked(path: Path) -> bool:
+    """``path.exists() and not path.is_symlink()`` (there, and not a symbolic link) in one ``lstat``."""
+    try:
+        return not stat.S_ISLNK(os.lstat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def fsync_dir(folder: Path) -> None:
@@ -440,12 +453,16 @@ def file_away(
     ledger: Ledger,
     *,
     synced: set[Path] | None = None,
+    checked: set[tuple[Path, Path]] | None = None,
 ) -> Outcome:
     """Stage 8: feedback first, then the original, then mark filed (each step safe to repeat).
 
     ``synced`` (a batch): the target folders are collected there instead of fsynced one file at a
     time, and the submission is *not* marked filed; the caller fsyncs each folder once, then marks
     the batch filed in one transaction (:func:`automation.pipeline_batch.process_batch`).
+    ``checked`` (a batch): archive folders this batch already resolved inside the archive and made;
+    a file going there has only its own name checked (not a symlink), not the whole path resolved
+    again (a dozen system calls a form).
     """
     how: dict[str, Any] = {"sync_dir": False} if synced is not None else {}
     root = config.shared_root
@@ -453,8 +470,11 @@ def file_away(
         raise RuntimeError(f"submission #{record.id} has no planned place")
     target = root / record.archive_path
     top = config.rejected if record.status == REJECTED else config.archive
-    if not _inside(target, top):
+    known = checked is not None and (target.parent, top) in checked and not os.path.islink(target)
+    if not known and not _inside(target, top):
         raise RuntimeError(f"refusing to write outside {top}: {target}")
+    if known:
+        how["made"] = True
     feedback = None
     if record.feedback_path:
         feedback = root / record.feedback_path
@@ -465,7 +485,7 @@ def file_away(
             feedback.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(staged), str(feedback))
     keep = not in_inbox(path, config)
-    if path.exists() and not path.is_symlink():
+    if _there_unlinked(path):
         try:
             place(path, target, record.sha256, keep_source=keep, **how)
         except FileExistsError:
@@ -475,6 +495,8 @@ def file_away(
             record.archive_path = alt.relative_to(root).as_posix()
             ledger.set_archive_path(record.id, record.archive_path)
             target = alt
+    if checked is not None:
+        checked.add((target.parent, top))  # resolved inside ``top`` above (or earlier), and made
     if synced is not None:
         synced.add(target.parent)
         if feedback is not None:

@@ -255,10 +255,11 @@ def _chunk(
             outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
         return []
     folders: set[Path] = set()
+    checked: set[tuple[Path, Path]] = set()
     filed: list[tuple[int, Path, SubmissionRecord]] = []
     for i, path, record in recorded:
         try:
-            outcomes[i] = file_away(record, path, config, ledger, synced=folders)
+            outcomes[i] = file_away(record, path, config, ledger, synced=folders, checked=checked)
             filed.append((i, path, record))
         except Exception as exc:  # recorded: the next run files it (resume path)
             log.exception("filing %s failed; recorded as #%s, filed on the next run", path, record.id)

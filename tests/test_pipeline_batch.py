@@ -248,3 +248,26 @@ def test_a_crash_before_the_commit_keeps_the_first_seen_time_of_a_future_mtime(e
     outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
     assert [o.status for o in outs] == ["accepted"] * 2
     assert {ledger.submission(o.submission_id).received_at for o in outs} == {datetime(2026, 11, 23, 19, 30)}
+
+
+def test_an_archive_folder_that_is_a_symlink_out_of_the_archive_is_never_written_through(
+    env, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The batch resolves each archive folder once and then trusts it for the chunk: a folder that
+    is a symlink pointing elsewhere is refused for every file going there, not only the first."""
+    _, config, factory, ledger = env
+    day = date(2026, 10, 20)  # a month nothing else was filed in yet
+    forms = [factory.visit_report("R001", day, seed=d) for d in range(3)]
+    paths = [f.drop(config.inbox, f"r{d}.xlsx") for d, f in enumerate(forms)]
+    stamp = datetime(2026, 10, 20, 19, 0).timestamp()
+    for p in paths:
+        os.utime(p, (stamp, stamp))  # received that evening: all three go to archive/R001/2026-10
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (config.archive / "R001").mkdir(parents=True, exist_ok=True)
+    (config.archive / "R001" / "2026-10").symlink_to(outside, target_is_directory=True)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["failed"] * 3, [o.reason for o in outs]
+    assert all("refusing to write outside" in o.reason for o in outs)
+    assert list(outside.iterdir()) == []  # nothing written through the link
+    assert all(p.exists() for p in paths)  # the originals wait in the inbox (recorded, not filed)
