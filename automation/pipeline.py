@@ -495,8 +495,8 @@ def file_away(
             record.archive_path = alt.relative_to(root).as_posix()
             ledger.set_archive_path(record.id, record.archive_path)
             target = alt
-    if checked is not None:
-        checked.add((target.parent, top))  # resolved inside ``top`` above (or earlier), and made
+        if checked is not None:
+            checked.add((target.parent, top))  # resolved inside ``top`` above (or earlier), and made
     if synced is not None:
         synced.add(target.parent)
         if feedback is not None:
