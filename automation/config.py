@@ -215,6 +215,12 @@ DEFAULT_INDUSTRIES = [
 ]
 
 
+def switched_off(name: str) -> bool:
+    """A troubleshooting switch in the environment (``SALESFLOW_READ_AHEAD``,
+    ``SALESFLOW_FAST_SQL``) set to 0, no, off or false; unset, it is on."""
+    return os.environ.get(name, "1").strip().lower() in ("0", "no", "off", "false")
+
+
 # id(list of reps) -> (that list, its length, reps by id): see Config.rep
 _REP_INDEX: dict[int, tuple[list[Any], int, dict[str, Any]]] = {}
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from automation import clock, read_ahead
-from automation.config import Config
+from automation.config import Config, switched_off
 from automation.content_store import ContentStore
 from automation.formspec import FormSet
 from automation.ledger import Ledger, SubmissionRecord, schema
@@ -143,7 +143,7 @@ def read_ahead_on() -> bool:
     paths). Not on Windows, where pipes cannot be waited on with ``select``."""
     if os.name == "nt":
         return False
-    return os.environ.get("SALESFLOW_READ_AHEAD", "1").strip() not in ("0", "no", "off", "false")
+    return not switched_off("SALESFLOW_READ_AHEAD")
 
 
 def _sight_future(todo: list[tuple[int, Path, str, str]], config: Config, ledger: Ledger) -> None:

@@ -32,9 +32,8 @@ _NOT_FROM_FORM = {
 _REGISTER_FIELDS = [col.key for col in t.customers.c if col.key not in _NOT_FROM_FORM]
 _C = t.customers.c
 _KNOWN = sa.select(t.customers)
-_KEYS: sa.BindParameter[Any] = sa.bindparam(
-    "keys", expanding=True
-)  # built once: a statement per call cost more than its query
+# built once, with an expanding list: a statement built per call cost more than its query
+_KEYS: sa.BindParameter[Any] = sa.bindparam("keys", expanding=True)
 _KNOWN_IDS = _KNOWN.where(_C.customer_id.in_(_KEYS))
 _IDS_BY_CODE = sa.select(_C.customer_id).where(sa.func.upper(_C.credit_code).in_(_KEYS))
 _IDS_BY_NAME = sa.select(_C.customer_id).where(_C.name_key.in_(_KEYS))

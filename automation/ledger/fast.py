@@ -22,15 +22,16 @@ everything through SQLAlchemy (troubleshooting, that test).
 from __future__ import annotations
 
 import collections
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
+from automation.config import switched_off
+
 _MISSING = object()
 # read once: os.environ.get on every statement cost 4 % of a flood's recording process
-ENABLED = os.environ.get("SALESFLOW_FAST_SQL", "1").strip().lower() not in ("0", "no", "off", "false")
+ENABLED = not switched_off("SALESFLOW_FAST_SQL")
 
 
 class Row(tuple):  # type: ignore[type-arg]

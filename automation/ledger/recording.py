@@ -49,7 +49,7 @@ FEEDBACK_SUFFIX = {"zh": ".反馈.xlsx", "en": ".feedback.xlsx"}  # as automatio
 # cache-keying and executing a fresh Core statement per call cost more than SQLite's own work in a
 # flood (issue 4: throughput).
 _S = t.submissions.c
-_COUNTED = sa.or_(_S.status == t.ACCEPTED, _S.status == t.SUPERSEDED)  # not IN: a fixed statement
+COUNTED_STATUS = sa.or_(_S.status == t.ACCEPTED, _S.status == t.SUPERSEDED)  # not IN: a fixed statement
 UNFILED_SAME = Fast(
     sa.select(t.submissions).where(
         _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
@@ -59,7 +59,7 @@ SAME_CONTENT = Fast(  # UNFILED_SAME, and the counted original (store.COUNTED's 
     sa.select(t.submissions)
     .where(
         _S.sha256 == sa.bindparam("sha"),
-        sa.or_(sa.and_(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)), _COUNTED),
+        sa.or_(sa.and_(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)), COUNTED_STATUS),
     )
     .order_by(_S.id)
 )
@@ -388,7 +388,7 @@ class Recording:
             if a.warnings:
                 values["warning_count"] = warnings + len(a.warnings)
             if a.directory_changed:
-                self._bump(conn, "directory")
+                writers.bump_counter(conn, "directory")
         plan = self._plan(
             conn, sid, status, base["folder"], base["received_at"], base["original_name"], sub.language
         )
@@ -458,10 +458,6 @@ class Recording:
             deferred.note(clock.now(), loser, "submission.superseded", str(winner))
             messages.append(text)
         return messages
-
-    def _bump(self, conn: sa.Connection, name: str) -> None:
-        if writers.BUMP_COUNTER(conn, {"n": name}).rowcount == 0:
-            writers.INSERT_COUNTER(conn, {"name": name, "value": 1})
 
     def _mark_dirty(self, conn: sa.Connection, dirty: set[tuple[str, str]], now: datetime) -> None:
         for region, week in sorted(dirty):

@@ -29,7 +29,7 @@ from automation.formspec import FormSet, load_specs
 from automation.ledger import migrate
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
-from automation.ledger.recording import Recording, SubmissionRecord
+from automation.ledger.recording import COUNTED_STATUS, INSERT_AUDIT, Recording, SubmissionRecord
 from automation.model import CustomerDirectory, CustomerRef
 
 BUSY_TIMEOUT_MS = 30_000
@@ -57,9 +57,7 @@ COMPLAINTS_SINCE = Fast(
     sa.select(_CO.complaint_id, _CO.last_submission_id).where(_CO.last_submission_id > sa.bindparam("seen_k"))
 )
 COUNTED = (  # not IN: a fixed statement, so PRIOR can be a fast one
-    sa.select(sa.literal(1))
-    .where(_S.sha256 == sa.bindparam("sha"), sa.or_(_S.status == t.ACCEPTED, _S.status == t.SUPERSEDED))
-    .limit(1)
+    sa.select(sa.literal(1)).where(_S.sha256 == sa.bindparam("sha"), COUNTED_STATUS).limit(1)
 )
 # Ledger.prior's three questions in one statement: the directory's generation and whether the
 # content is counted (one row of scalars), joined to every unfiled submission at the path (a
@@ -86,7 +84,6 @@ FILED = Fast(
     .where(_S.id == sa.bindparam("sid"), _S.filed_at.is_(None))
     .values(filed_at=sa.bindparam("at"))
 )
-INSERT_AUDIT = Fast(sa.insert(t.audit_log))
 
 
 class LedgerError(RuntimeError):
@@ -401,22 +398,21 @@ class Ledger(Recording):
         # directory's newest stamp are exactly what changed: refresh only those (a register drop
         # into a 20,000-customer ledger would otherwise rebuild the whole directory, ~0.2 s each
         # time). Complaints are never deleted, so their ids only grow too.
-        incremental = d is not None and self.engine.dialect.name == "sqlite"
-        if incremental and d is not None:
-            since = {"seen": d.seen, "seen_k": d.seen_complaints}
-            rows = CUSTOMERS_SINCE(conn, {"seen": d.seen}).all()
-            complaints = COMPLAINTS_SINCE(conn, {"seen_k": d.seen_complaints}).all()
+        if d is not None and self.engine.dialect.name == "sqlite":  # incremental
+            seen, seen_k = d.seen, d.seen_complaints
+            rows = CUSTOMERS_SINCE(conn, {"seen": seen}).all()
+            complaints = COMPLAINTS_SINCE(conn, {"seen_k": seen_k}).all()
         else:
-            since = {"seen": 0, "seen_k": 0}
+            d, seen, seen_k = None, 0, 0
             rows, complaints = CUSTOMERS_ALL(conn).all(), COMPLAINTS_ALL(conn).all()
         refs = [
             CustomerRef(cid, name, owner, region or "", stage or "", code or "", phone or "")
             for cid, name, owner, region, stage, code, phone, _ in rows
         ]
-        seen = max([since["seen"], 0, *(r[-1] or 0 for r in rows)])
-        seen_k = max([since["seen_k"], 0, *(r[-1] or 0 for r in complaints)])
+        seen = max([seen, *(r[-1] or 0 for r in rows)])
+        seen_k = max([seen_k, *(r[-1] or 0 for r in complaints)])
         ids = {r[0] for r in complaints}
-        if incremental and d is not None:
+        if d is not None:
             for ref in refs:
                 d.put(ref)
             d.add_complaints(ids)

@@ -105,6 +105,12 @@ _ID_TAKEN: dict[tuple[str, str], Fast] = {}  # (table, id column) -> its stateme
 DAY_INSERT = {tbl.name: Fast(sa.insert(tbl)) for tbl in (t.visit_reports, t.visit_plans, t.market_reports)}
 
 
+def bump_counter(conn: sa.Connection, name: str) -> None:
+    """Add one to counter ``name`` (made at 1 the first time)."""
+    if BUMP_COUNTER(conn, {"n": name}).rowcount == 0:
+        INSERT_COUNTER(conn, {"name": name, "value": 1})
+
+
 def next_id(conn: sa.Connection, name: str, prefix: str, table: sa.Table, id_col: str) -> str:
     """The next product-assigned id (``C000123``), skipping any an imported register already uses."""
     taken_stmt = _ID_TAKEN.get((table.name, id_col))
@@ -112,8 +118,7 @@ def next_id(conn: sa.Connection, name: str, prefix: str, table: sa.Table, id_col
         col = table.c[id_col]
         taken_stmt = _ID_TAKEN[(table.name, id_col)] = Fast(sa.select(col).where(col == sa.bindparam("v")))
     while True:
-        if BUMP_COUNTER(conn, {"n": name}).rowcount == 0:
-            INSERT_COUNTER(conn, {"name": name, "value": 1})
+        bump_counter(conn, name)
         value = COUNTER(conn, {"n": name}).scalar_one()
         candidate = f"{prefix}{value:0{ID_WIDTH}d}"
         if taken_stmt(conn, {"v": candidate}).first() is None:
