@@ -53,7 +53,8 @@ def _read_to_end(fd: int, size: int) -> bytes:
     return first if len(parts) == 1 else b"".join(parts)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to ``fd`` (``os.write`` may take only part of it)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
@@ -157,7 +158,7 @@ class ContentStore:
             try:
                 for chunk in iter(lambda: src.read(CHUNK), b""):
                     h.update(chunk)
-                    _write_all(fd, chunk)
+                    write_all(fd, chunk)
                     size += len(chunk)
                 if sync:
                     os.fsync(fd)
@@ -174,7 +175,7 @@ class ContentStore:
         tmp, fd = self._open_tmp()
         try:
             try:
-                _write_all(fd, data)
+                write_all(fd, data)
                 if sync:
                     os.fsync(fd)
             finally:

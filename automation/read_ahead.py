@@ -44,6 +44,8 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
+from automation.content_store import write_all
+
 log = logging.getLogger("automation.pipeline")
 
 WINDOW = 16  # files requested ahead of the one being recorded (bounds staleness and memory)
@@ -85,12 +87,6 @@ def _frame(msg: Any) -> bytes:
     return _LEN.pack(len(body)) + body
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
 def _read_exact(stream: BinaryIO, n: int) -> bytes:
     data = stream.read(n)
     if data is None or len(data) < n:
@@ -130,7 +126,7 @@ def serve(requests: BinaryIO, answers_fd: int) -> None:
             except Exception:  # the recorder meets the same problem itself and reports it
                 answer = None
         try:
-            _write_all(answers_fd, _frame((seq, answer)))
+            write_all(answers_fd, _frame((seq, answer)))
         except OSError:  # the parent is gone
             return
 
