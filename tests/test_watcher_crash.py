@@ -116,15 +116,22 @@ def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(tmp_pa
     registers = _seed_customers(cfg_path, config, factory)
     forms = factory.many(CRASH_FORMS, end=DAY)
 
+    kills = busy_kills = 0
+    batch = 4
+    per_kill = max(1, len(forms) // batch // KILLS)  # batches let in per kill
+
     def drop_all() -> None:
-        for i in range(0, len(forms), 8):
-            for f in forms[i : i + 8]:
+        """Forms keep arriving until the last kill, not only for its first seconds: a watcher that
+        catches up quickly would otherwise be killed idle for most of the run."""
+        for n, i in enumerate(range(0, len(forms), batch)):
+            while kills < n // per_kill - 1:
+                time.sleep(0.02)
+            for f in forms[i : i + batch]:
                 f.drop(config.inbox)
             time.sleep(rng.uniform(0.05, 0.25))
 
     dropper = threading.Thread(target=drop_all, name="dropper")
     dropper.start()
-    kills = busy_kills = 0
     try:
         while kills < KILLS or dropper.is_alive():
             proc = _watch(cfg_path)
