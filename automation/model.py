@@ -201,7 +201,11 @@ class CustomerDirectory:
         self._complaints |= complaint_ids
 
     def by_id(self, customer_id: str) -> CustomerRef | None:
-        return self._by_id.get(str(customer_id).strip())
+        """The customer with this id; a rep who types ``c000001`` means ``C000001`` (the product
+        assigns ids in capitals), so an exact miss is tried again in capitals."""
+        key = str(customer_id).strip()
+        hit = self._by_id.get(key)
+        return hit if hit is not None or key.isupper() else self._by_id.get(key.upper())
 
     def by_name(self, name: str) -> list[CustomerRef]:
         return list(self._by_name.get(self._fold(name), []))
@@ -215,7 +219,14 @@ class CustomerDirectory:
         return [hit] if hit else self.by_name(text)
 
     def complaint_exists(self, complaint_id: str) -> bool:
-        return str(complaint_id).strip() in self._complaints
+        return self.complaint_id(complaint_id) is not None
+
+    def complaint_id(self, complaint_id: str) -> str | None:
+        """The complaint id as the ledger holds it (``k000001`` typed for ``K000001``), or None."""
+        key = str(complaint_id).strip()
+        if key in self._complaints:
+            return key
+        return key.upper() if key.upper() in self._complaints else None
 
     def customers(self, owner: str | None = None) -> list[CustomerRef]:
         """Every known customer (of one rep when ``owner`` is given), by name: feeds a rep's dropdown."""

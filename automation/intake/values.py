@@ -342,10 +342,17 @@ def parse_choice(raw: Any, spec: FieldSpec, lang: str, code: str = "invalid-choi
     exact, folded = _choice_maps(spec)
     key = exact.get(raw) if raw.__class__ is str else None
     if key is None:
-        key = folded.get(fold(parse_text(raw)))
+        text = fold(parse_text(raw))
+        key = folded.get(text)
+        if key is None and text != (plain := text.translate(_DASHES)):  # 50–199 typed with an en dash
+            key = folded.get(plain)
     if key is None:
         raise BadValue(code, allowed=allowed(spec))
     return key
+
+
+# Dashes a word processor or an input method puts where a hyphen was meant (NFKC keeps them).
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 
 
 def parse_rep(raw: Any, ctx: ValueContext) -> str:

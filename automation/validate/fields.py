@@ -59,10 +59,18 @@ def credit_code_problem(code: str) -> dict[str, str] | None:
 
 
 def valid_phone(text: str) -> bool:
-    """Mainland mobile or landline with area code; spaces, dots and full-width characters ignored."""
+    """Mainland mobile or landline with area code; spaces, dots and full-width characters ignored,
+    and dashes too when they only group the digits (``139-1234-5678``, ``0512-8363-1070``): reps
+    copy numbers from business cards as they are printed. A dash before a short tail of a
+    landline is an extension (``021-62345678-801``), which the first match takes."""
     compact = re.sub(r"[\s.·]", "", fold(text) if text else "")
     compact = compact.replace("（", "(").replace("）", ")")
-    return bool(MOBILE.fullmatch(compact) or LANDLINE.fullmatch(compact))
+    if MOBILE.fullmatch(compact) or LANDLINE.fullmatch(compact):
+        return True
+    if MOBILE.fullmatch(compact.replace("-", "")):
+        return True
+    area, dash, rest = compact.partition("-")  # the first dash ends the area code; later ones group
+    return bool(dash and "-" in rest and LANDLINE.fullmatch(f"{area}-{rest.replace('-', '')}"))
 
 
 def valid_email(text: str) -> bool:

@@ -98,7 +98,13 @@ def check_complaint_ids(sub: Submission, spec: FormSpec, ctx: ValidationContext,
     for row in sub.rows:
         cell = row.cells.get("complaint_id")
         text = _text(cell)
-        if text and not ctx.customers.complaint_exists(text):
+        if not text:
+            continue
+        known = ctx.customers.complaint_id(text)
+        if known is not None:
+            if cell is not None and known != text:
+                cell.resolved = known
+        else:
             miss = _miss(ctx)
             out.cell(
                 "unknown-complaint-id",
