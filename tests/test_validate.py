@@ -657,7 +657,15 @@ def test_rules_in_isolation() -> None:
         "0512-8363-1070",
     ):
         assert valid_phone(ok), ok
-    for bad in ("12345", "1381234567", "23812345678", "0755-0123456", "138-1234-567a", "400-820-8820", "139-1234-567"):
+    for bad in (
+        "12345",
+        "1381234567",
+        "23812345678",
+        "0755-0123456",
+        "138-1234-567a",
+        "400-820-8820",
+        "139-1234-567",
+    ):
         assert not valid_phone(bad), bad
     assert (
         valid_email("zhang.wei@example.com.cn") and not valid_email("zhang@") and not valid_email("a b@c.com")
@@ -732,12 +740,18 @@ def test_validate_never_raises_and_every_issue_renders(form: str, data: Any, con
 def test_ids_typed_in_lower_case_resolve_to_the_ledgers_ids(tmp_path: Path, config: Any, specs: Any) -> None:
     """A rep who types c0001 / k0001 means C0001 / K0001: the row is accepted and carries the
     ledger's spelling, so the register update or complaint update hits the known record."""
-    visit = write_form(tmp_path / "v.xlsx", specs, "visit_report", visit_info(), [visit_row(customer=" c0001 ")])
+    visit = write_form(
+        tmp_path / "v.xlsx", specs, "visit_report", visit_info(), [visit_row(customer=" c0001 ")]
+    )
     report = check(visit, config, specs, folder="R001")
     assert report.valid, [(i.code, i.cell) for i in report.issues]
     assert report.submission.rows[0].value("customer") == "C0001"
     register = write_form(
-        tmp_path / "r.xlsx", specs, "customer_register", {"rep_id": "R001"}, [register_row(customer_id="c0001")]
+        tmp_path / "r.xlsx",
+        specs,
+        "customer_register",
+        {"rep_id": "R001"},
+        [register_row(customer_id="c0001")],
     )
     report = check(register, config, specs, folder="R001")
     assert "unknown-customer-id" not in [i.code for i in report.issues]
@@ -750,9 +764,15 @@ def test_ids_typed_in_lower_case_resolve_to_the_ledgers_ids(tmp_path: Path, conf
     assert report.submission.rows[0].value("complaint_id") == "K0001"
 
 
-def test_a_choice_typed_with_an_en_dash_is_the_hyphenated_choice(tmp_path: Path, config: Any, specs: Any) -> None:
+def test_a_choice_typed_with_an_en_dash_is_the_hyphenated_choice(
+    tmp_path: Path, config: Any, specs: Any
+) -> None:
     path = write_form(
-        tmp_path / "r.xlsx", specs, "customer_register", {"rep_id": "R001"}, [register_row(size="50\u2013199")]
+        tmp_path / "r.xlsx",
+        specs,
+        "customer_register",
+        {"rep_id": "R001"},
+        [register_row(size="50\u2013199")],
     )
     report = check(path, config, specs, folder="R001")
     assert report.valid, [(i.code, i.cell) for i in report.issues]

@@ -352,7 +352,9 @@ def parse_choice(raw: Any, spec: FieldSpec, lang: str, code: str = "invalid-choi
 
 
 # Dashes a word processor or an input method puts where a hyphen was meant (NFKC keeps them).
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+_DASHES = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"}
+)
 
 
 def parse_rep(raw: Any, ctx: ValueContext) -> str:
