@@ -45,7 +45,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation import clock
+from automation import clock, filelock
 from automation.config import Config
 from automation.content_store import ContentStore, SymlinkRefused
 from automation.formspec import FormSet
@@ -152,17 +152,15 @@ def path_lock(config: Config, source: str) -> Iterator[None]:
     The watcher and a one-shot ``ingest`` may meet on the same file; without this the second could
     record a duplicate of a file the first just filed. Held, the second waits (milliseconds), then
     finds the file gone. Striped so the state folder does not fill with one lock file per name;
-    ``flock`` is released by the kernel when a process dies, so a crash leaves no stale lock.
+    the lock (:mod:`automation.filelock`) is released when a process dies, so a crash leaves no stale lock.
     """
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: one process per installation is the rule there
-        yield
-        return
     fd = os.open(lock_file(config, source), os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        filelock.lock(fd)
+        try:
+            yield
+        finally:
+            filelock.unlock(fd)  # Windows frees a closed file's locks only "eventually"
     finally:
         os.close(fd)
 

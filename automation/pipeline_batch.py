@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from automation import clock, read_ahead
+from automation import clock, filelock, read_ahead
 from automation.config import Config, switched_off
 from automation.content_store import ContentStore
 from automation.formspec import FormSet
@@ -69,6 +69,9 @@ CHUNK = 100  # files per ledger commit: bounds the work a crash repeats and the 
 # Above this many target folders one os.sync() is cheaper than an fsync per folder (~1 ms each
 # here; a 200-rep flood files into ~one archive folder per form).
 FSYNC_DIRS_MAX = 8
+# One os.sync() per chunk makes its content-store copies durable. Windows has no os.sync: there
+# each copy is fsynced as it is stored (the single-file path's durability, file by file).
+SYNC_ALL = hasattr(os, "sync")
 
 
 class _Spoiled(Exception):
@@ -78,19 +81,19 @@ class _Spoiled(Exception):
 @contextlib.contextmanager
 def stripe_locks(config: Config, sources: list[str]) -> Iterator[None]:
     """Hold the stripe locks of all ``sources`` (each stripe once, in order; see ``path_lock``)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: one process per installation is the rule there
-        yield
-        return
-    fds = []
+    fds: list[int] = []
+    held: list[int] = []
     try:
         for lock in sorted({lock_file(config, s) for s in sources}):
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
             fds.append(fd)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            filelock.lock(fd)
+            held.append(fd)
         yield
     finally:
+        for fd in held:
+            with contextlib.suppress(OSError):
+                filelock.unlock(fd)  # Windows frees a closed file's locks only "eventually"
         for fd in fds:
             os.close(fd)
 
@@ -141,7 +144,7 @@ def process_batch(
 def read_ahead_on() -> bool:
     """``SALESFLOW_READ_AHEAD=0`` keeps a batch in one process (troubleshooting; the tests of both
     paths). Not on Windows, where pipes cannot be waited on with ``select``."""
-    if os.name == "nt":
+    if os.name == "nt" or not SYNC_ALL:  # the child's copies are made durable by os.sync
         return False
     return not switched_off("SALESFLOW_READ_AHEAD")
 
@@ -236,7 +239,7 @@ def _chunk(
                     if ticket not in staged:
                         stage_feedback(report, sha256, config)
             ledger.flush(conn, deferred)
-            if recorded:
+            if recorded and SYNC_ALL:
                 os.sync()  # the content store copies are durable before the ledger names them
     except _Spoiled:
         assert spoiled is not None
@@ -266,7 +269,7 @@ def _chunk(
             outcomes[i] = Outcome(
                 FAILED, path, submission_id=record.id, reason=f"{type(exc).__name__}: {exc}"
             )
-    if len(folders) > FSYNC_DIRS_MAX:  # a flood fans out over reps and months: one flush for all
+    if len(folders) > FSYNC_DIRS_MAX and SYNC_ALL:  # a flood fans out over reps and months: one flush
         os.sync()
     else:
         for synced_dir in sorted(folders):
@@ -302,7 +305,7 @@ def _one(
     if early is not None and early.before is not None:
         before, stored = early.before, early.stored
     else:
-        refusal, before, stored = take_in(path, config, store, sync=False)
+        refusal, before, stored = take_in(path, config, store, sync=not SYNC_ALL)
         if refusal:
             return Outcome(IGNORED, path, reason=refusal)
     first_seen = first_sight(ledger, stored.sha256, source, before, conn)

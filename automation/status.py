@@ -44,7 +44,6 @@ is accepted after it. "Today" counts go by the received day (SPEC §2 received t
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
 from collections import Counter
@@ -55,7 +54,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from automation import clock
+from automation import clock, filelock
 from automation.config import Config
 from automation.ledger import schema as t
 
@@ -65,17 +64,18 @@ TERMINAL = ("accepted", "rejected", "duplicate", "superseded")
 
 
 def lock_held(state_root: Path) -> bool:
-    """True when a process holds the watcher's ``flock`` (probed with a shared, non-blocking lock)."""
+    """True when a process holds the watcher's lock (probed with a shared, non-blocking lock; see
+    :mod:`automation.filelock`)."""
     path = state_root / "watcher.lock"
     if not path.exists():
         return False
     fd = os.open(path, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        filelock.lock(fd, shared=True, blocking=False)
     except BlockingIOError:
         return True
     else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        filelock.unlock(fd)
         return False
     finally:
         os.close(fd)

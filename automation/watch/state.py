@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import logging.handlers
@@ -23,6 +22,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from automation import filelock
 
 LOCK_NAME = "watcher.lock"
 HEARTBEAT_NAME = "heartbeat.json"
@@ -48,7 +49,8 @@ class AlreadyRunning(RuntimeError):
 
 
 class InstallationLock:
-    """Exclusive, non-blocking ``flock`` on ``state_root/watcher.lock``; a context manager."""
+    """Exclusive, non-blocking lock (:mod:`automation.filelock`) on ``state_root/watcher.lock``;
+    a context manager."""
 
     def __init__(self, state_root: Path):
         self.path = state_root / LOCK_NAME
@@ -58,7 +60,7 @@ class InstallationLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            filelock.lock(fd, blocking=False)
         except BlockingIOError:
             pid = _read_pid(fd)
             os.close(fd)
@@ -70,7 +72,7 @@ class InstallationLock:
 
     def release(self) -> None:
         if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            filelock.unlock(self._fd)
             os.close(self._fd)
             self._fd = None
 
