@@ -40,7 +40,7 @@ def test_accepted_form_exits_0_and_says_customers_could_not_be_checked(site: Pat
     result = run(site, str(path))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"✓ 通过 {path}（每日销售报告表）：1 个提醒",
+        f"√ 通过 {path}（每日销售报告表）：1 个提醒",
         "  提醒 表单!A8：客户「C0001」无法核对：系统中还没有客户登记数据。",
         "      改法：确保该客户已在客户登记表中提交；正式入库时会再次核对。",
     ]
@@ -59,7 +59,7 @@ def test_rejected_form_exits_1_with_each_problem(site: Path, specs: Any) -> None
     result = run(site, str(path), "--folder", "R002")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == f"✗ 退回 {path}（每日销售报告表）：3 个错误，1 个提醒"
+    assert lines[0] == f"× 退回 {path}（每日销售报告表）：3 个错误，1 个提醒"
     assert "  错误 表单!B3：表上的销售员编号是 R001，但文件放在了「R002」文件夹。" in lines
     assert "  错误 表单!B8：「拜访目的」填的是「喝茶」，不在可选项中。" in lines
     assert "      改法：请从下拉框选择：开发新客户、市场调研、收款、服务、客诉处理、订货、其他。" in lines
@@ -71,7 +71,7 @@ def test_lang_forces_english(site: Path, specs: Any) -> None:
     result = run(site, str(path), "--lang", "en")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:3] == [
-        f"✗ rejected {path} (Daily visit report): 1 error(s), 1 warning(s)",
+        f"× rejected {path} (Daily visit report): 1 error(s), 1 warning(s)",
         "  warning 表单!A8: The customer 'C0001' could not be checked: there is no customer register yet.",
         "      fix: Make sure the customer is in your register; it is checked again when the form is taken in.",
     ]
@@ -135,3 +135,32 @@ def test_usage_errors_exit_2(site: Path, specs: Any) -> None:
     assert result.stderr.startswith("未知文件夹 / unknown folder 'nobody'; allowed: R001, R002")
     missing = run(site, str(site / "missing.xlsx"))
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "cp1252"])
+def test_output_redirected_in_a_windows_encoding_is_never_a_traceback(
+    site: Path, specs: Any, encoding: str
+) -> None:
+    """Redirected output on Chinese (GBK) or Western (cp1252) Windows: characters the encoding
+    lacks are replaced; the report and the exit code are the same."""
+    import os
+    import subprocess
+    import sys
+
+    path = write_form(site / "坏表.xlsx", specs, "visit_report", visit_info(), [visit_row(purpose="喝茶")])
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    proc = subprocess.run(
+        [sys.executable, "-m", "automation", "--config", str(site / "config.yaml"), "check", str(path)],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr.decode(encoding, "replace")
+    assert b"Traceback" not in proc.stderr
+    out = proc.stdout.decode(encoding)
+    first = out.splitlines()[0]
+    if encoding == "gbk":  # everything a Chinese rep reads survives, symbol included
+        assert first.startswith("× 退回 ") and "坏表.xlsx" in first and "喝茶" in out
+    else:
+        assert first.startswith("× ") and "?" in first  # the Chinese text replaced, not a crash

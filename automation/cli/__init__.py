@@ -6,6 +6,7 @@ Each command lives in its own module under ``automation/cli/`` and is registered
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -72,4 +73,17 @@ _register()
 
 def main() -> None:
     """Entry point of the ``salesflow`` script and ``python -m automation``."""
+    _never_fail_on_encoding()
     cli(prog_name="salesflow")
+
+
+def _never_fail_on_encoding() -> None:
+    """Output redirected to a file or a pipe on Chinese Windows is encoded in GBK (cp936), on
+    Western Windows in cp1252: a character they lack (a rep's name in cp1252, a symbol in GBK)
+    raised UnicodeEncodeError, a traceback instead of the report. It is replaced instead; the
+    console itself, and every UTF-8 terminal, shows everything."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure) and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(Exception):
+                reconfigure(errors="replace")

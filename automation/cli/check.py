@@ -38,15 +38,15 @@ def verdict_line(report: Report, lang: str, specs: Any) -> str:
     if lang == "zh":
         counts = f"{n_err} 个错误，{n_warn} 个提醒"
         return (
-            f"✓ 通过 {sub.path}（{form}）" + (f"：{n_warn} 个提醒" if n_warn else "")
+            f"√ 通过 {sub.path}（{form}）" + (f"：{n_warn} 个提醒" if n_warn else "")
             if report.valid
-            else f"✗ 退回 {sub.path}（{form}）：{counts}"
+            else f"× 退回 {sub.path}（{form}）：{counts}"
         )
     counts = f"{n_err} error(s), {n_warn} warning(s)"
     return (
-        f"✓ accepted {sub.path} ({form})" + (f": {n_warn} warning(s)" if n_warn else "")
+        f"√ accepted {sub.path} ({form})" + (f": {n_warn} warning(s)" if n_warn else "")
         if report.valid
-        else f"✗ rejected {sub.path} ({form}): {counts}"
+        else f"× rejected {sub.path} ({form}): {counts}"
     )
 
 
