@@ -84,6 +84,9 @@ def _never_fail_on_encoding() -> None:
     console itself, and every UTF-8 terminal, shows everything."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if callable(reconfigure) and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+        if (
+            callable(reconfigure)
+            and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8"
+        ):
             with contextlib.suppress(Exception):
                 reconfigure(errors="replace")
