@@ -746,14 +746,7 @@ def test_ids_typed_in_lower_case_resolve_to_the_ledgers_ids(tmp_path: Path, conf
     report = check(visit, config, specs, folder="R001")
     assert report.valid, [(i.code, i.cell) for i in report.issues]
     assert report.submission.rows[0].value("customer") == "C0001"
-    register = write_form(
-        tmp_path / "r.xlsx",
-        specs,
-        "customer_register",
-        {"rep_id": "R001"},
-        [register_row(customer_id="c0001")],
-    )
-    report = check(register, config, specs, folder="R001")
+    report = _register_report(tmp_path, config, specs, customer_id="c0001")
     assert "unknown-customer-id" not in [i.code for i in report.issues]
     assert report.submission.rows[0].value("customer_id") == "C0001"
     complaint = write_form(
@@ -767,13 +760,14 @@ def test_ids_typed_in_lower_case_resolve_to_the_ledgers_ids(tmp_path: Path, conf
 def test_a_choice_typed_with_an_en_dash_is_the_hyphenated_choice(
     tmp_path: Path, config: Any, specs: Any
 ) -> None:
-    path = write_form(
-        tmp_path / "r.xlsx",
-        specs,
-        "customer_register",
-        {"rep_id": "R001"},
-        [register_row(size="50\u2013199")],
-    )
-    report = check(path, config, specs, folder="R001")
+    report = _register_report(tmp_path, config, specs, size="50\u2013199")
     assert report.valid, [(i.code, i.cell) for i in report.issues]
     assert report.submission.rows[0].value("size") == "50-199"
+
+
+def _register_report(tmp_path: Path, config: Any, specs: Any, **row: Any) -> Report:
+    """R001's register of one row (``register_row(**row)``), checked."""
+    path = write_form(
+        tmp_path / "r.xlsx", specs, "customer_register", {"rep_id": "R001"}, [register_row(**row)]
+    )
+    return check(path, config, specs, folder="R001")
