@@ -16,8 +16,11 @@ Windows; the status probe takes it for an instant only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 try:
     import fcntl
@@ -50,6 +53,24 @@ def lock(fd: int, *, shared: bool = False, blocking: bool = True) -> None:
             time.sleep(WINDOWS_RETRY_SECONDS)
     finally:
         os.lseek(fd, where, os.SEEK_SET)
+
+
+@contextlib.contextmanager
+def held(path: Path | str) -> Iterator[None]:
+    """Hold an exclusive lock on the file at ``path`` (created if missing), waiting for it.
+
+    Released explicitly before the file is closed: Windows frees a closed file's locks only
+    "eventually", and the next file of a flood may want the same lock at once."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock(fd)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                unlock(fd)
+    finally:
+        os.close(fd)
 
 
 def unlock(fd: int) -> None:

@@ -154,15 +154,8 @@ def path_lock(config: Config, source: str) -> Iterator[None]:
     finds the file gone. Striped so the state folder does not fill with one lock file per name;
     the lock (:mod:`automation.filelock`) is released when a process dies, so a crash leaves no stale lock.
     """
-    fd = os.open(lock_file(config, source), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        filelock.lock(fd)
-        try:
-            yield
-        finally:
-            filelock.unlock(fd)  # Windows frees a closed file's locks only "eventually"
-    finally:
-        os.close(fd)
+    with filelock.held(lock_file(config, source)):
+        yield
 
 
 def lock_file(config: Config, source: str) -> Path:

@@ -81,21 +81,10 @@ class _Spoiled(Exception):
 @contextlib.contextmanager
 def stripe_locks(config: Config, sources: list[str]) -> Iterator[None]:
     """Hold the stripe locks of all ``sources`` (each stripe once, in order; see ``path_lock``)."""
-    fds: list[int] = []
-    held: list[int] = []
-    try:
+    with contextlib.ExitStack() as stack:
         for lock in sorted({lock_file(config, s) for s in sources}):
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-            fds.append(fd)
-            filelock.lock(fd)
-            held.append(fd)
+            stack.enter_context(filelock.held(lock))
         yield
-    finally:
-        for fd in held:
-            with contextlib.suppress(OSError):
-                filelock.unlock(fd)  # Windows frees a closed file's locks only "eventually"
-        for fd in fds:
-            os.close(fd)
 
 
 def process_batch(
