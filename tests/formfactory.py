@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,9 @@ def write_xlsx(spec: FormSpec, info: dict[str, Any], rows: list[dict[str, Any]],
     wb = xlsxwriter.Workbook(
         buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
     )
+    # Pinned: xlsxwriter stamps the current time otherwise, so "the same form" made twice across
+    # a second boundary had other bytes (a new version where a test meant a duplicate).
+    wb.set_properties({"created": datetime.combine(CREATED, time())})
     ws = wb.add_worksheet(spec.title(LANG)[:31])
     datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws.write_string(0, 0, title or spec.title(LANG))
