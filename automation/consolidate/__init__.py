@@ -1,0 +1,1 @@
+"""CONSOLIDATE stage: the weekly workbooks managers open on Monday (SPEC §4), built from the score stage."""
