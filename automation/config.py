@@ -184,10 +184,16 @@ class Smtp(_Model):
 
 
 class FormExtension(_Model):
-    """Lets a company add choices or optional fields to a form without touching code."""
+    """Lets a company add choices, optional fields or header labels to a form without touching code.
+
+    ``aliases``: more header labels per field key (``visit_report: {aliases: {customer: [客户名称]}}``),
+    for the forms a team already fills in under its own column names. Checked when the config loads
+    (:func:`automation.formspec.load_specs`): an unknown field, or a label another field already
+    answers to, is one line naming the key."""
 
     choices: dict[str, list[Labelled]] = Field(default_factory=dict)
     fields: list[dict[str, Any]] = Field(default_factory=list)
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Targets(_Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,58 @@ def test_bad_form_extension_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(_write(tmp_path, data))
     assert "nope" in err.value.lines[0]
+
+
+def test_form_aliases_add_header_labels_a_form_is_then_read_by(tmp_path: Path) -> None:
+    """A team whose report says 客户名称 where the template says 客户 (issue 13)."""
+    from automation.formspec import load_specs
+    from automation.intake import read_submission
+    from tests.formfactory import FormFactory, write_xlsx
+
+    data = _base()
+    data["forms"] = {
+        "visit_report": {"aliases": {"customer": ["客户名称", "Client"], "report_date": ["填报日期"]}}
+    }
+    cfg = load_config(_write(tmp_path, data))
+    specs = load_specs(cfg)
+    assert specs["visit_report"].field("customer").labels() == ("客户", "Customer", "客户名称", "Client")
+    base_specs = load_specs(load_config(ROOT / "config.yaml"))
+    form = FormFactory(cfg, base_specs).visit_report("R001", date(2026, 11, 23))
+    renamed = _renamed(base_specs["visit_report"], {"customer": "客户名称", "report_date": "填报日期"})
+    path = tmp_path / "日报.xlsx"
+    info = {"rep_id": "R001", "report_date": date(2026, 11, 23)}
+    path.write_bytes(write_xlsx(renamed, info, form.rows))
+    sub = read_submission(path, cfg, specs, folder="R001")
+    assert sub.form == "visit_report" and not [i.code for i in sub.issues if i.severity == "error"]
+    assert [r.value("customer") for r in sub.rows] == [r["customer"] for r in form.rows]
+    assert str(sub.info_value("report_date")) == "2026-11-23"
+    unknown = read_submission(path, load_config(ROOT / "config.yaml"), base_specs, folder="R001")
+    assert "missing-column" in [i.code for i in unknown.issues]  # without the alias: no customer column
+
+
+def _renamed(spec, labels: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The spec as a team's own form shows it: some headers under other names."""
+    from dataclasses import replace
+
+    return replace(
+        spec,
+        fields=tuple(replace(f, zh=labels.get(f.key, f.zh)) for f in spec.fields),
+        info=tuple(replace(f, zh=labels.get(f.key, f.zh)) for f in spec.info),
+    )
+
+
+@pytest.mark.parametrize(
+    ("aliases", "expected"),
+    [
+        ({"visit_reprot": {"aliases": {"customer": ["客户名称"]}}}, "forms: ['visit_reprot'] are not forms"),
+        ({"visit_report": {"aliases": {"client": ["客户名称"]}}}, "forms.visit_report.aliases.client: visit_report has no field 'client'"),
+        ({"visit_report": {"aliases": {"customer": ["拜访目的"]}}}, "forms.visit_report.aliases.customer: '拜访目的' already names the field 'purpose'"),
+        ({"visit_report": {"aliases": {"customer": "客户名称"}}}, "forms.visit_report.aliases.customer: 应为列表"),
+    ],
+)  # fmt: skip
+def test_a_bad_alias_is_one_line_naming_the_key(tmp_path: Path, aliases: dict, expected: str) -> None:
+    data = _base()
+    data["forms"] = aliases
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, data))
+    assert len(err.value.lines) == 1 and err.value.lines[0].startswith(expected), err.value.lines
