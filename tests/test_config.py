@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from automation.config import ConfigError, load_config
 from tests.conftest import ROOT
@@ -155,3 +159,80 @@ def test_a_bad_alias_is_one_line_naming_the_key(tmp_path: Path, aliases: dict, e
     with pytest.raises(ConfigError) as err:
         load_config(_write(tmp_path, data))
     assert len(err.value.lines) == 1 and err.value.lines[0].startswith(expected), err.value.lines
+
+
+def test_amber_ratio_and_settle_seconds_out_of_range_are_refused_naming_key_value_and_range(
+    tmp_path: Path,
+) -> None:
+    data = _base()
+    data["thresholds"]["amber_ratio"] = 1.9
+    data["watcher"]["settle_seconds"] = -1
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, data))
+    assert err.value.lines == [
+        "thresholds.amber_ratio: 超出允许范围 / 1.9 is out of range; allowed: 0 < x <= 1",
+        "watcher.settle_seconds: 超出允许范围 / -1 is out of range; allowed: 0 <= x <= 3600",
+    ]
+
+
+def _numbers(model: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, list[Any]]]:
+    """Every number a config may hold: (path, type, metadata), ``"*"`` for a list item or dict value."""
+    for name, info in model.model_fields.items():
+        if name != "base_dir":
+            yield from _number_leaves(info.annotation, list(info.metadata), (*path, name))
+
+
+def _number_leaves(
+    ann: Any, meta: list[Any], path: tuple[Any, ...]
+) -> Iterator[tuple[tuple[Any, ...], Any, list[Any]]]:
+    origin, args = get_origin(ann), get_args(ann)
+    if ann in (int, float):
+        yield path, ann, meta
+    elif origin is Annotated:
+        yield from _number_leaves(args[0], [*meta, *ann.__metadata__], path)
+    elif origin in (list, dict):
+        yield from _number_leaves(args[-1], [], (*path, "*"))
+    elif origin in (Union, UnionType):
+        for a in args:
+            yield from _number_leaves(a, meta, path)
+    elif isinstance(ann, type) and issubclass(ann, BaseModel):
+        yield from _numbers(ann, path)
+
+
+def _put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> str:
+    """Set ``value`` at ``path`` in the YAML mapping; returns the key as the error line names it."""
+    node: Any = data
+    shown = ""
+    for i, step in enumerate(path):
+        last = i == len(path) - 1
+        if step == "*":
+            step = 0 if isinstance(node, list) else next(iter(node))
+        elif isinstance(node, dict) and node.get(step) is None and not last:
+            node[step] = [1.0] * 12 if path[i + 1] == "*" else {}  # monthly_weights: null by default
+        shown += f"[{step}]" if isinstance(step, int) else (f".{step}" if shown else str(step))
+        if last:
+            node[step] = value
+        else:
+            node = node[step]
+    return shown
+
+
+def test_every_number_in_config_has_a_range_checked_at_load(tmp_path: Path) -> None:
+    """Walks the config model: each int or float carries a Range, and a value just outside it on
+    either side is one line naming the key, the value and the range."""
+    from automation.config import Config, Range
+
+    leaves = list(_numbers(Config))
+    assert len(leaves) >= 20 and ("thresholds", "amber_ratio") in [p for p, _, _ in leaves]
+    for side in ("below", "above"):  # every number wrong at once: one line each
+        data, expected = _base(), []
+        for path, kind, meta in leaves:
+            ranges = [m.func for m in meta if isinstance(getattr(m, "func", None), Range)]
+            assert len(ranges) == 1, f"{'.'.join(map(str, path))} has no range"
+            r = ranges[0]
+            bad = kind((r.lo if r.lo_open else r.lo - 1) if side == "below" else r.hi + 1)
+            key = _put(data, path, bad)
+            expected.append(f"{key}: 超出允许范围 / {bad!r} is out of range; allowed: {r.text()}")
+        with pytest.raises(ConfigError) as err:
+            load_config(_write(tmp_path, data))
+        assert sorted(line for line in err.value.lines if "超出允许范围" in line) == sorted(expected)
