@@ -63,7 +63,7 @@ from automation.pipeline import (
     read_and_record,
     source_key,
     stage_feedback,
-    staging_dir,
+    staged_feedback,
     take_in,
 )
 from automation.received_order import in_received_order
@@ -188,12 +188,12 @@ def _chunk(
     deferred = Deferred()
     tickets: list[tuple[int, Any, str]] = []  # feedback the read-ahead process is writing
 
-    def stage(report: Any, sha256: str) -> None:
-        ticket = ahead.feedback(report, sha256) if ahead is not None else None
+    def stage(report: Any, key: str) -> None:  # key: pipeline.staging_key (content and path)
+        ticket = ahead.feedback(report, key) if ahead is not None else None
         if ticket is None:
-            stage_feedback(report, sha256, config)
+            stage_feedback(report, key, config)
         else:
-            tickets.append((ticket, report, sha256))
+            tickets.append((ticket, report, key))
 
     spoiled: tuple[int, Path, Exception] | None = None
     try:
@@ -236,9 +236,9 @@ def _chunk(
             if tickets:  # every feedback is staged before the commit, as on the plain path
                 assert ahead is not None
                 staged = ahead.staged([t for t, _, _ in tickets])
-                for ticket, report, sha256 in tickets:
+                for ticket, report, key in tickets:
                     if ticket not in staged:
-                        stage_feedback(report, sha256, config)
+                        stage_feedback(report, key, config)
             ledger.flush(conn, deferred)
             if recorded and SYNC_ALL:
                 os.sync()  # the content store copies are durable before the ledger names them
@@ -280,7 +280,7 @@ def _chunk(
     except Exception:  # the files are in place; the next sight of the path finds nothing to do
         log.exception("marking %d submission(s) filed failed", len(filed))
     for _, _, record in filed:
-        shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
+        shutil.rmtree(staged_feedback(config, record).parent, ignore_errors=True)
     return rest
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from automation import pipeline_batch
 from automation.formspec import load_specs
@@ -83,6 +84,23 @@ def test_duplicates_and_versions_inside_one_batch_behave_as_one_by_one(env) -> N
     assert ledger.submission(outs[1].submission_id).superseded_by == outs[0].submission_id  # by received time
     assert ledger.submission(outs[2].submission_id).duplicate_of == outs[0].submission_id
     assert len(ledger.frames().visits) == 2
+
+
+def test_byte_identical_rejected_files_in_one_batch_each_get_their_own_feedback(env) -> None:  # type: ignore[no-untyped-def]
+    """Staged by content alone, the second's workbook replaced the first's and the second got none
+    (found by the demo company's drops in random batches, issue 13)."""
+    _, config, factory, ledger = env
+    data = factory.visit_report("R003", DAY).data  # R003 has no register: rejected
+    paths = [config.inbox / "R003" / name for name in ("日报.xlsx", "日报 (1).xlsx")]
+    for p in paths:
+        p.write_bytes(data)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["rejected", "rejected"]
+    for out, path in zip(outs, paths, strict=True):
+        assert out.feedback is not None and out.feedback.exists(), out
+        first = load_workbook(out.feedback, read_only=True).worksheets[0]
+        assert path.name in str(next(first.iter_rows(max_row=1, values_only=True))[0])  # its own name
+    assert not any((config.state_root / "staging").glob("*"))
 
 
 def test_a_fault_on_one_file_fails_that_file_only(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
