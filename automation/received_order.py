@@ -21,16 +21,19 @@ The key, and why:
    the same modification time (Explorer keeps it), the original is processed first and stays the
    original; the copy is its duplicate. The exact source key breaks any tie left (``007`` vs ``7``).
 
-Sorting costs one ``lstat`` per file (a 2,000-file backlog: a few milliseconds, see
-``benchmarks/bench_order.py``); a file gone meanwhile sorts last and is reported gone by the pipeline.
+Sorting costs one ``lstat`` and a key per file, about 20 us (``benchmarks/bench_order.py``: a
+2,000-file flood pays it twice, in the watcher and in each batch, about 1 % of the flood's time); a
+file gone meanwhile sorts last and is reported gone by the pipeline.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,6 +44,7 @@ _DIGITS = re.compile(r"(\d+)")
 NameKey = tuple[tuple[object, ...], tuple[object, ...]]
 
 
+@lru_cache(maxsize=4096)
 def natural(text: str) -> tuple[object, ...]:
     """``"日报 (10)"`` -> ``("日报 (", 10, ")")``: digit runs compare as numbers, the rest as text.
     ``re.split`` with a group alternates text and digits, so equal positions hold equal types."""
@@ -61,30 +65,35 @@ def tie_key(source: str) -> tuple[object, ...]:
     return (tuple(natural(f) for f in folders), name_key(name), source)
 
 
-def source_of(path: Path, inbox: Path) -> str:
-    """The inbox-relative path (``R001/x.xlsx``), else the absolute path: the ledger's source key."""
-    try:
-        return path.absolute().relative_to(inbox.absolute()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
+def source_of(path: str, inbox: str) -> str:
+    """The inbox-relative path (``R001/x.xlsx``), else the absolute path: the ledger's source key
+    (:func:`automation.pipeline.source_key`), in string operations: pathlib cost half the sort."""
+    full = os.path.abspath(path)
+    root = os.path.join(os.path.abspath(inbox), "")
+    rel = full[len(root) :] if full.startswith(root) else full
+    return rel.replace(os.sep, "/")
 
 
-def received(path: Path, now: datetime, first_seen: datetime | None = None) -> datetime:
-    """``min(mtime, first seen)`` to the second; first seen is ``now`` for a file not seen yet."""
+def received(path: str, now: float, first_seen: float | None = None) -> int:
+    """``min(mtime, first seen)`` in whole seconds since the epoch (as the ledger's received time,
+    to the second); first seen is ``now`` for a file not seen yet."""
     seen = now if first_seen is None else min(first_seen, now)
     try:
-        mtime = datetime.fromtimestamp(os.lstat(path).st_mtime).replace(microsecond=0)
-    except (OSError, ValueError, OverflowError):  # gone, or an mtime no datetime holds: last
-        return seen
-    return min(mtime, seen)
+        mtime = os.lstat(path).st_mtime
+    except (OSError, ValueError):  # gone: last
+        return math.floor(seen)
+    return math.floor(min(mtime, seen))
 
 
 def order_key(
-    path: Path, inbox: Path, now: datetime, first_seen: Mapping[str, datetime] | None = None
-) -> tuple[datetime, tuple[object, ...]]:
+    path: str | os.PathLike[str], inbox: str | os.PathLike[str], now: datetime,
+    first_seen: Mapping[str, datetime] | None = None,
+) -> tuple[int, tuple[object, ...]]:  # fmt: skip
     """``(received, tie)`` of one file; ``first_seen``: sightings already recorded, by source key."""
-    source = source_of(path, inbox)
-    return received(path, now, (first_seen or {}).get(source)), tie_key(source)
+    p = os.fspath(path)
+    source = source_of(p, os.fspath(inbox))
+    seen = (first_seen or {}).get(source)
+    return received(p, now.timestamp(), seen.timestamp() if seen else None), tie_key(source)
 
 
 def in_received_order(
@@ -96,7 +105,13 @@ def in_received_order(
     now: datetime | None = None,
 ) -> list[T]:
     """``items`` sorted into received order; ``path_of`` finds each item's path. Stable."""
-    at = now or clock.now()
-    keyed = [(order_key(Path(path_of(item)), inbox, at, first_seen), i, item) for i, item in enumerate(items)]
+    at = (now or clock.now()).timestamp()
+    root = os.fspath(inbox)
+    seen = {k: v.timestamp() for k, v in (first_seen or {}).items()}
+    keyed = []
+    for i, item in enumerate(items):
+        p = os.fspath(path_of(item))
+        source = source_of(p, root)
+        keyed.append(((received(p, at, seen.get(source)), tie_key(source)), i, item))
     keyed.sort(key=lambda k: (k[0], k[1]))
     return [item for _, _, item in keyed]
