@@ -81,9 +81,15 @@ def main() -> int:
 
     n = len(forms)
     share = sort_s / flood_s
-    print(f"received order    : {n} files sorted twice (whole backlog + {BATCH}-file batches) in {sort_s * 1000:7.1f} ms")
-    print(f"flood (watcher)   : {n} forms in {flood_s:7.2f}s = {n / flood_s:8.1f} forms/s  {dict(summary.counts)}")
-    print(f"share             : {share:.2%} of the flood (target < {TARGET_SHARE:.0%}) -> {'MET' if share < TARGET_SHARE else 'NOT MET'}")
+    print(
+        f"received order    : {n} files sorted twice (whole backlog + {BATCH}-file batches) in {sort_s * 1000:7.1f} ms"
+    )
+    print(
+        f"flood (watcher)   : {n} forms in {flood_s:7.2f}s = {n / flood_s:8.1f} forms/s  {dict(summary.counts)}"
+    )
+    print(
+        f"share             : {share:.2%} of the flood (target < {TARGET_SHARE:.0%}) -> {'MET' if share < TARGET_SHARE else 'NOT MET'}"
+    )
     return 0 if share < TARGET_SHARE and summary.counts.get("accepted", 0) == n else 1
 
 
