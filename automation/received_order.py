@@ -69,9 +69,15 @@ def source_of(path: str, inbox: str) -> str:
     """The inbox-relative path (``R001/x.xlsx``), else the absolute path: the ledger's source key
     (:func:`automation.pipeline.source_key`), in string operations: pathlib cost half the sort."""
     full = os.path.abspath(path)
-    root = os.path.join(os.path.abspath(inbox), "")
+    root = _root(inbox)
     rel = full[len(root) :] if full.startswith(root) else full
     return rel.replace(os.sep, "/")
+
+
+@lru_cache(maxsize=16)
+def _root(inbox: str) -> str:
+    """The inbox as an absolute folder with a trailing separator (asked once per file otherwise)."""
+    return os.path.join(os.path.abspath(inbox), "")
 
 
 def received(path: str, now: float, first_seen: float | None = None) -> int:
@@ -86,14 +92,13 @@ def received(path: str, now: float, first_seen: float | None = None) -> int:
 
 
 def order_key(
-    path: str | os.PathLike[str], inbox: str | os.PathLike[str], now: datetime,
-    first_seen: Mapping[str, datetime] | None = None,
-) -> tuple[int, tuple[object, ...]]:  # fmt: skip
-    """``(received, tie)`` of one file; ``first_seen``: sightings already recorded, by source key."""
+    path: str | os.PathLike[str], inbox: str | os.PathLike[str], now: float, first_seen: Mapping[str, float]
+) -> tuple[int, tuple[object, ...]]:
+    """``(received, tie)`` of one file; ``now`` and ``first_seen`` (sightings already recorded, by
+    source key) in seconds since the epoch."""
     p = os.fspath(path)
     source = source_of(p, os.fspath(inbox))
-    seen = (first_seen or {}).get(source)
-    return received(p, now.timestamp(), seen.timestamp() if seen else None), tie_key(source)
+    return received(p, now, first_seen.get(source)), tie_key(source)
 
 
 def in_received_order(
@@ -106,12 +111,7 @@ def in_received_order(
 ) -> list[T]:
     """``items`` sorted into received order; ``path_of`` finds each item's path. Stable."""
     at = (now or clock.now()).timestamp()
-    root = os.fspath(inbox)
     seen = {k: v.timestamp() for k, v in (first_seen or {}).items()}
-    keyed = []
-    for i, item in enumerate(items):
-        p = os.fspath(path_of(item))
-        source = source_of(p, root)
-        keyed.append(((received(p, at, seen.get(source)), tie_key(source)), i, item))
+    keyed = [(order_key(path_of(item), inbox, at, seen), i, item) for i, item in enumerate(items)]
     keyed.sort(key=lambda k: (k[0], k[1]))
     return [item for _, _, item in keyed]

@@ -99,6 +99,7 @@ def _same_customer(found: CustomerRef, row: Row) -> bool:
 
 
 def phone_digits(value: object) -> str:
+    """A phone as its digits, as the ledger matches phones (``ledger.values.phone_key``)."""
     return re.sub(r"\D", "", str(value or ""))
 
 
