@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 CONFIG_ENV = "SALESFLOW_CONFIG"
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -34,6 +44,42 @@ DEFAULT_MAX_UNPACKED_MB = 150
 DEFAULT_MAX_ROWS = 60000
 
 Language = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a number in config may take, checked when the config loads.
+
+    Every number of the config carries one (``tests/test_config.py`` walks the model to make sure):
+    ``amber_ratio: 1.9`` or ``settle_seconds: -1`` used to be accepted and made the product wrong in
+    ways nobody would trace back to a typo. ``lo_open``: ``lo`` itself is not allowed (a ratio of 0).
+    """
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+
+    def __call__(self, value: float) -> float:
+        if value < self.lo or (self.lo_open and value == self.lo) or value > self.hi:
+            raise PydanticCustomError("out_of_range", "allowed: {allowed}", {"allowed": self.text()})
+        return value
+
+    def text(self) -> str:
+        return f"{_num(self.lo)} {'<' if self.lo_open else '<='} x <= {_num(self.hi)}"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def within(lo: float, hi: float, *, lo_open: bool = False) -> AfterValidator:
+    """``Annotated[float, within(0, 1)]``: a number limited to ``lo..hi`` (see :class:`Range`)."""
+    return AfterValidator(Range(lo, hi, lo_open))
+
+
+Ratio = Annotated[float, within(0, 1, lo_open=True)]  # a share or threshold: 0 < x <= 1
+Days = Annotated[int, within(1, 3660)]  # a span of days: a day to ten years
+Weekday = Annotated[int, within(1, 7)]  # 1 = Monday .. 7 = Sunday
 
 
 class ConfigError(Exception):
@@ -89,29 +135,21 @@ class Manager(Person):
 class Calendar(_Model):
     """Working days: weekdays (1 = Monday) plus make-up workdays, minus holidays."""
 
-    weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    weekdays: list[Weekday] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
     holidays: list[date] = Field(default_factory=list)
     workdays: list[date] = Field(default_factory=list)
-
-    @field_validator("weekdays")
-    @classmethod
-    def _weekdays_range(cls, v: list[int]) -> list[int]:
-        bad = [d for d in v if d < 1 or d > 7]
-        if bad:
-            raise ValueError(f"weekdays must be 1 (Monday) .. 7 (Sunday), got {bad}")
-        return v
 
 
 class Deadlines(_Model):
     visit_report: time = DEFAULT_REPORT_DEADLINE
     visit_plan: time = time(10, 0)
-    weekly_report_weekday: int = 1
+    weekly_report_weekday: Weekday = 1
     weekly_report: time = time(12, 0)
 
 
 class AbcThresholds(_Model):
-    a: float = DEFAULT_ABC_A
-    b: float = DEFAULT_ABC_B
+    a: Ratio = DEFAULT_ABC_A
+    b: Ratio = DEFAULT_ABC_B
 
     @model_validator(mode="after")
     def _ordered(self) -> AbcThresholds:
@@ -121,21 +159,23 @@ class AbcThresholds(_Model):
 
 
 class ChurnRules(_Model):
-    interval_multiple: float = 2.0
-    window_days: int = 90
-    drop_ratio: float = 0.5
+    interval_multiple: Annotated[float, within(1, 100)] = 2.0
+    window_days: Days = 90
+    drop_ratio: Ratio = 0.5
     grades: list[str] = Field(default_factory=lambda: ["A", "B"])
 
 
 class Thresholds(_Model):
     abc: AbcThresholds = Field(default_factory=AbcThresholds)
-    visit_intervals: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_VISIT_INTERVALS))
+    visit_intervals: dict[str, Days] = Field(default_factory=lambda: dict(DEFAULT_VISIT_INTERVALS))
     effective_outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_EFFECTIVE_OUTCOMES))
-    complaint_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_COMPLAINT_LIMITS))
+    complaint_limits: dict[str, Annotated[int, within(1, 365)]] = Field(
+        default_factory=lambda: dict(DEFAULT_COMPLAINT_LIMITS)
+    )
     churn: ChurnRules = Field(default_factory=ChurnRules)
-    rfm_high_score: int = 3
-    amber_ratio: float = 0.9
-    trailing_days: int = 365
+    rfm_high_score: Annotated[int, within(1, 5)] = 3
+    amber_ratio: Ratio = 0.9
+    trailing_days: Days = 365
 
     @field_validator("visit_intervals")
     @classmethod
@@ -155,23 +195,23 @@ class Thresholds(_Model):
 
 
 class IntakeLimits(_Model):
-    max_file_mb: float = DEFAULT_MAX_FILE_MB
-    max_unpacked_mb: float = DEFAULT_MAX_UNPACKED_MB
-    max_rows: int = DEFAULT_MAX_ROWS
-    date_window_days: int = DEFAULT_DATE_WINDOW_DAYS
+    max_file_mb: Annotated[float, within(0, 1024, lo_open=True)] = DEFAULT_MAX_FILE_MB
+    max_unpacked_mb: Annotated[float, within(0, 10240, lo_open=True)] = DEFAULT_MAX_UNPACKED_MB
+    max_rows: Annotated[int, within(1, 1_048_576)] = DEFAULT_MAX_ROWS  # Excel's row limit
+    date_window_days: Days = DEFAULT_DATE_WINDOW_DAYS
 
 
 class WatcherSettings(_Model):
     poll: bool = False
-    poll_interval: float = 1.0
-    settle_seconds: float = DEFAULT_SETTLE_SECONDS
-    reconcile_seconds: float = 30.0
-    retries: int = 3
+    poll_interval: Annotated[float, within(0, 3600, lo_open=True)] = 1.0
+    settle_seconds: Annotated[float, within(0, 3600)] = DEFAULT_SETTLE_SECONDS
+    reconcile_seconds: Annotated[float, within(0, 86400, lo_open=True)] = 30.0
+    retries: Annotated[int, within(0, 100)] = 3
 
 
 class Smtp(_Model):
     host: str = ""
-    port: int = 587
+    port: Annotated[int, within(1, 65535)] = 587
     user: str = ""
     password_env: str = "SALESFLOW_SMTP_PASSWORD"
     sender: str = ""
@@ -184,19 +224,25 @@ class Smtp(_Model):
 
 
 class FormExtension(_Model):
-    """Lets a company add choices or optional fields to a form without touching code."""
+    """Lets a company add choices, optional fields or header labels to a form without touching code.
+
+    ``aliases``: more header labels per field key (``visit_report: {aliases: {customer: [客户名称]}}``),
+    for the forms a team already fills in under its own column names. Checked when the config loads
+    (:func:`automation.formspec.load_specs`): an unknown field, or a label another field already
+    answers to, is one line naming the key."""
 
     choices: dict[str, list[Labelled]] = Field(default_factory=dict)
     fields: list[dict[str, Any]] = Field(default_factory=list)
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Targets(_Model):
-    monthly_weights: list[float] | None = None
+    monthly_weights: list[Annotated[float, within(0, 1e6)]] | None = None
 
     @field_validator("monthly_weights")
     @classmethod
     def _twelve(cls, v: list[float] | None) -> list[float] | None:
-        if v is not None and (len(v) != 12 or any(w < 0 for w in v) or sum(v) <= 0):
+        if v is not None and (len(v) != 12 or sum(v) <= 0):
             raise ValueError("needs 12 non-negative weights (January..December) with a positive sum")
         return v
 
@@ -403,7 +449,9 @@ def _format_errors(exc: ValidationError) -> list[str]:
         loc = loc or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         zh = _ZH_TYPES.get(err["type"], "取值无效")
-        if err["type"] == "missing":
+        if err["type"] == "out_of_range":
+            lines.append(f"{loc}: 超出允许范围 / {err.get('input')!r} is out of range; {msg}")
+        elif err["type"] == "missing":
             lines.append(f"{loc}: {zh} / required key is missing")
         elif err["type"] == "extra_forbidden":
             lines.append(f"{loc}: {zh} / unknown key (check the spelling; see README 'Config reference')")

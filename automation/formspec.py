@@ -2,7 +2,7 @@
 
 Each form of SPEC §2 is a YAML file in ``automation/forms/``; shared choice lists and info-block labels
 have their own files. :func:`load_specs` merges a company's additions from ``config.yaml`` (extra
-choices, extra optional fields) so a company can extend a form without touching code.
+choices, extra optional fields, extra header labels) so a company can extend a form without touching code.
 """
 
 from __future__ import annotations
@@ -242,6 +242,38 @@ def _field(
     )
 
 
+def _with_aliases(
+    form: str, aliases: dict[str, list[str]], info: tuple[FieldSpec, ...], fields: list[FieldSpec]
+) -> tuple[tuple[FieldSpec, ...], list[FieldSpec]]:
+    """The form's fields with a company's extra header labels (``forms.<form>.aliases``).
+
+    A label is compared as intake compares headers (case, width and spaces ignored); one that another
+    field of the form already answers to would make a header mean two fields, so it is refused."""
+    info_list = list(info)
+    for fkey, labels in aliases.items():
+        where = f"forms.{form}.aliases.{fkey}"
+        group = next((g for g in (fields, info_list) if any(f.key == fkey for f in g)), None)
+        if group is None:
+            known = ", ".join(f.key for f in (*fields, *info_list))
+            raise SpecError(f"{where}: {form} has no field {fkey!r}; fields: {known}")
+        i = next(n for n, f in enumerate(group) if f.key == fkey)
+        added: list[str] = []
+        for label in labels:
+            text = str(label).strip()
+            if not text:
+                raise SpecError(f"{where}: an alias must not be blank")
+            other = next(
+                (f for f in group if f.key != fkey and fold(text) in {fold(x) for x in f.labels()}), None
+            )
+            if other is not None:
+                raise SpecError(
+                    f"{where}: {text!r} already names the field {other.key!r} of {form}; a header must mean one field"
+                )
+            added.append(text)
+        group[i] = replace(group[i], aliases=group[i].aliases + tuple(added))
+    return tuple(info_list), fields
+
+
 def load_specs(config: Config | None = None) -> FormSet:
     """Build every form spec, with the company's regions, industries and form extensions from config."""
     raw_choices, raw_info, raw_forms = _raw()
@@ -281,6 +313,8 @@ def load_specs(config: Config | None = None) -> FormSet:
                 if any(g.key == f.key for g in fields):
                     raise SpecError(f"forms.{key}.fields[{i}]: {f.key!r} already exists")
                 fields.append(f)
+        if ext is not None and ext.aliases:
+            info, fields = _with_aliases(key, ext.aliases, info, fields)
         forms[key] = FormSpec(
             key=key,
             version=str(d.get("version", "1.0")),

@@ -154,6 +154,7 @@ class CustomerRef:
     stage: str = ""
     credit_code: str = ""
     phone: str = ""
+    assigned: bool = False  # the product assigned the id (C000123), not the company's own register
 
 
 class CustomerDirectory:

@@ -320,7 +320,9 @@ def read_and_record(
             return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
         report = check(sub, config, specs, customers(), received)  # 6
         if not report.valid:
-            (stage or (lambda r, sha: stage_feedback(r, sha, config)))(report, stored.sha256)
+            (stage or (lambda r, key: stage_feedback(r, key, config)))(
+                report, staging_key(stored.sha256, source)
+            )
     elif changed(path, before):
         return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
     # In a batch, "new content" was decided inside the same transaction; alone, record decides.
@@ -342,15 +344,31 @@ def read_and_record(
     )
 
 
-def staging_dir(config: Config, sha256: str) -> Path:
-    return config.state_root / "staging" / sha256
+def staging_key(sha256: str, source: str) -> str:
+    """Where one file's feedback waits to be filed: by content *and* inbox path. Keyed by content
+    alone, two byte-identical rejected files in one batch shared a folder: the second's workbook
+    (its own file name inside) replaced the first's, and the second file got none (issue 13: the
+    demo's drops in random batches)."""
+    return f"{sha256}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}"
 
 
-def stage_feedback(report: Any, sha256: str, config: Config) -> Path:
+def staging_dir(config: Config, key: str) -> Path:
+    """The staging folder of :func:`staging_key` ``key`` (a bare sha256: one staged before that key)."""
+    return config.state_root / "staging" / key
+
+
+def staged_feedback(config: Config, record: SubmissionRecord) -> Path:
+    """The record's staged feedback workbook (or where it would be)."""
+    keyed = staging_dir(config, staging_key(record.sha256, record.source)) / "feedback.xlsx"
+    older = staging_dir(config, record.sha256) / "feedback.xlsx"  # staged by an earlier version
+    return keyed if keyed.exists() or not older.exists() else older
+
+
+def stage_feedback(report: Any, key: str, config: Config) -> Path:
     """Write the feedback workbook into the state folder; :func:`file_away` moves it beside the original."""
     from automation.feedback import write_feedback
 
-    out = staging_dir(config, sha256)
+    out = staging_dir(config, key)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -469,7 +487,7 @@ def file_away(
     feedback = None
     if record.feedback_path:
         feedback = root / record.feedback_path
-        staged = staging_dir(config, record.sha256) / "feedback.xlsx"
+        staged = staged_feedback(config, record)
         if staged.exists() and not _inside(feedback, config.rejected):
             raise RuntimeError(f"refusing to write outside {config.rejected}: {feedback}")
         if staged.exists() and not feedback.exists():
@@ -494,7 +512,7 @@ def file_away(
             synced.add(feedback.parent)
     else:
         ledger.mark_filed(record.id)
-        shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
+        shutil.rmtree(staged_feedback(config, record).parent, ignore_errors=True)
     log.info("submission #%s %s: %s -> %s", record.id, record.status, record.source, record.archive_path)
     return Outcome(
         record.status,

@@ -18,6 +18,10 @@ with the same guarantees, but pays the durable costs once per batch instead of o
 - **file** — each original moved, each target folder fsynced once (or one :func:`os.sync` when
   there are many), then the whole batch marked filed in one transaction.
 
+Order: the files are processed in received order (:mod:`automation.received_order`), whatever
+order the caller gave them in (outcomes still come back in the caller's order): a register received
+at 11:00 is recorded before the 18:00 report that names its customer, an original before its copy.
+
 Crash safety is the single-file story: SIGKILL before a commit leaves nothing of that chunk in the
 ledger and the files in the inbox (done again, same received time: see ``first_sight``); after it,
 the next run finds the terminal state and only files the original (the resume path of
@@ -31,6 +35,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +63,10 @@ from automation.pipeline import (
     read_and_record,
     source_key,
     stage_feedback,
-    staging_dir,
+    staged_feedback,
     take_in,
 )
+from automation.received_order import in_received_order
 
 log = logging.getLogger("automation.pipeline")
 
@@ -115,7 +121,8 @@ def process_batch(
         again = ledger.unfiled_sources()  # another process may have recorded one meanwhile
         late = [x for x in todo if x[3] in again]
         todo = [x for x in todo if x[3] not in again]
-        _sight_future(todo, config, ledger)
+        seen = _sight_future(todo, config, ledger)
+        todo = in_received_order(todo, config.inbox, lambda x: x[1], first_seen=seen)
         ahead = read_ahead.shared() if len(todo) >= READ_AHEAD_MIN and read_ahead_on() else None
         if ahead is not None:
             ahead.begin(config, specs)
@@ -138,13 +145,17 @@ def read_ahead_on() -> bool:
     return not switched_off("SALESFLOW_READ_AHEAD")
 
 
-def _sight_future(todo: list[tuple[int, Path, str, str]], config: Config, ledger: Ledger) -> None:
-    """Commit the first sighting of files with a future mtime *before* the batch transaction.
+def _sight_future(
+    todo: list[tuple[int, Path, str, str]], config: Config, ledger: Ledger
+) -> dict[str, datetime]:
+    """Commit the first sighting of files with a future mtime *before* the batch transaction;
+    returns those sightings by source key (their received time, for the batch's order).
 
     Their received time is the first sighting (``first_sight``); inside the batch transaction a
     crash would roll it back and the retry would see them later. Rare (a share with a skewed
     clock), so each costs its own durable commit, as in ``process``.
     """
+    seen: dict[str, datetime] = {}
     now = clock.now()
     store = ContentStore(config.state_root / "content")
     for _, path, _, source in todo:
@@ -153,9 +164,10 @@ def _sight_future(todo: list[tuple[int, Path, str, str]], config: Config, ledger
             if mtime_of(before) <= now or look(path):
                 continue
             stored = store.put(path, max_bytes=max_bytes(config))
-            first_sight(ledger, stored.sha256, source, before)
+            seen[source] = first_sight(ledger, stored.sha256, source, before)
         except Exception:  # the batch meets the file again and reports what is wrong with it
             log.debug("no early sighting for %s", path, exc_info=True)
+    return seen
 
 
 def _chunk(
@@ -176,12 +188,12 @@ def _chunk(
     deferred = Deferred()
     tickets: list[tuple[int, Any, str]] = []  # feedback the read-ahead process is writing
 
-    def stage(report: Any, sha256: str) -> None:
-        ticket = ahead.feedback(report, sha256) if ahead is not None else None
+    def stage(report: Any, key: str) -> None:  # key: pipeline.staging_key (content and path)
+        ticket = ahead.feedback(report, key) if ahead is not None else None
         if ticket is None:
-            stage_feedback(report, sha256, config)
+            stage_feedback(report, key, config)
         else:
-            tickets.append((ticket, report, sha256))
+            tickets.append((ticket, report, key))
 
     spoiled: tuple[int, Path, Exception] | None = None
     try:
@@ -224,9 +236,9 @@ def _chunk(
             if tickets:  # every feedback is staged before the commit, as on the plain path
                 assert ahead is not None
                 staged = ahead.staged([t for t, _, _ in tickets])
-                for ticket, report, sha256 in tickets:
+                for ticket, report, key in tickets:
                     if ticket not in staged:
-                        stage_feedback(report, sha256, config)
+                        stage_feedback(report, key, config)
             ledger.flush(conn, deferred)
             if recorded and SYNC_ALL:
                 os.sync()  # the content store copies are durable before the ledger names them
@@ -268,7 +280,7 @@ def _chunk(
     except Exception:  # the files are in place; the next sight of the path finds nothing to do
         log.exception("marking %d submission(s) filed failed", len(filed))
     for _, _, record in filed:
-        shutil.rmtree(staging_dir(config, record.sha256), ignore_errors=True)
+        shutil.rmtree(staged_feedback(config, record).parent, ignore_errors=True)
     return rest
 
 

@@ -56,6 +56,7 @@ CELL_CODES = {
     "unknown-region": "error",
     "unknown-customer": "error",
     "unknown-customer-id": "error",
+    "customer-id-taken": "error",
     "unknown-complaint-id": "error",
     "invalid-credit-code": "error",
     "invalid-phone": "error",
@@ -390,8 +391,9 @@ _ENTRIES = [
         ("客户编号不存在", "Unknown customer ID"),
         ("客户编号「{value}」不存在。", "There is no customer with the ID '{value}'."),
         (
-            "新客户请把客户编号留空（系统会自动编号）；老客户请核对编号。",
-            "Leave the ID blank for a new customer (one is assigned); check the ID of an existing one.",
+            "新客户请把客户编号留空（系统会自动编号）；老客户请核对编号。公司原有的客户编号请交总部放入 hq 文件夹导入。",
+            "Leave the ID blank for a new customer (one is assigned); check the ID of an existing one. "
+            "HQ loads the company's existing customer IDs through the hq folder.",
         ),
         unverified=(
             (
@@ -402,6 +404,19 @@ _ENTRIES = [
                 "新客户请把客户编号留空；正式入库时会再次核对。",
                 "Leave the ID blank for a new customer; it is checked again when the form is taken in.",
             ),
+        ),
+    ),
+    _p(
+        "customer-id-taken",
+        ("客户编号已被系统占用", "Customer ID already assigned"),
+        (
+            "客户编号「{value}」已由系统分配给客户「{expected}」，本行写的是另一家客户。",
+            "The ID '{value}' was assigned by Salesflow to the customer '{expected}'; this row is another customer.",
+        ),
+        (
+            "若确是同一客户，请核对名称、电话或信用代码；若是公司原有编号，请改用其他编号或留空（系统会自动编号）。",
+            "If it is that customer, check its name, phone or credit code; if it is your company's own code, "
+            "use another ID or leave it blank (one is assigned).",
         ),
     ),
     _p(

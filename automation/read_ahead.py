@@ -98,7 +98,7 @@ def _read_exact(stream: BinaryIO, n: int) -> bytes:
 def serve(requests: BinaryIO, answers_fd: int) -> None:
     """The child's loop: ``("config", key, (Config, FormSet))`` sets the batch's config;
     ``("read", seq, key, path)`` is answered with ``(seq, Early | None)``, ``("feedback", seq, key,
-    report, sha256)`` with ``(seq, True | None)`` once the workbook is staged. Ends at end of input."""
+    report, staging key)`` with ``(seq, True | None)`` once the workbook is staged. Ends at end of input."""
     configs: dict[int, Any] = {}
     while True:
         try:
@@ -110,15 +110,15 @@ def serve(requests: BinaryIO, answers_fd: int) -> None:
             configs = {msg[1]: msg[2]}  # only the current batch's
             continue
         answer: Any = None
-        if msg[0] == "feedback":  # ("feedback", seq, key, report, sha256): True once staged
-            _, seq, key, report, sha256 = msg
+        if msg[0] == "feedback":  # ("feedback", seq, key, report, staging key): True once staged
+            _, seq, key, report, staged_as = msg
             try:
                 from automation.pipeline import stage_feedback
 
-                stage_feedback(report, sha256, configs[key][0])
+                stage_feedback(report, staged_as, configs[key][0])
                 answer = True
             except Exception:  # the recorder writes it itself
-                log.debug("feedback for %s failed in the read-ahead process", sha256, exc_info=True)
+                log.debug("feedback for %s failed in the read-ahead process", staged_as, exc_info=True)
         else:
             _, seq, key, path = msg
             try:
@@ -266,7 +266,7 @@ class ReadAhead:
             self._wanted.add(self._seq)
             self._send(("read", self._seq, self._key, str(path)))
 
-    def feedback(self, report: Any, sha256: str) -> int | None:
+    def feedback(self, report: Any, staged_as: str) -> int | None:
         """Have the child write a rejected form's feedback workbook into the staging folder (it
         costs ~8 ms to write and ~0.2 ms to send); the returned ticket goes to :meth:`staged`."""
         self._receive(0)
@@ -274,7 +274,7 @@ class ReadAhead:
             return None  # still starting, or behind: the commit would wait for it
         self._seq += 1
         self._wanted.add(self._seq)
-        self._send(("feedback", self._seq, self._key, report, sha256))
+        self._send(("feedback", self._seq, self._key, report, staged_as))
         return self._seq if self._alive else None
 
     def staged(self, tickets: list[int], timeout: float | None = None) -> set[int]:

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from automation.formspec import FormSpec
-from automation.template_text import STEPS, allowed_text, notes_text, pick, t
+from automation.template_text import allowed_text, notes_text, pick, steps, t
 
 if TYPE_CHECKING:
     from automation.config import Config
@@ -28,7 +28,7 @@ _WIDTHS = (26, 14, 14, 10, 46, 46)
 
 def add_instructions(wb: Workbook, spec: FormSpec, config: Config, lang: str, lay: Layout) -> None:
     """The instructions sheet: numbered steps, then one line per info value and per column."""
-    from automation.template_builder import DATA_ROWS, display_width, put, type_name
+    from automation.template_builder import DATA_ROWS, FORM_SHEET, LIST_SHEET, display_width, put, type_name
 
     font = "DengXian" if lang == "zh" else "Calibri"
     ws = wb.create_sheet(t("instructions_sheet", lang))
@@ -37,12 +37,14 @@ def add_instructions(wb: Workbook, spec: FormSpec, config: Config, lang: str, la
     ws["A1"].font = Font(name=font, bold=True, size=14, color="1F4E79")
     ws.row_dimensions[1].height = 26
     sep = "、" if lang == "zh" else ", "
-    info_names = sep.join(f.label(lang) for f in spec.info) or "-"
+    info_names = sep.join(f.label(lang) for f in spec.info)
+    hidden = [FORM_SHEET, *(n for n in wb.sheetnames if n == LIST_SHEET)]
     row = 3
-    for i, pair in enumerate(STEPS, start=1):
+    for i, pair in enumerate(steps(bool(spec.info), hidden), start=1):
         text = pick(pair, lang).format(
-            sheet=spec.title(lang), info=info_names, first=lay.first_data_row, rows=DATA_ROWS
-        )
+            sheet=spec.title(lang), info=info_names, first=lay.first_data_row, rows=DATA_ROWS,
+            hidden=("、" if lang == "zh" else ", ").join(hidden),
+        )  # fmt: skip
         put(ws, row, 1, f"{i}. {text}")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")

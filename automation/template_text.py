@@ -109,11 +109,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "wide_prompt": ("可多行填写（Alt+Enter 换行）", "Several lines are fine (Alt+Enter for a new line)"),
 }
 
+# The first step: with the form's info block, and for a form without one (targets), where
+# 「先填表头信息（-）」 asked people to fill in details that do not exist.
+FIRST_STEP = (
+    "在「{sheet}」工作表填写：先填表头信息（{info}），再从第 {first} 行起每行填写一条记录，最多 {rows} 行。",
+    "Fill in the sheet “{sheet}”: first the details at the top ({info}), then one record per row from row {first}, up to {rows} rows.",
+)
+FIRST_STEP_NO_INFO = (
+    "在「{sheet}」工作表填写：从第 {first} 行起每行填写一条记录，最多 {rows} 行。",
+    "Fill in the sheet “{sheet}”: one record per row from row {first}, up to {rows} rows.",
+)
+# The last step names the hidden sheets the workbook really has: a blank template has no ``_lists``
+# sheet unless a list was too long to sit in its dropdown.
+HIDDEN_STEP = (
+    "请勿删除或修改隐藏的工作表 {hidden}，系统靠它识别表格。",
+    "Do not delete or edit the hidden sheet {hidden}: Salesflow uses it to recognise the form.",
+)
+HIDDEN_STEP_PLURAL = (
+    "请勿删除或修改隐藏的工作表（{hidden}），系统靠它们识别表格。",
+    "Do not delete or edit the hidden sheets ({hidden}): Salesflow uses them to recognise the form.",
+)
+
 STEPS: tuple[tuple[str, str], ...] = (
-    (
-        "在「{sheet}」工作表填写：先填表头信息（{info}），再从第 {first} 行起每行填写一条记录，最多 {rows} 行。",
-        "Fill in the sheet “{sheet}”: first the details at the top ({info}), then one record per row from row {first}, up to {rows} rows.",
-    ),
+    FIRST_STEP,
     (
         "带下拉箭头的单元格请从列表中选择；日期写成 2026-11-23；金额只写数字（不加“元”或逗号）。",
         "Where a cell has a dropdown arrow, pick from the list; write dates as 2026-11-23; amounts as plain numbers.",
@@ -126,11 +144,15 @@ STEPS: tuple[tuple[str, str], ...] = (
         "保存为 .xlsx，放入共享文件夹 inbox/<您的编号>/ 即可；有问题的表格会连同逐格说明退回 rejected/<您的编号>/。",
         "Save as .xlsx and drop it into the shared folder inbox/<your ID>/; a form with problems comes back in rejected/<your ID>/ with a note per cell.",
     ),
-    (
-        "请勿删除或修改隐藏的工作表（_form、_lists），系统靠它们识别表格。",
-        "Do not delete or edit the hidden sheets (_form, _lists): Salesflow uses them to recognise the form.",
-    ),
+    HIDDEN_STEP_PLURAL,
 )
+
+
+def steps(has_info: bool, hidden: list[str]) -> list[tuple[str, str]]:
+    """The numbered steps of a template's instructions, as they apply to this workbook."""
+    first = FIRST_STEP if has_info else FIRST_STEP_NO_INFO
+    last = HIDDEN_STEP_PLURAL if len(hidden) > 1 else HIDDEN_STEP
+    return [first, *STEPS[1:-1], last]
 
 
 def t(key: str, lang: str, **params: object) -> str:

@@ -482,6 +482,28 @@ def test_a_version_1_ledger_gets_the_lookup_indexes_and_keeps_its_rows(cfg) -> N
         assert conn.execute(sa.select(sa.func.count()).select_from(t.customers)).scalar() == 1
 
 
+def test_a_version_3_ledger_learns_which_customer_ids_the_product_assigned(cfg) -> None:  # type: ignore[no-untyped-def]
+    """Schema v4 adds ``customers.id_assigned`` and fills it from the ids the ledger once reported
+    as assigned: an onboarding register may not take those over (issue 13)."""
+    with open_ledger(cfg) as led:
+        made = rec(led, register([customer_row("星河科技", "13812345678")]), "reg")
+        rec(led, register([customer_row("老客户", "13812345679", cid="HX-01")]), "imported")
+        assert [a["id"] for a in made.assigned_ids] == ["C000001"]
+        with led.write() as conn:
+            conn.exec_driver_sql("ALTER TABLE customers DROP COLUMN id_assigned")
+            conn.execute(sa.delete(t.schema_version).where(t.schema_version.c.version > 3))
+    with open_ledger(cfg) as led, led.read() as conn:
+        assert current_version(conn) == LATEST >= 4
+        got = conn.execute(
+            sa.select(t.customers.c.customer_id, t.customers.c.id_assigned).order_by("customer_id")
+        )
+        assert got.all() == [("C000001", True), ("HX-01", False)]
+        assert {c.customer_id: c.assigned for c in led.directory().customers()} == {
+            "C000001": True,
+            "HX-01": False,
+        }
+
+
 def test_marking_filed_skips_the_disk_flush_but_leaves_every_other_commit_durable(ledger) -> None:  # type: ignore[no-untyped-def]
     """mark_filed commits with synchronous=NORMAL (its loss is repaired by the pipeline); the
     pooled connection must come back to FULL, or every later submission would lose durability."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from automation import pipeline_batch
 from automation.formspec import load_specs
@@ -49,13 +50,18 @@ def test_a_register_then_visit_reports_for_its_new_customers_in_one_batch_are_al
     assert not any((config.state_root / "staging").glob("*"))
 
 
-def test_a_visit_report_before_the_register_in_the_batch_does_not_see_it(env) -> None:  # type: ignore[no-untyped-def]
-    """The control for the test above: validation sees what was recorded *earlier*, not later."""
+def test_a_visit_report_received_before_the_register_does_not_see_it(env) -> None:  # type: ignore[no-untyped-def]
+    """The control for the test above: validation sees what was received *earlier*, not later,
+    whatever order the batch was given in (SPEC §2 Order)."""
     _, config, factory, ledger = env
-    forms = [factory.visit_report("R003", DAY), factory.register("R003")]
-    outs = process_batch([(f.drop(config.inbox), None) for f in forms], config, ledger=ledger)
-    assert [o.status for o in outs] == ["rejected", "accepted"]
-    assert outs[0].feedback is not None and outs[0].feedback.exists()
+    forms = [factory.register("R003"), factory.visit_report("R003", DAY)]
+    paths = [f.drop(config.inbox) for f in forms]
+    for path, hour in zip(paths, (18, 17), strict=True):  # the report came an hour before the register
+        os.utime(path, (datetime(2026, 11, 23, hour).timestamp(),) * 2)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["accepted", "rejected"]  # in the order given
+    assert outs[1].feedback is not None and outs[1].feedback.exists()
+    assert outs[1].submission_id < outs[0].submission_id  # recorded first: received first
 
 
 def test_duplicates_and_versions_inside_one_batch_behave_as_one_by_one(env) -> None:  # type: ignore[no-untyped-def]
@@ -65,12 +71,36 @@ def test_duplicates_and_versions_inside_one_batch_behave_as_one_by_one(env) -> N
     os.utime(p2, (datetime(2026, 11, 23, 18).timestamp(),) * 2)
     p1 = v1.drop(config.inbox, "v1.xlsx")
     os.utime(p1, (datetime(2026, 11, 23, 17).timestamp(),) * 2)
-    copy = v2.drop(config.inbox, "v2 副本.xlsx")
-    outs = process_batch([(p2, None), (p1, None), (copy, None)], config, ledger=ledger)
-    assert [o.status for o in outs] == ["accepted", "superseded", "duplicate"]  # as process() says it
+    copy = v2.drop(config.inbox, "v2 副本.xlsx")  # copied in Explorer: the same modification time
+    os.utime(copy, (datetime(2026, 11, 23, 18).timestamp(),) * 2)
+    outs = process_batch([(copy, None), (p2, None), (p1, None)], config, ledger=ledger)
+    outs = [outs[1], outs[2], outs[0]]  # v2, v1, the copy
+    assert [o.status for o in outs] == [
+        "accepted",
+        "accepted",
+        "duplicate",
+    ]  # as process() says it, in received order
+    assert ledger.submission(outs[1].submission_id).status == "superseded"
     assert ledger.submission(outs[1].submission_id).superseded_by == outs[0].submission_id  # by received time
     assert ledger.submission(outs[2].submission_id).duplicate_of == outs[0].submission_id
     assert len(ledger.frames().visits) == 2
+
+
+def test_byte_identical_rejected_files_in_one_batch_each_get_their_own_feedback(env) -> None:  # type: ignore[no-untyped-def]
+    """Staged by content alone, the second's workbook replaced the first's and the second got none
+    (found by the demo company's drops in random batches, issue 13)."""
+    _, config, factory, ledger = env
+    data = factory.visit_report("R003", DAY).data  # R003 has no register: rejected
+    paths = [config.inbox / "R003" / name for name in ("日报.xlsx", "日报 (1).xlsx")]
+    for p in paths:
+        p.write_bytes(data)
+    outs = process_batch([(p, None) for p in paths], config, ledger=ledger)
+    assert [o.status for o in outs] == ["rejected", "rejected"]
+    for out, path in zip(outs, paths, strict=True):
+        assert out.feedback is not None and out.feedback.exists(), out
+        first = load_workbook(out.feedback, read_only=True).worksheets[0]
+        assert path.name in str(next(first.iter_rows(max_row=1, values_only=True))[0])  # its own name
+    assert not any((config.state_root / "staging").glob("*"))
 
 
 def test_a_fault_on_one_file_fails_that_file_only(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -283,3 +284,38 @@ def test_text_starting_with_equals_is_not_a_formula(config, specs, tmp_path: Pat
     wb = _reload(build_template(specs["targets"], cfg, "en"), tmp_path)
     assert wb.worksheets[0]["A1"].data_type == "s"
     assert wb.worksheets[0]["A1"].value.startswith("=SUM(1,2)")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_instructions_say_only_what_is_true_of_the_workbook_and_say_it_once(
+    lang: str, config, specs, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: the targets template asked for 「表头信息（-）」 it does not have and gave the period
+    hint twice, and every blank template warned about a ``_lists`` sheet most of them lack."""
+    for spec in specs:
+        wb = _reload(build_template(spec, config, lang), tmp_path)
+        ws = wb[next(n for n in wb.sheetnames if n not in (spec.title(lang)[:31], "_form", "_lists"))]
+        text = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+        steps = [t for t in text if t[:2] in {f"{i}." for i in range(1, 10)}]
+        assert steps and not any("（-）" in t or "(-)" in t or "()" in t for t in steps), (spec.key, steps)
+        if not spec.info:
+            assert not any("表头信息" in t or "details at the top" in t for t in steps), steps
+        hidden = [n for n in ("_form", "_lists") if n in wb.sheetnames]
+        last = steps[-1]
+        assert all(n in last for n in hidden) and all(
+            n in hidden for n in ("_form", "_lists") if n in last
+        ), (spec.key, wb.sheetnames, last)
+        rows = [[c.value for c in row] for row in ws.iter_rows()]
+        for r in rows:  # the field table: label, where, type, required, allowed, notes
+            allowed, notes = (str(v or "") for v in (r[4:6] if len(r) >= 6 else ("", "")))
+            squash = lambda x: re.sub(r"[\s,，、;；。.]|or|或|e\.g|如", "", x)  # noqa: E731
+            assert not (allowed and notes and squash(allowed) in squash(notes)), (
+                spec.key,
+                r[0],
+                allowed,
+                notes,
+            )
+        for dv in wb[spec.title(lang)[:31]].data_validations.dataValidation:
+            said = re.sub(r"[\s,，、;；。.或如]|or|e\.g", "", dv.prompt or "")
+            twice = {said[i : i + 12] for i in range(len(said) - 11) if said.count(said[i : i + 12]) > 1}
+            assert not twice, (spec.key, dv.prompt)  # the same hint given twice

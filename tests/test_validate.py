@@ -31,6 +31,7 @@ def directory() -> CustomerDirectory:
             CustomerRef("C0001", "上海华联商厦有限公司", "R001", "east"),
             CustomerRef("C0002", "华联", "R001", "east"),
             CustomerRef("C0003", "华联", "R002", "east"),
+            CustomerRef("C000007", "星河科技有限公司", "R001", "east", phone="13812345678", assigned=True),
         ],
         complaint_ids={"K0001"},
     )
@@ -224,6 +225,15 @@ CASES = [
         [register_row(customer_id="C9999")],
         "A6",
         "客户编号「C9999」不存在。",
+    ),
+    Case(  # HQ loads a list whose own code is one the product already gave another customer
+        "customer-id-taken",
+        "customer_register",
+        {"rep_id": "R001"},
+        [register_row(customer_id="C000007")],
+        "A6",
+        "客户编号「C000007」已由系统分配给客户「星河科技有限公司 (C000007)」，本行写的是另一家客户。",
+        folder="hq",
     ),
     Case(
         "unknown-complaint-id",

@@ -26,6 +26,11 @@ class AppContext:
         self.config_path = config_path
         self._config = None
 
+    def use(self, config_path: str) -> None:
+        """``--config`` given after the command: it wins over one given before (the nearer says more)."""
+        self.config_path = config_path
+        self._config = None
+
     @property
     def config(self):  # type: ignore[no-untyped-def]
         if self._config is None:
@@ -46,15 +51,30 @@ class SalesflowGroup(click.Group):
             sys.exit(2)
 
 
+CONFIG_HELP = "config.yaml to use (default ./config.yaml, or $SALESFLOW_CONFIG)."
+
+
+def _config_given(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(AppContext).use(value)
+
+
+def config_option(*, on_group: bool = False) -> click.Option:
+    """``--config PATH``, defined once: the group takes it before the command (with
+    ``$SALESFLOW_CONFIG`` as its default), and :func:`_register` gives every command the same
+    option, so ``salesflow figures --config X`` works as ``salesflow --config X figures`` does."""
+    if on_group:
+        return click.Option(
+            ["--config", "config_path"], envvar="SALESFLOW_CONFIG", type=click.Path(dir_okay=False),
+            default=None, help=CONFIG_HELP,
+        )  # fmt: skip
+    return click.Option(
+        ["--config", "config_path"], type=click.Path(dir_okay=False), default=None, help=CONFIG_HELP,
+        expose_value=False, callback=_config_given,
+    )  # fmt: skip
+
+
 @click.group(cls=SalesflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--config",
-    "config_path",
-    envvar="SALESFLOW_CONFIG",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="config.yaml to use (default ./config.yaml, or $SALESFLOW_CONFIG).",
-)
 @click.version_option(__version__, prog_name="salesflow")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:
@@ -62,10 +82,15 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     ctx.obj = AppContext(config_path)
 
 
+cli.params.insert(0, config_option(on_group=True))
+
+
 def _register() -> None:
     for name in COMMANDS:
-        module = importlib.import_module(f"automation.cli.{name}")
-        cli.add_command(module.command)
+        command = importlib.import_module(f"automation.cli.{name}").command
+        if not any(p.name == "config_path" for p in command.params):
+            command.params.append(config_option())
+        cli.add_command(command)
 
 
 _register()

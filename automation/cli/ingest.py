@@ -6,6 +6,10 @@ command line (a backlog copied from a laptop, a re-run after an outage). The inb
 form it is — comes from the path when it lies in ``inbox/<id>/``; for files elsewhere ``--folder``
 must say it. Files outside the inbox are copied into archive/rejected, never moved or changed.
 
+Files are processed in received order (:mod:`automation.received_order`: received time, ties by
+inbox path), not in the order given or found: the same files give the same ledger whether they
+are ingested together, one by one or in several runs in that order.
+
 Folders are walked without following symbolic links; noise (Office lock and temp files, hidden
 files) is skipped; inside the inbox only files directly in ``inbox/<id>/`` count, as for the watcher.
 
@@ -27,6 +31,7 @@ from tqdm import tqdm
 
 from automation.ledger import LedgerError, open_ledger
 from automation.pipeline import Outcome, inbox_folder_of, process, process_batch
+from automation.received_order import in_received_order
 from automation.watch.noise import inbox_folder, is_noise_name
 
 INGEST_BATCH = 200  # files per process_batch call (the tqdm bar moves per chunk)
@@ -138,6 +143,7 @@ def command(app, paths: tuple[Path, ...], folder: str | None, as_json: bool) -> 
             param_hint="--folder",
         )
     files, skipped = collect(list(paths), config)
+    files = in_received_order(files, config.inbox)  # the chunks below go in received order too
     homeless = [f for f in files if inbox_folder_of(f, config) is None and folder is None]
     if homeless:
         click.echo(

@@ -19,10 +19,15 @@ EXIT_ALREADY_RUNNING = 3
 log = logging.getLogger("automation.watch")
 
 
+SHOWN_WEEKS = 6  # region-weeks named in the log line; the rest are counted
+
+
 def _batch_done(config):  # type: ignore[no-untyped-def]
-    """After each burst: say what it changed. Consolidation itself reads the region-weeks the
-    pipeline marked dirty in the ledger (in the same transaction as the rows), so nothing is lost
-    if the watcher dies before this runs."""
+    """After each burst: say what it changed. The pipeline marks each region-week whose outputs the
+    new rows change (in the ledger, in the same transaction as the rows, so nothing is lost if the
+    watcher dies before this runs); the line names the ones waiting to be rebuilt. Worded so it
+    stays true whether or not the consolidation stage is installed yet: it says what is waiting,
+    not that anything is being built."""
 
     def hook(outcomes: list) -> None:  # type: ignore[type-arg]
         from collections import Counter
@@ -33,12 +38,21 @@ def _batch_done(config):  # type: ignore[no-untyped-def]
         with open_ledger(config) as ledger:
             dirty = ledger.dirty_weeks()
         log.info(
-            "batch done / 本批完成: %s; %d region-week(s) marked for consolidation / 待汇总",
+            "batch done / 本批完成: %s; %s",
             ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
-            len(dirty),
+            weeks_to_rebuild(dirty),
         )
 
     return hook
+
+
+def weeks_to_rebuild(dirty: list[tuple[str, str]]) -> str:
+    """``2 region-week(s) to rebuild / 待重建的区域周: east 2026-W48, south 2026-W48``."""
+    if not dirty:
+        return "no region-week to rebuild / 无待重建的区域周"
+    shown = ", ".join(f"{region} {week}" for region, week in sorted(dirty)[:SHOWN_WEEKS])
+    more = f" (+{len(dirty) - SHOWN_WEEKS})" if len(dirty) > SHOWN_WEEKS else ""
+    return f"{len(dirty)} region-week(s) to rebuild / 待重建的区域周: {shown}{more}"
 
 
 @click.command("watch")

@@ -27,6 +27,7 @@ from typing import Any
 from automation import clock
 from automation.config import Config, load_config
 from automation.demo.generator import DROPS, MANIFEST, generate
+from automation.received_order import tie_key
 
 MARKER = ".salesflow-demo.json"
 SETTLE_SECONDS = 3
@@ -139,7 +140,9 @@ def run_demo(
     saved = os.environ.get(clock.ENV_VAR)
     ledger = open_ledger(config)
     try:
-        for e in tqdm(gen.entries, desc="demo", unit="file", disable=not progress):
+        # received order (SPEC §2 Order): the manifest's time order, ties by inbox path as in any batch
+        entries = sorted(gen.entries, key=lambda e: (e["received"], tie_key(e["path"])))
+        for e in tqdm(entries, desc="demo", unit="file", disable=not progress):
             src = rootp / DROPS / e["path"]
             dst = config.inbox / e["path"]
             dst.parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
-from automation.figures.common import lookup, str_index
+from automation.figures.common import lookup, str_index, whole_cents
 from automation.frames import LedgerFrames
 
 GRADES = ("A", "B", "C")
@@ -80,7 +80,7 @@ def abc(frames: LedgerFrames, config: Config, as_of: date) -> pd.DataFrame:
     """Every customer with its trailing sales, rank, share, cumulative share and grade."""
     sales = trailing_sales(frames, as_of, config.thresholds.trailing_days)
     c = customer_table(frames, sales.index)
-    c["sales_12m"] = lookup(c["customer_id"], sales).fillna(0.0).round(2)
+    c["sales_12m"] = whole_cents(lookup(c["customer_id"], sales).fillna(0.0))
     c = c.sort_values(["sales_12m", "customer_id"], ascending=[False, True], ignore_index=True)
     cents = np.rint(c["sales_12m"].to_numpy() * 100).astype(np.int64)
     total = cents.sum()
@@ -101,5 +101,5 @@ def pareto(table: pd.DataFrame) -> pd.DataFrame:
     n, s = g["customers"].sum(), g["sales"].sum()
     g["customer_share"] = g["customers"] / n if n else 0.0
     g["sales_share"] = g["sales"] / s if s else 0.0
-    g["sales"] = g["sales"].round(2)
+    g["sales"] = whole_cents(g["sales"])
     return g.reset_index()[["grade", "customers", "customer_share", "sales", "sales_share"]]

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
-from automation.figures.common import add_ratios, joint_codes, memo, ratio, rollup, window
+from automation.figures.common import add_ratios, joint_codes, memo, ratio, rollup, whole_cents, window
 from automation.frames import LedgerFrames
 from automation.workcal import Period
 
@@ -156,7 +156,7 @@ def activity(frames: LedgerFrames, config: Config, period: Period, reps: pd.Data
     weeks = period.calendar_days / 7
     out["avg_sales_per_rep_week"] = ratio(out["sales"], out["active_reps"] * weeks)
     for col in ("quote_amount", "sales", "gross_margin", "collections", "expense"):
-        out[col] = out[col].round(2)
+        out[col] = whole_cents(out[col])
     return out
 
 

@@ -76,7 +76,7 @@ def attainment(
         actual = out[m].to_numpy(dtype=float)
         out[f"{m}_target"] = t
         out[f"{m}_attainment"] = ratio(actual, t)
-        out[f"{m}_forecast"] = np.round(ratio(actual, out["elapsed_working_days"]) * out["working_days"], 2)
+        out[f"{m}_forecast"] = ratio(actual, out["elapsed_working_days"]) * out["working_days"]
         out[f"{m}_status"] = status(
             out[f"{m}_attainment"].to_numpy(), out["pace"].to_numpy(), config.thresholds.amber_ratio
         )

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
-from automation.figures.common import lookup
+from automation.figures.common import lookup, whole_cents
 from automation.frames import LedgerFrames
 
 COLUMNS = [
@@ -46,8 +46,8 @@ def churn(frames: LedgerFrames, config: Config, as_of: date, grades: pd.DataFram
     n = lookup(out["customer_id"], days["size"]).fillna(0)
     span = (lookup(out["customer_id"], days["max"]) - lookup(out["customer_id"], days["min"])).dt.days
     out["usual_interval"] = np.where(n >= 2, span / (n - 1).where(n >= 2, 1), np.nan)
-    out["sales_recent"] = lookup(out["customer_id"], recent).fillna(0.0).round(2)
-    out["sales_prior"] = lookup(out["customer_id"], prior).fillna(0.0).round(2)
+    out["sales_recent"] = whole_cents(lookup(out["customer_id"], recent).fillna(0.0))
+    out["sales_prior"] = whole_cents(lookup(out["customer_id"], prior).fillna(0.0))
     out["interval_risk"] = (n >= 2) & (
         out["days_since_order"] > rules.interval_multiple * out["usual_interval"]
     )

@@ -78,6 +78,14 @@ def rollup(per_rep: pd.DataFrame, reps: pd.DataFrame, sums: list[str]) -> pd.Dat
     return out
 
 
+def whole_cents(values: pd.Series) -> pd.Series:
+    """Sums of money amounts, each a whole number of cents (the ledger stores integer cents), back
+    on their cent: summing floats leaves binary noise (0.1 + 0.2 = 0.30000000000000004). This moves
+    no figure (the true sum *is* a whole number of cents); every derived figure (targets, ratios,
+    forecasts, averages) stays unrounded until it is shown or written (issue 13)."""
+    return values.round(2)
+
+
 def add_ratios(df: pd.DataFrame, ratios: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
     for name, (num, den) in ratios.items():
         df[name] = ratio(df[num], df[den])

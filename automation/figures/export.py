@@ -2,8 +2,21 @@
 
 A BI tool reads this, so keys only ever get added within a schema version; a removal or rename bumps
 the version. Values: dates are ISO strings (``2026-11-23``, times ``2026-11-23T19:30:00``), a figure
-that does not exist (a ratio over zero, no target) is ``null``, counts are integers, money is yuan
-with two decimals, rates and shares are fractions (0.25 = 25 %) rounded to 6 decimals.
+that does not exist (a ratio over zero, no target) is ``null``, a whole number is an integer, money
+is yuan, rates and shares are fractions (0.25 = 25 %). Every number is the value the figures
+computed, **unrounded**: written with 15 significant digits (all a double holds reliably, so only
+binary noise is cut: a target made of exact shares that add up to 1,000 is written ``1000``, not
+``999.9999999999999``), a weekly target of 10/21 new customers is ``0.476190476190476``, not
+``0.48``. Sums of money are whole
+cents (``895722.36``), since the ledger stores cents; targets, forecasts, averages and rates carry
+their full precision. Round where you show a number, as ``salesflow figures`` and the workbooks do.
+
+Why this did not bump the schema (issue 13): until then targets were rounded to the cent and rates
+to 6 decimals here. The keys, their types (JSON numbers) and their units are unchanged; each value
+moved by less than the rounding it lost (half a cent, or 5e-7), except attainment, status and
+forecast, which moved because their target did: they now say what the exact target says. A reader
+of schema 1 reads the new values as before; only one that compared them with its own rounded copy
+sees the difference, and that difference is the error the rounding made.
 
 Top level::
 
@@ -52,6 +65,11 @@ from automation.figures.labels import COLUMN_LABELS, VALUE_LABELS
 from automation.figures.scorecard import columns as scorecard_columns
 from automation.workcal import WorkCalendar
 
+# Digits written of every number: all a double holds reliably (15 significant decimal digits). Only
+# binary noise goes: a sum of exact shares, 1000 x 5/21 x 4 + 1000 x 1/21, is 999.9999999999999 as
+# a double and is written 1000; 10/21 is written 0.476190476190476. No figure is rounded here.
+SIGNIFICANT = 15
+
 LISTS = ("abc", "pareto", "rfm", "never_visited", "churn", "complaints", "timeliness", "targets")
 
 
@@ -72,9 +90,10 @@ def _value(v: Any) -> Any:
         f = float(v)
         if math.isnan(f) or math.isinf(f):
             return None
+        f = float(f"{f:.{SIGNIFICANT}g}")  # binary noise off: 999.9999999999999 is 1000
         if f.is_integer() and abs(f) < 2**53:
             return int(f)
-        return round(f, 6)
+        return f  # otherwise unrounded: rounding is for whoever shows it (see the module docstring)
     return v
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from automation.config import Config
-from automation.figures.common import str_index
+from automation.figures.common import str_index, whole_cents
 from automation.frames import LedgerFrames
 
 # (R high, F high, M high) -> (key, zh, en)
@@ -70,7 +70,7 @@ def rfm(frames: LedgerFrames, config: Config, as_of: date) -> pd.DataFrame:
     recent = orders[orders["date"] > lo]
     by = recent.groupby("customer_id", observed=True)
     freq = str_index(by.size()).reindex(last.index, fill_value=0)
-    mon = str_index(by["order_amount"].sum()).reindex(last.index, fill_value=0.0).round(2)
+    mon = whole_cents(str_index(by["order_amount"].sum()).reindex(last.index, fill_value=0.0))
     out = pd.DataFrame({"customer_id": last.index.to_numpy(), "last_order": last.to_numpy()})
     out["recency"] = (pd.Timestamp(as_of) - out["last_order"]).dt.days.to_numpy()
     out["frequency"] = freq.to_numpy()

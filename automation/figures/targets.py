@@ -9,9 +9,11 @@ Decisions (where the SPEC is silent):
 * Splitting. A year is split into its 12 months, a quarter into its 3 months, evenly or by
   ``config.targets.monthly_weights`` (renormalised over the quarter's months). A month is split into
   its week pieces by working days (``month target x week's working days in that month / month's
-  working days``). Every split is done on integer cents with largest-remainder rounding, so the pieces
-  add up to the split total exactly (ties in the remainder go to the earlier piece). Counts (visits,
-  new customers) are split the same way and may carry cents: a week's visit target can be 8.33.
+  working days``). Every split is exact (floating point, never rounded to the cent): a rep's weekly
+  new-customer target may be 0.476..., and attainment divides by that, not by 0.47 (issue 13: the
+  rounded target showed 213 % instead of 210 %). Rounding happens only where a number is shown or
+  written, never here. The pieces add up to the split total within floating-point error (about
+  1e-16 of it), not "to the cent by construction" as the old largest-remainder split did.
 * Overlap. When an owner has targets of several granularities covering the same month, the most
   specific wins for that month and metric: month > quarter > year (a blank metric does not override).
 * Products. Targets are not per product in the figures: when an owner and period have a row with a
@@ -21,7 +23,7 @@ Decisions (where the SPEC is silent):
   target, else the sum of the regions' pieces (which equals the sum of the reps' unless a region target
   was set explicitly: then the company follows the region's number, the one HQ actually wrote).
 * Go-live. A rep's target counts only working days on or after the rep's ``go_live``: a month target is
-  pro-rated to ``working days from go-live / working days of the month`` (rounded to the cent) and split
+  pro-rated to ``working days from go-live / working days of the month`` (exactly) and split
   into weeks by those working days. The part before go-live is dropped, not moved to other months: a
   rep starting on 16 November is expected to sell half of a November target, not all of it.
 * No target at all -> NaN (figures show "no target", never a 0 % attainment).
@@ -47,36 +49,24 @@ _PRIORITY = {"year": 1, "quarter": 2, "month": 3}
 PIECE_COLUMNS = ["level", "owner", "month", "week", *METRICS]
 
 
-def split_cents(total: int, weights: list[float] | np.ndarray) -> np.ndarray:
-    """Split ``total`` cents by ``weights`` with largest-remainder rounding; the parts sum to ``total``."""
+def split_exact(total: float, weights: list[float] | np.ndarray) -> np.ndarray:
+    """``total`` shared by ``weights``, exactly; all-zero weights share it evenly."""
     w = np.asarray(weights, dtype=float)
     if w.size == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0)
     if w.sum() <= 0:
         w = np.ones_like(w)
-    exact = total * w / w.sum()
-    base = np.floor(exact).astype(np.int64)
-    left = int(total - base.sum())
-    order = np.argsort(-(exact - base), kind="stable")
-    base[order[:left]] += 1
-    return base
+    return total * w / w.sum()
 
 
 def _split_frame(df: pd.DataFrame, group: str, weight: str, value_cols: list[str]) -> pd.DataFrame:
-    """Vectorised :func:`split_cents`: each row holds its group's total (cents) in ``value_cols``."""
+    """Vectorised :func:`split_exact`: each row holds its group's total in ``value_cols``."""
     out = df.copy()
     wsum = out.groupby(group, sort=False)[weight].transform("sum")
     n = out.groupby(group, sort=False)[weight].transform("size")
     w = np.where(wsum > 0, out[weight] / wsum.where(wsum > 0, 1), 1.0 / n)
     for col in value_cols:
-        total = out[col].to_numpy(dtype=float)
-        exact = np.round(total * w, 6)  # 2999.9999999 is 3000 cents
-        base = np.floor(exact)
-        frac = exact - base
-        tmp = pd.DataFrame({"g": out[group].to_numpy(), "base": base, "total": total, "frac": -frac})
-        left = tmp["total"] - tmp.groupby("g", sort=False)["base"].transform("sum")
-        rank = tmp.groupby("g", sort=False)["frac"].rank(method="first") - 1
-        out[col] = np.where(np.isnan(total), np.nan, base + (rank.to_numpy() < left.to_numpy()))
+        out[col] = out[col].to_numpy(dtype=float) * w  # NaN (no target) stays NaN
     return out
 
 
@@ -117,7 +107,7 @@ def _normalise(targets: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def _to_months(norm: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Split each normalised target into month rows (cents), most specific period winning per month."""
+    """Split each normalised target into month rows, most specific period winning per month."""
     weights = config.targets.monthly_weights or [1.0] * 12
     rows = []
     for i, r in enumerate(norm.itertuples(index=False)):
@@ -130,8 +120,7 @@ def _to_months(norm: pd.DataFrame, config: Config) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=["level", "owner", "month", *METRICS])
     ex = pd.DataFrame(rows, columns=["row", "level", "owner", "gran", "month", "w"])
-    cents = (norm[list(METRICS)].astype(float) * 100).round()
-    ex = ex.join(cents.reset_index(drop=True), on="row")
+    ex = ex.join(norm[list(METRICS)].astype(float).reset_index(drop=True), on="row")
     ex = _split_frame(ex, "row", "w", list(METRICS))
     ex["prio"] = ex["gran"].map(_PRIORITY)
     ex = ex.sort_values(["level", "owner", "month", "prio"], ascending=[True, True, True, False])
@@ -158,7 +147,7 @@ def _month_weeks(months: list[str], cal: WorkCalendar) -> pd.DataFrame:
 
 @dataclass
 class TargetBook:
-    """All target pieces (cents already rounded; values in yuan / counts) for every level."""
+    """All target pieces (yuan / counts, unrounded) for every level."""
 
     pieces: pd.DataFrame  # PIECE_COLUMNS
 
@@ -166,12 +155,13 @@ class TargetBook:
         """Target per (level, owner) for a period; NaN metrics where no target was set."""
         p = self.pieces
         sel = p[p["week"] == period.key] if period.kind == "week" else p[p["month"].isin(period.months())]
-        return sel.groupby(["level", "owner"])[list(METRICS)].sum(min_count=1).round(2)
+        return sel.groupby(["level", "owner"])[list(METRICS)].sum(min_count=1)
 
     def months(self) -> pd.DataFrame:
         """Month targets per (level, owner, month) — handy for the workbook."""
-        out = self.pieces.groupby(["level", "owner", "month"], as_index=False)[list(METRICS)].sum(min_count=1)
-        return out.round({m: 2 for m in METRICS})
+        return self.pieces.groupby(["level", "owner", "month"], as_index=False)[list(METRICS)].sum(
+            min_count=1
+        )
 
 
 def build_targets(frames: LedgerFrames, config: Config, cal: WorkCalendar | None = None) -> TargetBook:
@@ -202,11 +192,9 @@ def build_targets(frames: LedgerFrames, config: Config, cal: WorkCalendar | None
     # pro-rate month totals by go-live (ratio 1 for everyone else); a month without working days keeps its total
     ratio = np.where(month_wd > 0, eff_month_wd / np.where(month_wd > 0, month_wd, 1), 1.0)
     for col in METRICS:
-        pieces[col] = np.floor(pieces[col].to_numpy(dtype=float) * ratio + 0.5)
+        pieces[col] = pieces[col].to_numpy(dtype=float) * ratio
     pieces["grp"] = pieces["level"] + "|" + pieces["owner"] + "|" + pieces["month"]
     pieces = _split_frame(pieces, "grp", "w", list(METRICS))
-    for col in METRICS:
-        pieces[col] = pieces[col] / 100.0
     pieces = pieces[["level", "owner", "month", "week", *METRICS]]
     return TargetBook(_resolve_levels(pieces, reps, config))
 
@@ -230,5 +218,4 @@ def _resolve_levels(pieces: pd.DataFrame, reps: pd.DataFrame, config: Config) ->
         company.assign(level="company"),
     ]
     out = pd.concat([f[PIECE_COLUMNS] for f in frames if not f.empty], ignore_index=True)
-    out[list(METRICS)] = out[list(METRICS)].round(2)
     return out.sort_values(["level", "owner", "month", "week"], ignore_index=True)

@@ -16,7 +16,15 @@ import sqlalchemy as sa
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
 from automation.ledger.values import iso_week, name_key, phone_key, say, to_json
-from automation.ledger.writers import COMPLAINT_PREFIX, CUSTOMER_PREFIX, Apply, audit, convert, next_id
+from automation.ledger.writers import (
+    COMPLAINT_PREFIX,
+    CUSTOMER_PREFIX,
+    Apply,
+    audit,
+    convert,
+    next_id,
+    reserve_id,
+)
 
 # ----- register --------------------------------------------------------------------------------
 _NOT_FROM_FORM = {
@@ -105,6 +113,7 @@ def apply_customer_register(a: Apply) -> int:
     by_name_phone = {(k.name_key, k.phone_key): k.customer_id for k in known}
     week = iso_week(a.received_at.date())
     a.dirty.add((a.region, week))
+    imported = 0
     for row, values, extra in converted:
         typed_id = values.pop("customer_id", None)
         code = (values.get("credit_code") or "").upper() or None
@@ -115,6 +124,12 @@ def apply_customer_register(a: Apply) -> int:
         if match is None and keys[0]:
             match = by_name_phone.get(keys)
         if match is None:
+            # A typed id nobody knows: the company's own code, which validation let through only
+            # for an onboarding register (before the rep's go-live, or from hq/). It is kept exactly,
+            # and the product's own ids step past it (see ``writers.reserve_id``).
+            if typed_id:
+                reserve_id(a.conn, "customer", CUSTOMER_PREFIX, typed_id)
+                imported += 1
             new_id = typed_id or next_id(a.conn, "customer", CUSTOMER_PREFIX, t.customers, "customer_id")
             record = {k: v for k, v in values.items() if k in _REGISTER_FIELDS}
             stage = record.get("stage") or "unqualified"
@@ -130,6 +145,7 @@ def apply_customer_register(a: Apply) -> int:
                     "first_submission_id": a.submission_id,
                     "last_submission_id": a.submission_id,
                     "updated_at": a.now,
+                    "id_assigned": not typed_id,
                     **record,
                 },
             )
@@ -157,7 +173,15 @@ def apply_customer_register(a: Apply) -> int:
                     f"第{row.number}行 新客户「{values.get('name')}」编号 {new_id}，请填入客户编号栏 / "
                     f"row {row.number}: new customer '{values.get('name')}' got id {new_id}; put it in the Customer ID column"
                 )
-            audit(a, "customer.created", "customer", new_id, row=row.number, stage=stage)
+            audit(
+                a,
+                "customer.created",
+                "customer",
+                new_id,
+                row=row.number,
+                stage=stage,
+                imported=bool(typed_id),
+            )
             if record.get("region"):
                 a.dirty.add((record["region"], week))
             continue
@@ -226,6 +250,10 @@ def apply_customer_register(a: Apply) -> int:
         if now_known.credit_code:
             by_code[now_known.credit_code.upper()] = match
         by_name_phone[(now_known.name_key, now_known.phone_key)] = match
+    if imported:
+        a.messages.append(
+            f"已按贵公司原有编号建档 {imported} 个客户 / {imported} customer(s) taken in under the company's own IDs"
+        )
     return len(a.sub.rows)  # directory_changed only when a customer was written: validation sees it
 
 

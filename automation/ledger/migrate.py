@@ -10,6 +10,7 @@ opens. To change the schema: append ``(n + 1, "what changes", step)`` to :data:`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -45,11 +46,32 @@ def _v3_credit_code_index(conn: sa.Connection) -> None:
             conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))  # no checkfirst
 
 
+def _v4_assigned_ids(conn: sa.Connection) -> None:
+    """``customers.id_assigned``: which ids the product assigned (they were reported to the rep in
+    the creating submission's ``assigned_ids``), so an imported register cannot take one over."""
+    column = schema.customers.c.id_assigned
+    if "id_assigned" not in {c["name"] for c in sa.inspect(conn).get_columns("customers")}:
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE customers ADD COLUMN id_assigned {kind} NOT NULL DEFAULT false"))
+    s = schema.submissions.c
+    assigned: set[str] = set()
+    for (text,) in conn.execute(sa.select(s.assigned_ids).where(s.assigned_ids != "[]")):
+        assigned |= {a["id"] for a in json.loads(text or "[]") if a.get("kind") == "customer"}
+    ids = sorted(assigned)
+    for i in range(0, len(ids), 500):
+        conn.execute(
+            sa.update(schema.customers)
+            .where(schema.customers.c.customer_id.in_(ids[i : i + 500]))
+            .values(id_assigned=True)
+        )
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
     (2, "look-up indexes", _v2_lookup_indexes),
     (3, "credit code index", _v3_credit_code_index),
+    (4, "customer ids the product assigned", _v4_assigned_ids),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -204,6 +204,9 @@ customers = sa.Table(
     sa.Column("preferences", sa.Text),
     sa.Column("created", sa.Date, nullable=True),
     *_tracked(),
+    # v4: the product assigned this id (C000123) rather than the company's register bringing it:
+    # an onboarding register may not take such an id over for another customer (SPEC §2.1)
+    sa.Column("id_assigned", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Index("ix_customers_last_submission", "last_submission_id"),  # v2: the directory's refresh
 )
 # v3: a register drop looks its rows' credit codes up case-blind, without reading every customer

@@ -48,6 +48,7 @@ _DIRECTORY = sa.select(  # the directory's columns, last the stamp (see Ledger._
     _CU.stage,
     _CU.credit_code,
     _CU.phone,
+    _CU.id_assigned,
     _CU.last_submission_id,
 )
 CUSTOMERS_ALL = Fast(_DIRECTORY)
@@ -406,8 +407,8 @@ class Ledger(Recording):
             d, seen, seen_k = None, 0, 0
             rows, complaints = CUSTOMERS_ALL(conn).all(), COMPLAINTS_ALL(conn).all()
         refs = [
-            CustomerRef(cid, name, owner, region or "", stage or "", code or "", phone or "")
-            for cid, name, owner, region, stage, code, phone, _ in rows
+            CustomerRef(cid, name, owner, region or "", stage or "", code or "", phone or "", bool(assigned))
+            for cid, name, owner, region, stage, code, phone, assigned, _ in rows
         ]
         seen = max([seen, *(r[-1] or 0 for r in rows)])
         seen_k = max([seen_k, *(r[-1] or 0 for r in complaints)])

@@ -8,8 +8,12 @@ register, complaints and targets are *state*: a drop updates what is there (SPEC
   A match owned by the same rep is updated (non-blank cells overwrite, blank cells keep what is
   known: a rep's partial register must not wipe data); a stage change is dated by the drop's
   received time. A match owned by another rep is not touched: the row is kept in ``conflicts``
-  and the rep is warned (``owner-conflict``). No match: a new customer, with the id the rep typed
-  (an imported register keeps its ids) or a product-assigned one (``C000123``).
+  and the rep is warned (``owner-conflict``). No match: a new customer, with the id the register
+  typed (the company's own code: only an onboarding register, before the rep's go-live or from
+  ``hq/``, gets this far with an unknown id) or a product-assigned one (``C000123``). The two
+  never collide: an imported id of the product's shape moves the counter past it
+  (:func:`reserve_id`), :func:`next_id` skips any id already taken, and validation refuses an
+  onboarding row that would take over an id the product assigned to another customer.
 - complaints: by id; a blank id updates the complaint with the same customer and received date,
   else it is new (``K000045``). Every version is kept in ``complaint_history``.
 - targets: HQ's row replaces the one with the same (period, level, owner, product).
@@ -20,6 +24,7 @@ The register and complaint writers live in :mod:`automation.ledger.customers`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,6 +128,30 @@ def next_id(conn: sa.Connection, name: str, prefix: str, table: sa.Table, id_col
         candidate = f"{prefix}{value:0{ID_WIDTH}d}"
         if taken_stmt(conn, {"v": candidate}).first() is None:
             return candidate
+
+
+RAISE_COUNTER = Fast(
+    sa.update(t.counters)
+    .where(_CN.name == sa.bindparam("n"), _CN.value < sa.bindparam("v"))
+    .values(value=sa.bindparam("v"))
+)
+
+
+def reserve_id(conn: sa.Connection, name: str, prefix: str, typed: str) -> None:
+    """An imported id shaped like the product's own (``C000123``, any case) moves counter ``name``
+    past its number, so the product never assigns it. Ids are compared as typed, but a rep may
+    type ``c000123`` for ``C000123`` (:meth:`CustomerDirectory.by_id`), so case is ignored here.
+    :func:`next_id` also skips any id already taken: the counter is what keeps that loop short
+    after a 20,000-customer import."""
+    m = re.fullmatch(rf"{re.escape(prefix)}(\d{{{ID_WIDTH},}})", typed.strip(), flags=re.IGNORECASE)
+    if m is None:
+        return
+    number = int(m.group(1))
+    if (
+        RAISE_COUNTER(conn, {"n": name, "v": number}).rowcount == 0
+        and COUNTER(conn, {"n": name}).first() is None
+    ):
+        INSERT_COUNTER(conn, {"name": name, "value": number})
 
 
 def audit(a: Apply, action: str, entity: str = "", entity_id: str = "", **detail: Any) -> None:

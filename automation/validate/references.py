@@ -9,10 +9,13 @@ ledger yet) a miss is a warning that says it could not be checked, so a first ru
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from automation.model import Cell
+from automation.formspec import fold
+from automation.model import Cell, CustomerRef, Row
 from automation.validate.fields import find_region, find_rep
+from automation.validate.permissions import HQ_FOLDER
 
 if TYPE_CHECKING:
     from automation.formspec import FormSpec
@@ -71,14 +74,59 @@ def check_customers(sub: Submission, spec: FormSpec, ctx: ValidationContext, out
                 )
 
 
+def onboarding(sub: Submission, ctx: ValidationContext) -> bool:
+    """Whether this register may bring customers under the company's own ids (SPEC §2.1): it was
+    dropped in ``hq/`` (HQ loads or corrects the customer master at any time), or received before
+    the go-live date of the rep it names (each rep's existing list, dropped before they start).
+
+    After go-live an unknown id in a rep's own register stays an error: a typo must not create a
+    phantom customer under a code nobody uses."""
+    if fold(sub.folder or "") == HQ_FOLDER:
+        return True
+    rep = ctx.config.rep(str(sub.info_value("rep_id") or "").strip()) or ctx.config.rep(sub.folder)
+    received = ctx.received_at or sub.received_at or ctx.now
+    return rep is not None and received is not None and received.date() < rep.go_live
+
+
+def _same_customer(found: CustomerRef, row: Row) -> bool:
+    """Whether a register row describes ``found`` (its credit code, else its name or its phone)."""
+    code = str(row.value("credit_code") or "").strip().upper()
+    if code and found.credit_code:
+        return code == found.credit_code.upper()
+    name = str(row.value("name") or "")
+    phone = phone_digits(row.value("phone"))
+    return bool(name and fold(name) == fold(found.name)) or bool(phone and phone == phone_digits(found.phone))
+
+
+def phone_digits(value: object) -> str:
+    """A phone as its digits, as the ledger matches phones (``ledger.values.phone_key``)."""
+    return re.sub(r"\D", "", str(value or ""))
+
+
 def check_register_ids(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter) -> None:
-    """A register row with a customer id updates that customer, so the id must exist."""
+    """A register row with a customer id updates that customer, so the id must exist — except in
+    an onboarding register (:func:`onboarding`), where an unknown id is the company's own code for
+    a customer the ledger does not know yet: the recorder creates it under exactly that id. There,
+    an id the product assigned to *another* customer is refused (``customer-id-taken``): taking it
+    over would silently overwrite that customer."""
+    loading = onboarding(sub, ctx) if sub.rows else False
     for row in sub.rows:
         cell = row.cells.get("customer_id")
         text = _text(cell)
         if not text:
             continue
         found = ctx.customers.by_id(text)
+        if found is not None and loading and found.assigned and not _same_customer(found, row):
+            out.cell(
+                "customer-id-taken",
+                cell,
+                "customer_id",
+                row=row.number,
+                expected=f"{found.name} ({found.customer_id})",
+            )
+            continue
+        if found is None and loading:
+            continue  # a new customer under the company's own code
         if found is None:
             miss = _miss(ctx)
             out.cell(

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.config import Config
+from automation.received_order import in_received_order
 from automation.watch.noise import inbox_folder, misplaced
 from automation.watch.observe import InboxObserver, files_in, scan_inbox
 from automation.watch.quarantine import quarantine
@@ -277,9 +278,9 @@ class Watcher:
     def _enqueue_all(self, paths: Iterable[Path]) -> None:
         """Hand the files that became ready together to the worker in one queue item: put one by
         one, the worker woke at the first and did it alone, on the slower single-file path,
-        before it saw the rest of a backlog."""
+        before it saw the rest of a backlog. In received order (SPEC §2 Order), as every batch."""
         items = []
-        for path in paths:
+        for path in in_received_order(paths, self.inbox):
             if path in self._queued:
                 continue
             folder = inbox_folder(path, self.inbox)

@@ -1,0 +1,31 @@
+"""``salesflow watch``: what its log says after a burst (issue 13)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from automation.formspec import load_specs
+from tests.formfactory import FormFactory, install
+
+
+def test_the_log_names_the_region_weeks_waiting_to_be_rebuilt_and_claims_nothing_more(tmp_path: Path) -> None:
+    """Nothing consolidates yet: the line said "marked for consolidation" all the same. It now says
+    which region-weeks the new rows changed, which stays true once consolidation exists."""
+    cfg_path, config = install(tmp_path)
+    factory = FormFactory(config, load_specs(config))
+    factory.register("R001").drop(config.inbox)
+    factory.visit_report("R005", date(2026, 11, 16)).drop(config.inbox)  # no register: rejected, south
+    res = subprocess.run(
+        [sys.executable, "-m", "automation", "watch", "--once", "--config", str(cfg_path)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    line = next(x for x in res.stdout.splitlines() if "batch done" in x)
+    assert line.endswith(
+        "batch done / 本批完成: accepted 1, rejected 1; "
+        "2 region-week(s) to rebuild / 待重建的区域周: east 2026-W48, south 2026-W47"
+    ), line
+    assert "consolidation" not in res.stdout and "汇总" not in res.stdout
