@@ -98,7 +98,7 @@ def process(
 
             ledger = open_ledger(config)
     except Exception as exc:  # no ledger, no work: the file stays for the next run
-        log.exception("cannot open the ledger for %s", shown(path))
+        log_failure(config, exc, "cannot open the ledger for %s", shown(path))
         return Outcome(FAILED, path, reason=f"ledger: {exc}", error=exc)
     try:
         source = source_key(path, config)
@@ -138,11 +138,24 @@ def process(
                 return record
             return file_away(record, path, config, ledger, before=before)  # 8
     except Exception as exc:
-        log.exception("failed on %s; left in place for a retry", shown(path))
+        log_failure(config, exc, "failed on %s; left in place for a retry", shown(path))
         return Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}", error=exc)
     finally:
         if own and ledger is not None:
             ledger.close()
+
+
+def log_failure(config: Config, exc: BaseException, msg: str, *args: Any) -> None:
+    """A failure in the log: with its traceback when it is ours; in one line when the environment
+    caused it (a full disk, a locked ledger: :mod:`automation.watch.faults`), since the watcher
+    waits on those and logs the problem itself, and a flood would repeat the traceback per file."""
+    from automation.watch.faults import classify
+
+    fault = classify(exc, config)
+    if fault is None:
+        log.error(msg, *args, exc_info=exc)
+    else:
+        log.warning(msg + " (%s)", *args, fault.message)
 
 
 # ----- the stages ------------------------------------------------------------------------------

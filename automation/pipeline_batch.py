@@ -51,6 +51,7 @@ from automation.pipeline import (
     fsync_dir,
     inbox_folder_of,
     lock_file,
+    log_failure,
     look,
     max_bytes,
     mtime_of,
@@ -102,7 +103,7 @@ def process_batch(
     try:
         pending = ledger.unfiled_sources()
     except Exception as exc:
-        log.exception("cannot read the ledger; the batch is left for a retry")
+        log_failure(config, exc, "cannot read the ledger; the batch is left for a retry")
         return [Outcome(FAILED, Path(p), reason=f"ledger: {exc}", error=exc) for p, _ in items]
     for i, (raw, folder) in enumerate(items):
         path = Path(raw)
@@ -237,13 +238,16 @@ def _chunk(
         assert spoiled is not None
         ledger.forget_directory()  # it may hold customers of the rolled-back chunk
         i, path, fault = spoiled
-        log.error("failed on %s; left in place for a retry", shown(path), exc_info=fault)
+        log_failure(config, fault, "failed on %s; left in place for a retry", shown(path))
         outcomes[i] = Outcome(FAILED, path, reason=f"{type(fault).__name__}: {fault}", error=fault)
         return taken + rest  # rolled back: the files recorded before it go again, without it
     except Exception as exc:  # no transaction or no commit: nothing of this chunk is recorded
         ledger.forget_directory()
-        log.exception(
-            "ledger transaction failed; %d file(s) left in place for a retry", len(recorded) + len(rest)
+        log_failure(
+            config,
+            exc,
+            "ledger transaction failed; %d file(s) left in place for a retry",
+            len(recorded) + len(rest),
         )
         pending = [(i, p) for i, p, _ in recorded] + [(i, p) for i, p, _, _ in rest]
         for i, path in pending:  # the rest too: the ledger is not usable right now
@@ -259,7 +263,7 @@ def _chunk(
             )
             filed.append((i, path, record))
         except Exception as exc:  # recorded: the next run files it (resume path)
-            log.exception("filing %s failed; recorded as #%s, filed on the next run", shown(path), record.id)
+            log_failure(config, exc, "filing %s failed; recorded as #%s, filed later", shown(path), record.id)
             outcomes[i] = Outcome(
                 FAILED, path, submission_id=record.id, reason=f"{type(exc).__name__}: {exc}", error=exc
             )

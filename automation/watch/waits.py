@@ -30,7 +30,7 @@ from automation.watch.names import shown
 log = logging.getLogger("automation.watch")
 
 ENV_BACKOFF_START = 1.0
-ENV_BACKOFF_MAX = 30.0
+ENV_BACKOFF_MAX = 10.0  # a fixed cause is noticed within this long
 REMIND_SECONDS = 60.0
 
 

@@ -279,6 +279,7 @@ class Watcher:
     def _loop(self, once: bool) -> None:
         next_scan = 0.0
         next_beat = 0.0
+        beaten: str | None = None  # the problem the last heartbeat told
         while not self._stop.is_set():
             now = time.monotonic()
             self._drain_hints()
@@ -293,9 +294,10 @@ class Watcher:
             self._enqueue_all(self.settler.ready())
             self._drain_results()
             self._maybe_batch(force=once)
-            if now >= next_beat:
+            headline = self.waits.headline()
+            if now >= next_beat or headline != beaten:  # a problem starts or ends: say so at once
                 self._heartbeat()
-                next_beat = now + HEARTBEAT_SECONDS
+                next_beat, beaten = now + HEARTBEAT_SECONDS, headline
             if once and not self.settler and not self._queued and not self._batch_pending and not self._batch:
                 return
             self._stop.wait(self.tick)
