@@ -20,15 +20,16 @@ MOUNTS = Path("/proc/mounts")
 _DRIVE_REMOTE = 4  # GetDriveTypeW
 
 
-def network_location(path: str | os.PathLike[str], mounts: Path = MOUNTS) -> str:
-    """What makes ``path`` a network location ("UNC path", "cifs //nas/share on /mnt/s"), '' when local."""
+def network_location(path: str | os.PathLike[str], mounts: Path | None = None) -> str:
+    """What makes ``path`` a network location ("UNC path", "cifs //nas/share on /mnt/s"), '' when
+    local. ``mounts``: the mount table to read (default :data:`MOUNTS`)."""
     text = os.fspath(path)
     if text.startswith(("\\\\", "//")) and not text.startswith("///"):
         return "UNC path"
     if os.name == "nt":
         return _windows_remote(text)
     try:
-        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = (mounts or MOUNTS).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
     target = _nearest(Path(os.path.abspath(text)))
