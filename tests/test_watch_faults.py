@@ -471,3 +471,27 @@ def test_full_disks_a_locked_ledger_and_a_read_only_rejected_folder(tmp_path: Pa
         t.join()
     if errors:
         raise AssertionError("; ".join(f"{name}: {exc!r}" for name, exc in errors.items()))
+
+
+def test_watch_once_does_not_wait_on_its_environment(inst: tuple[Path, Any, FormFactory]) -> None:
+    """A catch-up run (cron) says what it could not do and ends: a rejected form it cannot file is
+    left for the next run (exit 1), a locked ledger ends it at once (exit 2); nothing is lost."""
+    cfg_path, config, factory = inst
+    good, bad = factory.visit_report("R001", DAY, seed=1), junk(1, "R002")
+    for f in (good, bad):
+        f.drop(config.inbox)
+    once = [sys.executable, "-m", "automation", "--config", str(cfg_path), "watch", "--once"]
+    with read_only(config.rejected):
+        res = subprocess.run(once, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1, res.stderr
+    assert "left for the next run (1): R002/坏文件_1.xlsx" in res.stderr and "read-only" in res.stderr
+    lock = LedgerLock(config)
+    try:
+        res = subprocess.run(once, capture_output=True, text=True, timeout=120)
+    finally:
+        lock.release()
+    assert res.returncode == 2 and "locked" in res.stderr and "Traceback" not in res.stderr, res.stderr
+    res = subprocess.run(once, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    result = audit(config, [good, bad])
+    assert result.clean and result.accepted == 1 and len(result.rejected) == 1, result
