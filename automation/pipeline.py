@@ -145,6 +145,13 @@ def process(
             ledger.close()
 
 
+def environmental(exc: BaseException, config: Config) -> bool:
+    """The environment caused ``exc`` (see :mod:`automation.watch.faults`)."""
+    from automation.watch.faults import classify
+
+    return classify(exc, config) is not None
+
+
 def log_failure(config: Config, exc: BaseException, msg: str, *args: Any) -> None:
     """A failure in the log: with its traceback when it is ours; in one line when the environment
     caused it (a full disk, a locked ledger: :mod:`automation.watch.faults`), since the watcher

@@ -46,6 +46,7 @@ from automation.pipeline import (
     FAILED,
     IGNORED,
     Outcome,
+    environmental,
     file_away,
     first_sight,
     fsync_dir,
@@ -240,6 +241,10 @@ def _chunk(
         i, path, fault = spoiled
         log_failure(config, fault, "failed on %s; left in place for a retry", shown(path))
         outcomes[i] = Outcome(FAILED, path, reason=f"{type(fault).__name__}: {fault}", error=fault)
+        if environmental(fault, config):  # a full disk, a locked ledger: the next files meet it too
+            for j, other, _, _ in taken + rest:
+                outcomes[j] = Outcome(FAILED, other, reason=f"{type(fault).__name__}: {fault}", error=fault)
+            return []
         return taken + rest  # rolled back: the files recorded before it go again, without it
     except Exception as exc:  # no transaction or no commit: nothing of this chunk is recorded
         ledger.forget_directory()

@@ -132,6 +132,7 @@ def crash_run(root: Path, *, kills: int = KILLS, n_forms: int = CRASH_FORMS, see
     forms = factory.many(n_forms, end=DAY)
 
     done = busy_kills = 0
+    stop = threading.Event()  # the kill loop failed: the dropper must not wait for kills that never come
     batch = 4
     per_kill = max(1, len(forms) // batch // kills)  # batches let in per kill
 
@@ -139,8 +140,10 @@ def crash_run(root: Path, *, kills: int = KILLS, n_forms: int = CRASH_FORMS, see
         """Forms keep arriving until the last kill, not only for its first seconds: a watcher that
         catches up quickly would otherwise be killed idle for most of the run."""
         for n, i in enumerate(range(0, len(forms), batch)):
-            while done < n // per_kill - 1:
+            while done < n // per_kill - 1 and not stop.is_set():
                 time.sleep(0.02)
+            if stop.is_set():
+                return
             for f in forms[i : i + batch]:
                 f.drop(config.inbox)
             time.sleep(rng.uniform(0.05, 0.25))
@@ -164,6 +167,9 @@ def crash_run(root: Path, *, kills: int = KILLS, n_forms: int = CRASH_FORMS, see
                 f"seed {seed}: watcher ended on its own: {proc.stderr.read()!r}"
             )
             done += 1
+    except BaseException:
+        stop.set()
+        raise
     finally:
         dropper.join()
     _finish(cfg_path, config, len(forms))

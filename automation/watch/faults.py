@@ -116,8 +116,11 @@ def _db_fault(e: BaseException, config: Config) -> Fault | None:
     place = _ledger_place(config)
     if "locked" in low or "busy" in low:
         return Fault("ledger", "locked", place, text)
-    if "full" in low:
-        return Fault("state", "full", str(Path(place).parent) if place else "", text)
+    folder = str(Path(place).parent) if place else ""
+    # a full disk also shows as "disk I/O error" or "unable to open" (the -shm or -wal file
+    # cannot be made): the disk's free space tells
+    if "full" in low or (folder and free_bytes(Path(folder)) == 0):
+        return Fault("state", "full", folder, text)
     if "readonly" in low or "read-only" in low:
         return Fault("ledger", "read-only", place, text)
     return Fault("ledger", "unreachable", place, text)
