@@ -108,6 +108,7 @@ def test_a_sharing_violation_and_a_placeholder_wait(tmp_path: Path, monkeypatch:
     class Violation(PermissionError):
         winerror = 32
 
+    monkeypatch.setattr(cp.os, "name", "nt")
     monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(Violation(13, "used")))
     assert cp.busy(path) == cp.WRITING
     monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(PermissionError(13, "no")))

@@ -144,14 +144,16 @@ def _sector(fh: BinaryIO, n: int, sector: int, size: int) -> bytes | None:
 
 
 def busy(path: Path) -> str:
-    """Why the file cannot be taken now whatever its content ('' when it can): a placeholder, a
-    sharing violation or a busy file on opening."""
+    """Why the file cannot be taken now whatever its content ('' when it can): a placeholder, or
+    (Windows) a sharing violation on opening it."""
     try:
         st = os.stat(path)
     except OSError:
         return ""
     if getattr(st, "st_file_attributes", 0) & _PLACEHOLDER:
         return NOT_DOWNLOADED
+    if os.name != "nt":  # POSIX opens do not fail on another's open; an EBUSY read fails in the
+        return ""  # pipeline, which waits on it like this (faults.classify: "busy")
     try:
         with open(path, "rb"):
             pass

@@ -551,7 +551,10 @@ class Watcher:
             log.exception("cannot start processing / 无法开始处理")
             self._stop.set()
             return
-        if self._stop.is_set():
+        if self._stop.is_set():  # stopped while it waited for the ledger
+            if ledger is not None:
+                with contextlib.suppress(Exception):
+                    ledger.close()
             return
         batch = _default_batch() if self.process is None and ledger is not None else None
         if batch is not None:
