@@ -495,3 +495,19 @@ def test_watch_once_does_not_wait_on_its_environment(inst: tuple[Path, Any, Form
     assert res.returncode == 0, res.stderr
     result = audit(config, [good, bad])
     assert result.clean and result.accepted == 1 and len(result.rejected) == 1, result
+
+
+def test_a_quarantine_that_cannot_write_its_note_logs_and_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from automation.watch.quarantine import quarantine
+
+    form = tmp_path / "inbox" / "R001" / "日报.xlsx"
+    form.parent.mkdir(parents=True)
+    form.write_bytes(b"PK whatever")
+    state = tmp_path / "state"
+    (state / "quarantine").mkdir(parents=True)
+    with read_only(state):
+        assert quarantine(form, "R001", state, reason="KeyError: 'x'", attempts=4) is None
+    assert "could not write the quarantine note for" in caplog.text and "R001/日报.xlsx" in caplog.text
+    assert form.read_bytes() == b"PK whatever"  # the rep's file untouched
