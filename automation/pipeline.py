@@ -51,6 +51,7 @@ from automation.content_store import ContentStore, SymlinkRefused
 from automation.formspec import FormSet
 from automation.model import CustomerDirectory
 from automation.safenames import safe_name, split_name
+from automation.watch.names import ShownPath, encodable, readable, shown
 
 if TYPE_CHECKING:  # the ledger (SQLAlchemy) is imported when first used: the read-ahead process,
     # which runs this module's intake stages, never uses it and starts ~0.2 s sooner without it
@@ -75,6 +76,9 @@ class Outcome:
     rep_id: str | None = None
     assigned_ids: list[dict[str, Any]] = field(default_factory=list)
     reason: str = ""
+    # a failure's exception: the watcher tells a fault of the environment (a full disk, a locked
+    # ledger: wait, do not count it against the file) from one of ours (retry, then set aside)
+    error: BaseException | None = field(default=None, repr=False, compare=False)
 
 
 def process(
@@ -94,8 +98,8 @@ def process(
 
             ledger = open_ledger(config)
     except Exception as exc:  # no ledger, no work: the file stays for the next run
-        log.exception("cannot open the ledger for %s", path)
-        return Outcome(FAILED, path, reason=f"ledger: {exc}")
+        log_failure(config, exc, "cannot open the ledger for %s", shown(path))
+        return Outcome(FAILED, path, reason=f"ledger: {exc}", error=exc)
     try:
         source = source_key(path, config)
         with path_lock(config, source):  # 0
@@ -113,7 +117,7 @@ def process(
                     file_away(earlier, store.path_for(earlier.sha256), config, ledger)  # file the old version
             if pending is not None:
                 log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
-                return file_away(pending, path, config, ledger)
+                return file_away(pending, path, config, ledger, before=before)
             first_seen = first_sight(ledger, stored.sha256, source, before)  # 4
             received = min(mtime_of(before), first_seen)
             record = read_and_record(  # 5, 6, 7
@@ -132,13 +136,33 @@ def process(
             )
             if isinstance(record, Outcome):
                 return record
-            return file_away(record, path, config, ledger)  # 8
+            return file_away(record, path, config, ledger, before=before)  # 8
     except Exception as exc:
-        log.exception("failed on %s; left in place for a retry", path)
-        return Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
+        log_failure(config, exc, "failed on %s; left in place for a retry", shown(path))
+        return Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}", error=exc)
     finally:
         if own and ledger is not None:
             ledger.close()
+
+
+def environmental(exc: BaseException, config: Config) -> bool:
+    """The environment caused ``exc`` (see :mod:`automation.watch.faults`)."""
+    from automation.watch.faults import classify
+
+    return classify(exc, config) is not None
+
+
+def log_failure(config: Config, exc: BaseException, msg: str, *args: Any) -> None:
+    """A failure in the log: with its traceback when it is ours; in one line when the environment
+    caused it (a full disk, a locked ledger: :mod:`automation.watch.faults`), since the watcher
+    waits on those and logs the problem itself, and a flood would repeat the traceback per file."""
+    from automation.watch.faults import classify
+
+    fault = classify(exc, config)
+    if fault is None:
+        log.error(msg, *args, exc_info=exc)
+    else:
+        log.warning(msg + " (%s)", *args, fault.message)
 
 
 # ----- the stages ------------------------------------------------------------------------------
@@ -163,7 +187,8 @@ def lock_file(config: Config, source: str) -> Path:
     folder = config.state_root / "locks"
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
-    stripe = int(hashlib.sha1(source.encode("utf-8")).hexdigest(), 16) % LOCK_STRIPES
+    # surrogateescape: a source is readable text (``source_key``), but a lock must never be what fails
+    stripe = int(hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest(), 16) % LOCK_STRIPES
     return folder / f"path-{stripe:02d}.lock"
 
 
@@ -240,11 +265,36 @@ def in_inbox(path: Path, config: Config) -> bool:
 
 
 def source_key(path: Path, config: Config) -> str:
-    """The file's identity in the ledger: its inbox-relative path, else its absolute path."""
+    """The file's identity in the ledger: its inbox-relative path, else its absolute path.
+
+    As the file system spells it (an NFD name stays NFD), except that a name whose bytes are not
+    UTF-8 becomes its readable form (:mod:`automation.watch.names`): a ledger holds text."""
     try:
-        return path.absolute().relative_to(config.inbox.absolute()).as_posix()
+        key = path.absolute().relative_to(config.inbox.absolute()).as_posix()
     except ValueError:
-        return path.absolute().as_posix()
+        key = path.absolute().as_posix()
+    return key if encodable(key) else readable(key)
+
+
+def inbox_file(config: Config, source: str) -> Path | None:
+    """The file in the inbox whose source key is ``source``, or None when there is none.
+
+    The key of a name that is not UTF-8 is its readable form, which is not the name on disk: such
+    a file is found by comparing the keys of the files in its folder, never by decoding back."""
+    direct = config.inbox / source
+    if _there_unlinked(direct) and source_key(direct, config) == source:
+        return direct
+    folder = direct.parent
+    if folder == config.inbox or config.inbox not in folder.parents:
+        return None
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return None
+    for entry in entries:
+        if not encodable(entry.name) and source_key(Path(entry.path), config) == source:
+            return Path(entry.path)
+    return None
 
 
 def changed(path: Path, before: os.stat_result) -> bool:
@@ -272,7 +322,7 @@ def read(
 
     data = getattr(stored, "data", None) if early is None else None
     return read_submission(
-        path, config, specs, folder=folder, received_at=received, data=data,
+        ShownPath.of(path), config, specs, folder=folder, received_at=received, data=data,
         sha256=stored.sha256 if data is not None else None, early=early,
     )  # fmt: skip
 
@@ -329,13 +379,14 @@ def read_and_record(
     batch = {"conn": conn, "new_content": sub is not None, "deferred": deferred, "same": same} if conn is not None else {}  # fmt: skip
     return ledger.record(  # 7
         sub,
+        conflict_copy_of=copied_from(path, source, ledger, conn),
         valid=bool(report and report.valid),
         error_count=len(report.errors) if report else 0,
         warning_count=len(report.warnings) if report else 0,
         sha256=stored.sha256,
         source=source,
         folder=folder,
-        name=safe_name(path.name),
+        name=safe_name(readable(path.name)),
         size=stored.size,
         first_seen=first_seen,
         received_at=received,
@@ -350,6 +401,23 @@ def staging_key(sha256: str, source: str) -> str:
     (its own file name inside) replaced the first's, and the second file got none (issue 13: the
     demo's drops in random batches)."""
     return f"{sha256}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}"
+
+
+def copied_from(path: Path, source: str, ledger: Ledger, conn: Any = None) -> str | None:
+    """The inbox path of the file ``path`` may be a sync client's conflict copy of (``日报 (1).xlsx``
+    of ``日报.xlsx``): one that lies beside it or was submitted from the same folder; None for an
+    ordinary name (see :mod:`automation.watch.synccopy`)."""
+    from automation.watch.synccopy import originals
+
+    candidates = originals(readable(path.name))
+    if not candidates:
+        return None
+    folder = source.rpartition("/")[0]
+    for name, _client in candidates:
+        orig = f"{folder}/{name}" if folder else name
+        if (path.parent / name).is_file() or ledger.has_source(orig, conn):
+            return orig
+    return None
 
 
 def staging_dir(config: Config, key: str) -> Path:
@@ -437,6 +505,21 @@ def place(
     return target
 
 
+def _still_holds(path: Path, sha256: str, before: os.stat_result | None) -> bool:
+    """The file at ``path`` still has the content ``sha256`` (see :func:`file_away`)."""
+    if before is not None:
+        try:
+            now = path.stat()
+        except OSError:
+            return True  # gone: place() finds nothing to move either
+        if (now.st_size, now.st_mtime_ns, now.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino):
+            return True
+    try:
+        return _sha_of(path) == sha256
+    except OSError:
+        return True
+
+
 def _there_unlinked(path: Path) -> bool:
     """``path.exists() and not path.is_symlink()`` (there, and not a symbolic link) in one ``lstat``."""
     try:
@@ -463,6 +546,7 @@ def file_away(
     *,
     synced: set[Path] | None = None,
     checked: set[tuple[Path, Path]] | None = None,
+    before: os.stat_result | None = None,
 ) -> Outcome:
     """Stage 8: feedback first, then the original, then mark filed (each step safe to repeat).
 
@@ -472,6 +556,12 @@ def file_away(
     ``checked`` (a batch): archive folders this batch already resolved inside the archive and made;
     a file going there has only its own name checked (not a symlink), not the whole path resolved
     again (a dozen system calls a form).
+
+    The original in the inbox must still hold the bytes that were recorded: a copy that paused
+    and went on after the form was read (or a rep who saved again) has changed it. Then the
+    recorded version is filed from the content store and the file is left where it is, to be
+    processed as a new version (the watcher sees its new signature), so neither is lost.
+    ``before``: the file's stat when it was read; an unchanged size and mtime spare the re-hash.
     """
     how: dict[str, Any] = {"sync_dir": False} if synced is not None else {}
     root = config.shared_root
@@ -494,13 +584,24 @@ def file_away(
             feedback.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(staged), str(feedback))
     keep = not in_inbox(path, config)
-    if _there_unlinked(path):
+    src = path  # what is moved (or copied) into place
+    if not keep and _there_unlinked(path) and not _still_holds(path, record.sha256, before):
+        store = ContentStore(config.state_root / "content")
+        if store.has(record.sha256):
+            log.warning(
+                "%s changed after it was read: #%s is filed from the content store, the new content "
+                "stays in the inbox and is processed as a new version",
+                shown(path),
+                record.id,
+            )
+            src, keep = store.path_for(record.sha256), True
+    if _there_unlinked(src):
         try:
-            place(path, target, record.sha256, keep_source=keep, **how)
+            place(src, target, record.sha256, keep_source=keep, **how)
         except FileExistsError:
             stem, ext = split_name(target.name)
             alt = target.with_name(f"{stem}_{record.id}{ext}")
-            place(path, alt, record.sha256, keep_source=keep, **how)
+            place(src, alt, record.sha256, keep_source=keep, **how)
             record.archive_path = alt.relative_to(root).as_posix()
             ledger.set_archive_path(record.id, record.archive_path)
             target = alt
@@ -539,8 +640,7 @@ def repair_unfiled(config: Config, ledger: Ledger) -> int:
     store = ContentStore(config.state_root / "content")
     repaired = 0
     for record in ledger.unfiled_records():
-        source = config.inbox / record.source
-        if not record.archive_path or (in_inbox(source, config) and source.exists()):
+        if not record.archive_path or inbox_file(config, record.source) is not None:
             continue  # the pipeline finishes it when it meets the file
         if not store.has(record.sha256):
             log.warning("submission #%s is not filed and its content is gone", record.id)

@@ -51,11 +51,13 @@ from automation.pipeline import (
     FAILED,
     IGNORED,
     Outcome,
+    environmental,
     file_away,
     first_sight,
     fsync_dir,
     inbox_folder_of,
     lock_file,
+    log_failure,
     look,
     max_bytes,
     mtime_of,
@@ -67,6 +69,7 @@ from automation.pipeline import (
     take_in,
 )
 from automation.received_order import in_received_order
+from automation.watch.names import shown
 
 log = logging.getLogger("automation.pipeline")
 
@@ -107,8 +110,8 @@ def process_batch(
     try:
         pending = ledger.unfiled_sources()
     except Exception as exc:
-        log.exception("cannot read the ledger; the batch is left for a retry")
-        return [Outcome(FAILED, Path(p), reason=f"ledger: {exc}") for p, _ in items]
+        log_failure(config, exc, "cannot read the ledger; the batch is left for a retry")
+        return [Outcome(FAILED, Path(p), reason=f"ledger: {exc}", error=exc) for p, _ in items]
     for i, (raw, folder) in enumerate(items):
         path = Path(raw)
         source = source_key(path, config)
@@ -187,6 +190,7 @@ def _chunk(
     rest = list(todo)
     deferred = Deferred()
     tickets: list[tuple[int, Any, str]] = []  # feedback the read-ahead process is writing
+    seen: dict[Path, os.stat_result] = {}  # each file's size and mtime when it was read (file_away)
 
     def stage(report: Any, key: str) -> None:  # key: pipeline.staging_key (content and path)
         ticket = ahead.feedback(report, key) if ahead is not None else None
@@ -222,6 +226,7 @@ def _chunk(
                         deferred,
                         early,
                         stage,
+                        seen,
                     )
                 except Exception as exc:  # the transaction may be half-written: undo the chunk
                     spoiled = (i, path, exc)
@@ -246,29 +251,38 @@ def _chunk(
         assert spoiled is not None
         ledger.forget_directory()  # it may hold customers of the rolled-back chunk
         i, path, fault = spoiled
-        log.error("failed on %s; left in place for a retry", path, exc_info=fault)
-        outcomes[i] = Outcome(FAILED, path, reason=f"{type(fault).__name__}: {fault}")
+        log_failure(config, fault, "failed on %s; left in place for a retry", shown(path))
+        outcomes[i] = Outcome(FAILED, path, reason=f"{type(fault).__name__}: {fault}", error=fault)
+        if environmental(fault, config):  # a full disk, a locked ledger: the next files meet it too
+            for j, other, _, _ in taken + rest:
+                outcomes[j] = Outcome(FAILED, other, reason=f"{type(fault).__name__}: {fault}", error=fault)
+            return []
         return taken + rest  # rolled back: the files recorded before it go again, without it
     except Exception as exc:  # no transaction or no commit: nothing of this chunk is recorded
         ledger.forget_directory()
-        log.exception(
-            "ledger transaction failed; %d file(s) left in place for a retry", len(recorded) + len(rest)
+        log_failure(
+            config,
+            exc,
+            "ledger transaction failed; %d file(s) left in place for a retry",
+            len(recorded) + len(rest),
         )
         pending = [(i, p) for i, p, _ in recorded] + [(i, p) for i, p, _, _ in rest]
         for i, path in pending:  # the rest too: the ledger is not usable right now
-            outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}")
+            outcomes[i] = Outcome(FAILED, path, reason=f"{type(exc).__name__}: {exc}", error=exc)
         return []
     folders: set[Path] = set()
     checked: set[tuple[Path, Path]] = set()
     filed: list[tuple[int, Path, SubmissionRecord]] = []
     for i, path, record in recorded:
         try:
-            outcomes[i] = file_away(record, path, config, ledger, synced=folders, checked=checked)
+            outcomes[i] = file_away(
+                record, path, config, ledger, synced=folders, checked=checked, before=seen.get(path)
+            )
             filed.append((i, path, record))
         except Exception as exc:  # recorded: the next run files it (resume path)
-            log.exception("filing %s failed; recorded as #%s, filed on the next run", path, record.id)
+            log_failure(config, exc, "filing %s failed; recorded as #%s, filed later", shown(path), record.id)
             outcomes[i] = Outcome(
-                FAILED, path, submission_id=record.id, reason=f"{type(exc).__name__}: {exc}"
+                FAILED, path, submission_id=record.id, reason=f"{type(exc).__name__}: {exc}", error=exc
             )
     if len(folders) > FSYNC_DIRS_MAX and SYNC_ALL:  # a flood fans out over reps and months: one flush
         os.sync()
@@ -297,10 +311,12 @@ def _one(
     deferred: Deferred,
     early: read_ahead.Early | None = None,
     stage: Callable[[Any, str], None] | None = None,
+    seen: dict[Path, os.stat_result] | None = None,
 ) -> Outcome | SubmissionRecord:
     """Stages 1-7 of ``process`` for one file, recording into the batch's transaction.
 
-    ``early``: stages 1-5a as the read-ahead process did them a moment ago (see its checks there)."""
+    ``early``: stages 1-5a as the read-ahead process did them a moment ago (see its checks there).
+    ``seen``: gets the file's size and mtime as read, for ``file_away``'s check before the move."""
     if early is not None and early.refusal:
         return Outcome(IGNORED, path, reason=early.refusal)
     if early is not None and early.before is not None:
@@ -309,6 +325,8 @@ def _one(
         refusal, before, stored = take_in(path, config, store, sync=not SYNC_ALL)
         if refusal:
             return Outcome(IGNORED, path, reason=refusal)
+    if seen is not None:
+        seen[path] = before
     first_seen = first_sight(ledger, stored.sha256, source, before, conn)
     received = min(mtime_of(before), first_seen)
     # One look-up, inside the transaction, answers both "is this content counted already" (then it

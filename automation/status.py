@@ -14,7 +14,16 @@ added). Version 1::
         "heartbeat_age_seconds": 1.2,   # null when there is no heartbeat
         "stale_after_seconds": 30,
         "pid": 1234, "state": "running", # from the heartbeat, null when none
-        "quarantined": ["R001/x.xlsx"]  # from the heartbeat
+        "quarantined": ["R001/x.xlsx"], # from the heartbeat
+        "stuck": false,                 # lock held but heartbeat stale: the process hangs (not dead)
+        "problem": "台账 / the ledger (/srv/.salesflow/ledger.sqlite): 被其他程序锁定 / locked by another program",
+                                        # what the watcher waits on, one line (null when nothing)
+        "problems": [{"resource": "ledger", "kind": "locked", "message": "...", "detail": "database is locked",
+                      "since": "2026-11-23T20:58:01", "seconds": 42.0, "files": ["R001/x.xlsx"], "file_count": 1}],
+        "waiting_on": [{"file": "R002/日报.csv", "why": "正在写入 / still being written: pid 811 (smbd)",
+                        "seconds": 12.5}],  # files that settled but are not whole yet, and why
+        "disks": {"state": {"path": "...", "free_bytes": 0, "read_only": false},
+                  "shared": {"path": "...", "free_bytes": 123456789, "read_only": false}}
       },
       "backlog": {"files": 3, "by_folder": {"R001": 2, "hq": 1}, "oldest_mtime": "2026-11-23T20:58:01"},
       "counts": {
@@ -34,8 +43,17 @@ added). Version 1::
       "conflicts": [                    # register rows claiming another rep's customer, for the manager
         {"customer_id": "C000012", "owner": "R001", "claimed_by": "R002", "submission_id": 57,
          "at": "2026-11-23T18:30:00"}
+      ],
+      "conflict_copies": [              # counted files that look like a sync client's conflict copy
+        {"submission_id": 60, "file": "日报 (1).xlsx", "copy_of": "R001/日报.xlsx", "status": "accepted",
+         "received_at": "2026-11-23T18:40:00", "folder": "R001"}   # received in the last 14 days
       ]
     }
+
+``watcher.problem`` is the heartbeat's, or, when the heartbeat names none, what ``status`` sees
+itself: a state or shared folder on a full or read-only disk. The exit code of ``salesflow status``
+(:mod:`automation.cli.status`) follows: 0 alive and well, 1 not running, 3 stuck, 4 alive but
+waiting on its environment.
 
 A rejected form "awaits a fix" until a submission of the same form, rep and period (for forms
 without a period: the same form and rep; for an unreadable file: the same folder and file name)
@@ -61,6 +79,7 @@ from automation.ledger import schema as t
 SCHEMA_VERSION = 1
 STALE_AFTER_SECONDS = 30.0
 TERMINAL = ("accepted", "rejected", "duplicate", "superseded")
+CONFLICT_COPY_DAYS = 14  # conflict copies received this recently are listed
 
 
 def lock_held(state_root: Path) -> bool:
@@ -91,6 +110,10 @@ def watcher_state(config: Config) -> dict[str, Any]:
     age = round(max(0.0, time.time() - float(epoch)), 1) if epoch is not None else None
     fresh = age is not None and age <= STALE_AFTER_SECONDS and beat.get("state") not in ("stopped",)
     held = lock_held(config.state_root)
+    disks = disk_state(config)
+    problem = beat.get("problem") if fresh else None
+    if not problem:
+        problem = _disk_problem(disks)
     return {
         "alive": bool(held and fresh),
         "lock_held": held,
@@ -100,7 +123,33 @@ def watcher_state(config: Config) -> dict[str, Any]:
         "pid": beat.get("pid"),
         "state": beat.get("state"),
         "quarantined": list(beat.get("quarantined") or []),
+        "stuck": bool(held and not fresh),
+        "problem": problem,
+        "problems": list(beat.get("problems") or []) if fresh else [],
+        "waiting_on": list(beat.get("waiting") or []) if fresh else [],
+        "disks": disks,
     }
+
+
+def disk_state(config: Config) -> dict[str, dict[str, Any]]:
+    """Free space and read-only flag of the state and shared folders' file systems, seen by ``status``
+    itself: a watcher whose state disk is full may not get its heartbeat written."""
+    from automation.watch.faults import free_bytes, read_only
+
+    return {
+        name: {"path": str(folder), "free_bytes": free_bytes(folder), "read_only": read_only(folder)}
+        for name, folder in (("state", config.state_root), ("shared", config.shared_root))
+    }
+
+
+def _disk_problem(disks: dict[str, dict[str, Any]]) -> str | None:
+    from automation.watch.faults import WHAT, WHERE
+
+    for name, d in disks.items():
+        kind = "full" if d["free_bytes"] == 0 else "read-only" if d["read_only"] else ""
+        if kind:
+            return f"{WHERE[name]} ({d['path']}): {WHAT[kind]}"
+    return None
 
 
 def backlog(config: Config) -> dict[str, Any]:
@@ -202,6 +251,11 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 sa.select(c.id, c.status, c.form, c.rep_id, c.folder, c.period_key, c.received_at, c.original_name,
                           c.archive_path, c.feedback_path, c.error_count).order_by(c.id)
             ).all()  # fmt: skip
+            copies = conn.execute(
+                sa.select(c.id, c.original_name, c.conflict_copy_of, c.status, c.received_at, c.folder)
+                .where(c.conflict_copy_of.is_not(None), c.status != "duplicate")
+                .order_by(c.id)
+            ).all()
             k = t.conflicts.c
             conflicts = conn.execute(
                 sa.select(k.customer_id, k.owner, k.claimed_by, k.submission_id, k.created_at)
@@ -231,5 +285,17 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 "at": r.created_at.isoformat(timespec="seconds"),
             }
             for r in conflicts
+        ],  # fmt: skip
+        "conflict_copies": [
+            {
+                "submission_id": r.id,
+                "file": r.original_name,
+                "copy_of": r.conflict_copy_of,
+                "status": r.status,
+                "received_at": r.received_at.isoformat(timespec="seconds"),
+                "folder": r.folder,
+            }
+            for r in copies
+            if (today - r.received_at.date()).days <= CONFLICT_COPY_DAYS
         ],  # fmt: skip
     }

@@ -330,3 +330,54 @@ def audit(config: Config, forms: list[Form]) -> Audit:
                     f"{label}: file {len(form.rows)} rows, ledger {n} (row_count {row_count})"
                 )
     return out
+
+
+def as_format(form: Form, fmt: str) -> Form:
+    """The same form saved as ``csv`` (UTF-8 with BOM, as Excel writes it) or legacy ``xls`` (xlwt):
+    the form sheet's cells, dates as dates (xls) or ISO text (csv). The rows stay the same."""
+    import csv
+    from datetime import date as _date
+
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(form.data))
+    grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    stem = form.name.rsplit(".", 1)[0]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        for row in grid:
+            writer.writerow([_csv_cell(v) for v in row])
+        data = out.getvalue().encode("utf-8-sig")
+    elif fmt == "xls":
+        import xlwt  # type: ignore[import-untyped]
+
+        wb = xlwt.Workbook(encoding="utf-8")
+        ws = wb.add_sheet(book.sheet_names[0][:31])
+        datestyle = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                if v == "" or v is None:
+                    continue
+                if isinstance(v, _date):
+                    ws.write(r, c, v, datestyle)
+                else:
+                    ws.write(r, c, v)
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = buf.getvalue()
+    else:
+        raise ValueError(fmt)
+    return Form(form.form, form.rep_id, form.period, data, form.rows, name=f"{stem}.{fmt}")
+
+
+def _csv_cell(v: Any) -> str:
+    from datetime import date as _date
+
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time() else v.isoformat(sep=" ")
+    if isinstance(v, _date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return "" if v is None else str(v)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -108,24 +109,41 @@ def flood_forms() -> list[Form]:
     return forms
 
 
-@pytest.mark.slow
-def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(tmp_path: Path) -> None:
-    rng = random.Random(SEED)
-    cfg_path, config = install(tmp_path, settle_seconds=0.2, reconcile_seconds=1.0)
+@dataclass
+class CrashRun:
+    """What :func:`crash_run` did: its kills, how many found forms waiting, and the audit."""
+
+    kills: int
+    busy_kills: int
+    forms: int
+    seconds: float
+    result: Any
+
+
+def crash_run(root: Path, *, kills: int = KILLS, n_forms: int = CRASH_FORMS, seed: int = SEED) -> CrashRun:
+    """Forms keep arriving while a watcher process is SIGKILLed at random moments ``kills`` times
+    and started again; then a last watcher drains the inbox and the audit compares files and ledger.
+    Shared by the CI test (20 kills) and ``benchmarks/bench_kill.py`` (200)."""
+    rng = random.Random(seed)
+    started = time.monotonic()
+    cfg_path, config = install(root, settle_seconds=0.2, reconcile_seconds=1.0)
     factory = FormFactory(config, load_specs(config))
     registers = _seed_customers(cfg_path, config, factory)
-    forms = factory.many(CRASH_FORMS, end=DAY)
+    forms = factory.many(n_forms, end=DAY)
 
-    kills = busy_kills = 0
+    done = busy_kills = 0
+    stop = threading.Event()  # the kill loop failed: the dropper must not wait for kills that never come
     batch = 4
-    per_kill = max(1, len(forms) // batch // KILLS)  # batches let in per kill
+    per_kill = max(1, len(forms) // batch // kills)  # batches let in per kill
 
     def drop_all() -> None:
         """Forms keep arriving until the last kill, not only for its first seconds: a watcher that
         catches up quickly would otherwise be killed idle for most of the run."""
         for n, i in enumerate(range(0, len(forms), batch)):
-            while kills < n // per_kill - 1:
+            while done < n // per_kill - 1 and not stop.is_set():
                 time.sleep(0.02)
+            if stop.is_set():
+                return
             for f in forms[i : i + batch]:
                 f.drop(config.inbox)
             time.sleep(rng.uniform(0.05, 0.25))
@@ -133,9 +151,9 @@ def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(tmp_pa
     dropper = threading.Thread(target=drop_all, name="dropper")
     dropper.start()
     try:
-        while kills < KILLS or dropper.is_alive():
+        while done < kills or dropper.is_alive():
             proc = _watch(cfg_path)
-            if kills % 2:  # half the kills land at any moment after start (imports, catch-up, lock)
+            if done % 2:  # half the kills land at any moment after start (imports, catch-up, lock)
                 time.sleep(rng.uniform(0.0, 1.2))
             else:  # half while it is running and has work
                 _wait(
@@ -146,18 +164,26 @@ def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(tmp_pa
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
             assert proc.returncode == -signal.SIGKILL, (
-                f"seed {SEED}: watcher ended on its own: {proc.stderr.read()!r}"
+                f"seed {seed}: watcher ended on its own: {proc.stderr.read()!r}"
             )
-            kills += 1
+            done += 1
+    except BaseException:
+        stop.set()
+        raise
     finally:
         dropper.join()
-    assert kills >= KILLS and busy_kills >= KILLS // 2, (kills, busy_kills)
-
     _finish(cfg_path, config, len(forms))
     result = audit(config, registers + forms)
-    assert result.clean, f"seed {SEED}: {result}"
-    assert not result.rejected, f"seed {SEED}: valid forms rejected: {result.rejected[:5]}"
-    assert result.accepted == len(registers) + len(forms)
+    return CrashRun(done, busy_kills, len(registers) + len(forms), time.monotonic() - started, result)
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_loses_nothing_and_counts_nothing_twice(tmp_path: Path) -> None:
+    run = crash_run(tmp_path)
+    assert run.kills >= KILLS and run.busy_kills >= KILLS // 2, run
+    assert run.result.clean, f"seed {SEED}: {run.result}"
+    assert not run.result.rejected, f"seed {SEED}: valid forms rejected: {run.result.rejected[:5]}"
+    assert run.result.accepted == run.forms
 
 
 @pytest.mark.slow

@@ -3,10 +3,16 @@
 Thin: :func:`automation.status.collect` builds the answer; this prints it. ``--json`` prints the
 stable, documented shape (see :mod:`automation.status`; top-level keys ``schema`` (= 1),
 ``generated_at``, ``today``, ``watcher``, ``backlog``, ``counts``, ``awaiting_fix``,
-``missing_today``, ``conflicts``) for the back office's monitoring.
+``missing_today``, ``conflicts``, ``conflict_copies``) for the back office's monitoring.
 
-Exit codes: 0 the watcher is alive; 1 it is not (so a cron job or monitor can alert); 2 config error
-or the ledger cannot be opened.
+Exit codes (a monitor can alert on any non-zero code alone):
+
+- 0 the watcher is alive and nothing holds it up;
+- 1 it is not running (dead: no process holds its lock);
+- 2 config error, or the ledger cannot be read;
+- 3 it is stuck: a process holds the lock, but its heartbeat is older than 30 s (hung; see its log);
+- 4 it is alive but waiting on its environment (a full disk, a locked ledger, a read-only folder,
+  a vanished share: ``watcher.problem`` says which; it resumes by itself when that is fixed).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from automation.status import collect
 
 EXIT_NOT_ALIVE = 1
 EXIT_ERROR = 2
+EXIT_STUCK = 3
+EXIT_WAITING = 4
 
 
 def render(data: dict[str, Any]) -> list[str]:
@@ -32,11 +40,26 @@ def render(data: dict[str, Any]) -> list[str]:
             f"监视程序运行中 / watcher running (pid {w['pid']}, heartbeat {w['heartbeat_age_seconds']}s ago)"
         )
     elif w["lock_held"]:
-        alive = "监视程序无心跳 / watcher holds the lock but its heartbeat is stale"
+        alive = (
+            f"监视程序卡住了 / watcher STUCK: a process holds its lock but its heartbeat is "
+            f"{w['heartbeat_age_seconds']}s old (hung, not dead: see its log, then restart it)"
+        )
     else:
         alive = "监视程序未运行 / watcher NOT running"
     b = data["backlog"]
-    lines = [alive, f"待处理 / backlog: {b['files']} file(s)" + (f" {b['by_folder']}" if b["files"] else "")]
+    lines = [alive]
+    if w.get("problem"):
+        lines.append(f"正在等待，修复后自动恢复 / WAITING, resumes by itself once fixed: {w['problem']}")
+        for p in w.get("problems", [])[1:]:
+            lines.append(f"  also: {p['message']}")
+        for p in w.get("problems", []):
+            if p.get("file_count"):
+                lines.append(
+                    f"  {p['file_count']} file(s) held up since {p['since']}: {', '.join(p['files'][:5])}"
+                )
+    lines.append(f"待处理 / backlog: {b['files']} file(s)" + (f" {b['by_folder']}" if b["files"] else ""))
+    for f in w.get("waiting_on", [])[:10]:
+        lines.append(f"  等待中 / waiting: {f['file']}: {f['why']} ({f['seconds']:.0f}s)")
     if w["quarantined"]:
         lines.append(f"隔离 / quarantined: {', '.join(w['quarantined'])}")
     for when, zh in (("today", "今日"), ("total", "累计")):
@@ -66,7 +89,24 @@ def render(data: dict[str, Any]) -> list[str]:
             lines.append(
                 f"  {c['customer_id']}: owner {c['owner']}, claimed by {c['claimed_by']} (#{c['submission_id']})"
             )
+    copies = data.get("conflict_copies", [])
+    if copies:
+        lines.append(
+            f"可能是同步冲突副本，请与业务员核对 / possible sync-client conflict copies, check with the rep: {len(copies)}"
+        )
+        for c in copies:
+            lines.append(
+                f"  #{c['submission_id']} {c['folder']}/{c['file']} ({c['status']}), a copy of {c['copy_of']}?"
+            )
     return lines
+
+
+def exit_code(data: dict[str, Any]) -> int:
+    """See the module docstring."""
+    w = data["watcher"]
+    if w["alive"]:
+        return EXIT_WAITING if w.get("problem") else 0
+    return EXIT_STUCK if w.get("stuck") else EXIT_NOT_ALIVE
 
 
 @click.command("status")
@@ -86,5 +126,6 @@ def command(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     else:
         for line in render(data):
             click.echo(line)
-    if not data["watcher"]["alive"]:
-        sys.exit(EXIT_NOT_ALIVE)
+    code = exit_code(data)
+    if code:
+        sys.exit(code)

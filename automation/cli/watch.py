@@ -1,8 +1,11 @@
 """``salesflow watch [--poll] [--once]``: run the folder watcher (thin: options in, one call, exit code).
 
-Exit codes: 0 done (``--once``) or stopped cleanly by SIGTERM/SIGINT; 1 some files were quarantined
-(``--once``: cron notices); 2 config error or the ledger could not be opened; 3 another watcher
-already runs for this installation.
+Exit codes: 0 done (``--once``) or stopped cleanly by SIGTERM/SIGINT; 1 some files were quarantined,
+or (``--once``) left in the inbox because of a fault of the environment (a full disk, a locked
+ledger: the next run takes them; cron notices); 2 config error, a ledger refused by configuration
+(inside the shared folder, on a network share), or (``--once``) a ledger that could not be opened;
+3 another watcher already runs for this installation. Without ``--once`` the watcher never exits
+because of its environment: it waits, and ``salesflow status`` says on what.
 """
 
 from __future__ import annotations
@@ -87,6 +90,11 @@ def command(app, poll: bool, once: bool) -> None:  # type: ignore[no-untyped-def
     if summary.quarantined:
         click.echo(
             f"隔离 / quarantined ({len(summary.quarantined)}): " + ", ".join(summary.quarantined), err=True
+        )
+    if summary.waiting:
+        click.echo(
+            f"留待下次 / left for the next run ({len(summary.waiting)}): " + "; ".join(summary.waiting),
+            err=True,
         )
     if summary.fatal:
         click.echo(f"错误 / error: {summary.fatal}", err=True)

@@ -66,12 +66,29 @@ def _v4_assigned_ids(conn: sa.Connection) -> None:
         )
 
 
+def _v5_conflict_copies(conn: sa.Connection) -> None:
+    """``submissions.conflict_copy_of``: the inbox path a sync client's conflict copy (``日报 (1).xlsx``)
+    was copied from, for status and the submissions sheet. A ledger created at version 1 by this
+    code has the column already (create_all writes the current schema)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns("submissions")}
+    if "conflict_copy_of" not in have:
+        conn.execute(sa.text("ALTER TABLE submissions ADD COLUMN conflict_copy_of VARCHAR(1000)"))
+
+
+def pending(engine: sa.Engine) -> bool:
+    """Whether :func:`upgrade` has anything to do: a read, so opening an up-to-date ledger does not
+    wait for its write lock (``salesflow status`` while another program holds it)."""
+    with engine.connect() as conn:
+        return current_version(conn) != LATEST
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
     (2, "look-up indexes", _v2_lookup_indexes),
     (3, "credit code index", _v3_credit_code_index),
     (4, "customer ids the product assigned", _v4_assigned_ids),
+    (5, "conflict copies", _v5_conflict_copies),
 ]
 LATEST = MIGRATIONS[-1][0]
 

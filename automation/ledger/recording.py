@@ -194,6 +194,7 @@ class Recording:
         new_content: bool = False,
         deferred: Deferred | None = None,
         same: list[Any] | None = None,
+        conflict_copy_of: str | None = None,
     ) -> SubmissionRecord:
         """Record a processed file: its terminal state and, when accepted, its rows — atomically.
 
@@ -209,11 +210,15 @@ class Recording:
         transaction*, that no counted submission has this content (skips a repeated look-up).
         ``same``: the rows of :data:`SAME_CONTENT` the caller read in that same transaction (the
         batch asks it once per file to learn ``new_content``; it is not asked again here).
+        ``conflict_copy_of``: the inbox path this file may be a sync client's copy of
+        (``automation.watch.synccopy``), stored with it.
         """
         base = {
             "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
             "received_at": received_at, "first_seen_at": first_seen, "language": language,
         }  # fmt: skip
+        if conflict_copy_of:  # only then: the hot statement keeps its one set of columns
+            base["conflict_copy_of"] = conflict_copy_of
         counts = (valid, error_count, warning_count)
         with contextlib.ExitStack() as stack:
             if conn is None:

@@ -85,6 +85,9 @@ submissions = sa.Table(
     ),  # where the original goes (archive/ or rejected/)
     sa.Column("filed_at", sa.DateTime, nullable=True),  # set when the original has been moved there
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # schema v4: the inbox path of the file this one may be a sync-client conflict copy of
+    # (automation/watch/synccopy.py); null for an ordinary file
+    sa.Column("conflict_copy_of", sa.String(1000), nullable=True),
     sa.Index("ix_submissions_key", "form", "rep_id", "period_key"),
     sa.Index("ix_submissions_status", "status"),
     # schema v2: each of these was a full scan per form (issue 4: throughput)

@@ -4,7 +4,7 @@ Durability first: SQLite in WAL mode with ``synchronous=FULL`` (a committed subm
 power cut), a busy timeout (the watcher and a one-shot ``ingest`` may run at once), and write
 transactions that start with ``BEGIN IMMEDIATE`` so two writers queue instead of deadlocking. The
 database must sit on a local disk: SQLite's locking is unreliable over SMB/NFS, so :func:`open_ledger`
-refuses a database inside the shared folder. The URL comes from ``config.database_url`` and the SQL
+refuses a database inside the shared folder or on any network share (:mod:`automation.ledger.netpath`). The URL comes from ``config.database_url`` and the SQL
 is portable Core, so PostgreSQL can plug in later.
 
 :meth:`Ledger.record` (in :mod:`automation.ledger.recording`) is the single transaction of a
@@ -29,6 +29,7 @@ from automation.formspec import FormSet, load_specs
 from automation.ledger import migrate
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
+from automation.ledger.netpath import network_location
 from automation.ledger.recording import COUNTED_STATUS, INSERT_AUDIT, Recording, SubmissionRecord
 from automation.model import CustomerDirectory, CustomerRef
 
@@ -144,6 +145,12 @@ def open_ledger(config: Config) -> Ledger:
     if url.startswith("sqlite"):
         db = sa.make_url(url).database
         if db and db != ":memory:":
+            if network_location(db):
+                raise LedgerError(
+                    f"账本不能放在网络共享上 / the ledger {db} is on a network share ({network_location(db)}); "
+                    "SQLite is not safe over SMB/NFS. Put it on a local disk: set state_folder to a local "
+                    "folder (e.g. .salesflow) and leave ledger_url empty, or use a PostgreSQL ledger_url"
+                )
             path = Path(db)
             if _is_inside(path, config.shared_root):
                 raise LedgerError(
@@ -152,7 +159,8 @@ def open_ledger(config: Config) -> Ledger:
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
-    migrate.upgrade(engine)
+    if migrate.pending(engine):
+        migrate.upgrade(engine)
     return Ledger(engine, config)
 
 
@@ -270,6 +278,15 @@ class Ledger(Recording):
         c = t.submissions.c
         with self.read() as conn:
             return set(conn.execute(sa.select(c.source).where(c.filed_at.is_(None)).distinct()).scalars())
+
+    def has_source(self, source: str, conn: sa.Connection | None = None) -> bool:
+        """Whether any submission came from this inbox path (the original of a conflict copy)."""
+        c = t.submissions.c
+        query = sa.select(sa.literal(1)).where(c.source == source).limit(1)
+        if conn is not None:
+            return conn.execute(query).first() is not None
+        with self.read() as own:
+            return own.execute(query).first() is not None
 
     def counted(self, sha256: str, conn: sa.Connection | None = None) -> bool:
         """Whether a counted submission (accepted, or later superseded) has this exact content."""

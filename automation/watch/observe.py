@@ -8,6 +8,7 @@ the reconciliation scan (:func:`scan_inbox`) finds whatever the events missed, a
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import queue
@@ -18,17 +19,27 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from automation.watch.complete import WriteTracker
+
 log = logging.getLogger("automation.watch")
 
 
 class _HintHandler(FileSystemEventHandler):
-    """Puts every created / modified / moved-to / closed path on the hint queue (never blocks)."""
+    """Puts every created / modified / moved-to / closed path on the hint queue (never blocks), and
+    tells the write tracker which files were written and not closed yet (``complete.WriteTracker``)."""
 
-    def __init__(self, hints: queue.SimpleQueue[str]):
+    def __init__(self, hints: queue.SimpleQueue[str], tracker: WriteTracker | None = None):
         self._hints = hints
+        self._tracker = tracker
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("deleted", "opened", "closed_no_write"):
+        if self._tracker is not None and not event.is_directory:
+            self._tracker.event(
+                event.event_type,
+                os.fsdecode(event.src_path),
+                os.fsdecode(getattr(event, "dest_path", "") or ""),
+            )
+        if event.event_type in ("deleted", "opened", "closed_no_write", "attrib"):
             return
         if event.is_directory and event.event_type not in ("created", "moved"):
             return  # every write in a folder also "modifies" the folder: that says nothing new
@@ -36,13 +47,28 @@ class _HintHandler(FileSystemEventHandler):
         path = dest or event.src_path
         self._hints.put(os.fsdecode(path))
 
+    def on_events_lost(self, event: FileSystemEvent) -> None:
+        """The kernel's queue overflowed: which files are open for writing is unknown now (the
+        reconciliation scan finds the files themselves)."""
+        if self._tracker is not None:
+            self._tracker.clear()
+
 
 class InboxObserver:
     """A restartable watchdog observer over the inbox (recursive), native or polling."""
 
-    def __init__(self, inbox: Path, hints: queue.SimpleQueue[str], *, poll: bool, poll_interval: float = 1.0):
+    def __init__(
+        self,
+        inbox: Path,
+        hints: queue.SimpleQueue[str],
+        *,
+        poll: bool,
+        poll_interval: float = 1.0,
+        tracker: WriteTracker | None = None,
+    ):
         self.inbox = inbox
         self.hints = hints
+        self.tracker = tracker
         self.poll = poll
         self.poll_interval = poll_interval
         self.restarts = 0
@@ -54,7 +80,13 @@ class InboxObserver:
 
     def start(self) -> None:
         """Start observing; a native observer that cannot start (e.g. the inotify watch limit is
-        reached) falls back to polling, because a slower watcher beats none."""
+        reached) falls back to polling, because a slower watcher beats none. A missing inbox is
+        not such a reason (the share is away): that raises, and the watcher starts it again when
+        the inbox is back."""
+        if self.tracker is not None:
+            self.tracker.clear()  # what a dead observer saw is not known to be true any more
+        if not self.inbox.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "inbox missing", str(self.inbox))
         try:
             self._observer = self._new(self.poll)
             self._observer.start()
@@ -68,7 +100,7 @@ class InboxObserver:
 
     def _new(self, poll: bool) -> BaseObserver:
         observer: BaseObserver = PollingObserver(timeout=self.poll_interval) if poll else Observer()
-        observer.schedule(_HintHandler(self.hints), str(self.inbox), recursive=True)
+        observer.schedule(_HintHandler(self.hints, self.tracker), str(self.inbox), recursive=True)
         observer.daemon = True
         return observer
 
@@ -90,6 +122,20 @@ class InboxObserver:
             log.error("file observer could not restart (%s); relying on scans / 仅依靠定期扫描", exc)
             self._observer = None
         return True
+
+    def restart(self) -> None:
+        """Stop and start again (the inbox came back: a watch on its old folder sees nothing)."""
+        self.stop()
+        self.restarts += 1
+        try:
+            self.start()
+        except OSError as exc:
+            log.error("file observer could not restart (%s); relying on scans / 仅依靠定期扫描", exc)
+            self._observer = None
+
+    @property
+    def running(self) -> bool:
+        return self._observer is not None
 
     def stop(self) -> None:
         if self._observer is not None:

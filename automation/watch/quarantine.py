@@ -7,18 +7,27 @@ byte to ``state_root/quarantine/<sha256[:12]>-<folder>-<name>`` with a ``.json``
 traceback, attempts, original path, times), logs an error, lists it in the heartbeat, and stops
 retrying it while it stays unchanged. Saving a new version, or restarting the watcher after the
 fault is fixed, retries it. The copy keeps the evidence even if the rep later deletes the file.
+
+Faults of the environment (a full disk, a locked ledger, a read-only folder: see
+:mod:`automation.watch.faults`) never count towards those attempts: the watcher waits for them.
+A note that cannot be written (the state disk is full) is logged instead, never a crash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+from automation.watch.names import encodable, readable, shown
 from automation.watch.state import system_time
+
+log = logging.getLogger("automation.watch")
 
 QUARANTINE_DIR = "quarantine"
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
@@ -28,8 +37,18 @@ def _safe(part: str) -> str:
     return _UNSAFE.sub("_", part).strip("._")[:80] or "file"
 
 
-def quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attempts: int) -> Path:
-    """Copy ``path`` into the quarantine folder with a reason file; returns the reason file."""
+def quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attempts: int) -> Path | None:
+    """Copy ``path`` into the quarantine folder with a reason file; returns the reason file, or
+    None when it could not be written (a full or read-only state disk): the caller logs the reason
+    itself and goes on, since a note that cannot be written must not stop the watcher."""
+    try:
+        return _quarantine(path, folder, state_root, reason=reason, attempts=attempts)
+    except (OSError, ValueError) as exc:  # ValueError: UnicodeError included
+        log.error("could not write the quarantine note for %s: %s", shown(path), exc)
+        return None
+
+
+def _quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attempts: int) -> Path:
     qdir = state_root / QUARANTINE_DIR
     qdir.mkdir(parents=True, exist_ok=True)
     digest = ""
@@ -41,24 +60,29 @@ def quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attemp
         digest = h.hexdigest()
     except OSError:
         pass
-    stem = f"{digest[:12] or 'unreadable'}-{_safe(folder)}-{_safe(path.name)}"
+    stem = f"{digest[:12] or 'unreadable'}-{_safe(folder)}-{_safe(readable(path.name))}"
     copy = qdir / stem
     if digest and not copy.exists():
+        tmp = copy.with_name(copy.name + ".part")
         try:
-            tmp = copy.with_name(copy.name + ".part")
             shutil.copyfile(path, tmp)
             tmp.replace(copy)
-        except OSError:
-            pass
+        except OSError as exc:
+            log.warning("could not copy %s into quarantine: %s", shown(path), exc)
+            tmp.unlink(missing_ok=True)
     info: dict[str, Any] = {
-        "original": str(path),
+        "original": shown(path),
+        # the name's bytes, when they are not what "original" shows (not UTF-8: see watch.names)
+        "original_bytes_hex": None if encodable(str(path)) else os.fsencode(path).hex(),
         "folder": folder,
         "sha256": digest,
         "copy": str(copy) if copy.exists() else None,
         "attempts": attempts,
-        "reason": reason,
+        "reason": readable(reason),
         "time": system_time(),
     }
     note = qdir / f"{stem}.json"
-    note.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp_note = note.with_name(note.name + ".part")
+    tmp_note.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp_note.replace(note)
     return note

@@ -14,10 +14,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import logging.handlers
 import os
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -65,8 +67,11 @@ class InstallationLock:
             pid = _read_pid(fd)
             os.close(fd)
             raise AlreadyRunning(self.path, pid) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:  # a full state disk: the lock is what matters, the pid is for a message
+            pass
         self._fd = fd
         return self
 
@@ -107,8 +112,10 @@ def heartbeat_payload(
     quarantined: list[str],
     observer_restarts: int,
     last_scan: str | None,
+    problems: list[dict[str, Any]] | None = None,
+    waiting: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The heartbeat's stable schema (version 1).
+    """The heartbeat's stable schema (version 1; keys are only ever added).
 
     ``pid`` int; ``state`` starting | running | stopping | stopped; ``time`` and ``epoch`` when it was
     written (system clock); ``started``; ``observer`` native | polling | none (``--once``);
@@ -117,6 +124,14 @@ def heartbeat_payload(
     handled (settling + queued + in progress); ``current`` the file in progress (inbox-relative) or
     null; ``quarantined`` inbox-relative paths given up on; ``observer_restarts``; ``last_scan``
     time of the last reconciliation scan.
+
+    Added keys: ``problem`` the oldest fault of the environment the watcher waits on, one line for
+    people (null when none); ``problems`` each such fault: ``resource`` (ledger | state | archive |
+    rejected | inbox | shared | file | disk), ``kind`` (full | read-only | denied | unreachable |
+    missing | locked | busy), ``message``, ``detail`` (the system's words), ``since``, ``seconds``,
+    ``files`` (up to 20, inbox-relative) and ``file_count`` held up by it (see
+    :mod:`automation.watch.waits`); ``waiting`` files that settled but are not handed over yet:
+    ``file``, ``why`` (still being written, not downloaded, incomplete end), ``seconds``.
     """
     return {
         "version": HEARTBEAT_VERSION,
@@ -132,30 +147,98 @@ def heartbeat_payload(
         "quarantined": list(quarantined),
         "observer_restarts": observer_restarts,
         "last_scan": last_scan,
+        "problem": problems[0]["message"] if problems else None,
+        "problems": list(problems or []),
+        "waiting": list(waiting or []),
     }
 
 
+HEARTBEAT_RESERVE = 16 * 1024  # bytes a heartbeat file keeps, to be rewritten in place on a full disk
+
+
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Write to a temp file and rename, so a reader never sees half a heartbeat."""
+    """Write to a temp file and rename, so a reader never sees half a heartbeat.
+
+    On a full disk (the one moment the heartbeat matters most: ``status`` must say the disk is
+    full) a new file cannot be written; the heartbeat is then rewritten *in place*, in the space
+    the file already has: every heartbeat is padded with spaces (valid JSON) to
+    :data:`HEARTBEAT_RESERVE` bytes for that, and the lists in it are shortened to fit. A reader may
+    then meet a torn write: :func:`read_heartbeat` reads again."""
+    text = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(text.ljust(HEARTBEAT_RESERVE))
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if not _rewrite_in_place(path, data):
+            raise exc from None
+
+
+def _rewrite_in_place(path: Path, data: dict[str, Any]) -> bool:
+    try:
+        room = path.stat().st_size
+    except OSError:
+        return False
+    slim = dict(data)
+    text = json.dumps(slim, ensure_ascii=False).encode("utf-8")
+    for key in ("waiting", "quarantined", "problems"):  # the longest first; the headline stays
+        if len(text) <= room:
+            break
+        slim[key] = slim[key][:1] if isinstance(slim.get(key), list) else slim.get(key)
+        text = json.dumps(slim, ensure_ascii=False).encode("utf-8")
+    if len(text) > room:
+        return False
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError:
+        return False
+    try:
+        os.write(fd, text.ljust(room))  # from offset 0, over blocks the file already has
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def read_heartbeat(state_root: Path) -> dict[str, Any] | None:
-    """The last heartbeat, or None when there is none or it cannot be read."""
-    try:
-        return json.loads((state_root / HEARTBEAT_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    """The last heartbeat, or None when there is none or it cannot be read (read again after a
+    torn in-place write: see :func:`write_json_atomic`)."""
+    for attempt in range(3):
+        try:
+            return json.loads((state_root / HEARTBEAT_NAME).read_text(encoding="utf-8"))
+        except OSError:
+            return None
+        except ValueError:
+            if attempt < 2:
+                time.sleep(0.05)
+    return None
+
+
+class QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file that says once a minute, in one line on stderr, that it cannot be written (a full
+    state disk), instead of a traceback for every record; the console and the journal still get them."""
+
+    _told = 0.0
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        now = time.monotonic()
+        if now - self._told < 60:
+            return
+        self._told = now
+        with contextlib.suppress(Exception):
+            exc = sys.exc_info()[1]
+            sys.stderr.write(f"salesflow: log file {self.baseFilename} not written: {exc}\n")
 
 
 def setup_log_file(state_root: Path, logger_name: str = "automation") -> logging.Handler:
     """Attach a rotating file handler to the ``automation`` logger (every stage logs under it)."""
     log_dir = state_root / LOG_DIR
     log_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
+    handler = QuietRotatingFileHandler(
         log_dir / LOG_NAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))

@@ -14,12 +14,19 @@ The watcher never does the work (STYLE: watchdog). Three kinds of threads, each 
 
 Everything the watcher knows lives in memory: after a crash, the start-up catch-up scan finds every
 file still in the inbox, and the pipeline's idempotent stages finish whatever a crash interrupted.
+
+The watcher outlives its environment: a failure the environment caused (a full disk, a locked or
+unreachable ledger, a read-only folder, a share that went away: :mod:`automation.watch.faults`)
+holds the file back with back-off, without using up its retries, and is reported in the heartbeat
+and the log until it is gone (:mod:`automation.watch.waits`); the ledger is opened again and again
+until it opens; a vanished inbox is waited for and watched again when it is back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import queue
 import signal
 import threading
@@ -33,6 +40,9 @@ from typing import Any
 
 from automation.config import Config
 from automation.received_order import in_received_order
+from automation.watch.complete import WriteTracker
+from automation.watch.faults import Fault, classify
+from automation.watch.names import shown
 from automation.watch.noise import inbox_folder, misplaced
 from automation.watch.observe import InboxObserver, files_in, scan_inbox
 from automation.watch.quarantine import quarantine
@@ -45,6 +55,7 @@ from automation.watch.state import (
     system_time,
     write_json_atomic,
 )
+from automation.watch.waits import ENV_BACKOFF_MAX, ENV_BACKOFF_START, Waits
 
 log = logging.getLogger("automation.watch")
 
@@ -57,7 +68,9 @@ MAX_RETRY_BACKOFF = 300.0
 MAX_BATCH = 200  # files handed to process_batch at once (it commits every pipeline_batch.CHUNK)
 BATCH_QUIET_SECONDS = 1.0  # a burst ends when nothing was handled or waiting for this long
 FAILED = "failed"
+WAITED = "waited"  # counts: attempts held back by a fault of the environment (see faults)
 _STOP = object()
+_REPAIR = object()  # file what a fault held up once it is gone (pipeline.repair_unfiled)
 
 
 @dataclass
@@ -72,21 +85,24 @@ class _Result:
     sig: Any = None  # the file's signature when it was queued
     outcome: Any = None
     error: str | None = None
+    exc: BaseException | None = None
 
 
 @dataclass
 class RunSummary:
-    """What a run did; ``exit_code`` is 0, 1 when files were quarantined, 2 on a fatal error."""
+    """What a run did; ``exit_code`` is 0, 1 when files were quarantined (or, ``--once``, left
+    waiting on the environment), 2 on a fatal error."""
 
     counts: Counter[str] = field(default_factory=Counter)
     quarantined: list[str] = field(default_factory=list)
     fatal: str | None = None
+    waiting: list[str] = field(default_factory=list)  # --once: left for the next run, and why
 
     @property
     def exit_code(self) -> int:
         if self.fatal:
             return 2
-        return 1 if self.quarantined else 0
+        return 1 if self.quarantined or self.waiting else 0
 
 
 def _default_process() -> ProcessFn:
@@ -125,7 +141,40 @@ def _repair(config: Config, ledger: Any) -> None:
 def _default_ledger(config: Config) -> Any:
     from automation.ledger import open_ledger
 
+    probe_ledger(config)
     return open_ledger(config)
+
+
+LEDGER_PROBE_SECONDS = 0.5
+
+
+def probe_ledger(config: Config) -> None:
+    """Raise the driver's "database is locked" at once when another program holds the SQLite
+    ledger's write lock, instead of after the 30 s busy timeout of opening it: the watcher says
+    so in its heartbeat and tries again (a database that does not exist yet is left to open)."""
+    import sqlite3
+
+    url = config.database_url
+    if not url.startswith("sqlite:///"):
+        return
+    path = Path(url[len("sqlite:///") :])
+    if not path.is_file():
+        return
+    con = sqlite3.connect(path, timeout=LEDGER_PROBE_SECONDS, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+    finally:
+        con.close()
+
+
+def _fatal(exc: BaseException) -> bool:
+    """The ledger will not open however long we wait: refused by configuration (inside the shared
+    folder, on a network share), newer than this program, or a fault of ours."""
+    from automation.ledger import LedgerError
+    from automation.ledger.migrate import MigrationError
+
+    return isinstance(exc, (LedgerError, MigrationError))
 
 
 class Watcher:
@@ -141,6 +190,7 @@ class Watcher:
         on_batch_done: BatchHook | None = None,
         retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         tick: float | None = None,
+        env_backoff: tuple[float, float] = (ENV_BACKOFF_START, ENV_BACKOFF_MAX),
     ):
         self.config = config
         ws = config.watcher
@@ -155,9 +205,13 @@ class Watcher:
         self.reconcile_seconds = max(0.5, ws.reconcile_seconds)
         self.tick = tick if tick is not None else min(0.25, max(0.02, ws.settle_seconds / 4))
         self.quiet = max(BATCH_QUIET_SECONDS, ws.settle_seconds)
-        self.settler = Settler(ws.settle_seconds)
+        self.writes = WriteTracker()
+        self.settler = Settler(ws.settle_seconds, tracker=self.writes)
+        self.waits = Waits(*env_backoff)
         self.hints: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self.observer = InboxObserver(self.inbox, self.hints, poll=self.poll, poll_interval=ws.poll_interval)
+        self.observer = InboxObserver(
+            self.inbox, self.hints, poll=self.poll, poll_interval=ws.poll_interval, tracker=self.writes
+        )
         self.summary = RunSummary()
         self._work: queue.Queue[Any] = queue.Queue()
         self._results: queue.SimpleQueue[_Result] = queue.SimpleQueue()
@@ -173,6 +227,8 @@ class Watcher:
         self._started = system_time()
         self._state = "starting"
         self._observing = False
+        self._inbox_gone = False
+        self._once = False
 
     # ----- public ------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -189,15 +245,16 @@ class Watcher:
         ``once``: catch up what is in the inbox now, without an observer, and return (cron, tests).
         Raises :class:`automation.watch.state.AlreadyRunning` when another watcher holds the lock.
         """
-        self.inbox.mkdir(parents=True, exist_ok=True)
+        self._once = once
         with InstallationLock(self.state_root), self._signals(install_signals):
             if self.process is None and self.ledger_factory is not None:
                 _warm_read_ahead()
             worker = threading.Thread(target=self._work_loop, name="salesflow-worker", daemon=True)
             worker.start()
             if not once:
-                self.observer.start()
                 self._observing = True
+                if self._inbox_there(create=True):
+                    self.observer.start()
             log.info(
                 "watching %s (%s, settle %.1fs) / 开始监视",
                 self.inbox,
@@ -223,21 +280,25 @@ class Watcher:
     def _loop(self, once: bool) -> None:
         next_scan = 0.0
         next_beat = 0.0
+        beaten: str | None = None  # the problem the last heartbeat told
         while not self._stop.is_set():
             now = time.monotonic()
             self._drain_hints()
             if now >= next_scan and not (once and next_scan):
-                self._scan()
-                next_scan = now + self.reconcile_seconds
+                wait = self._scan()
+                next_scan = now + (
+                    self.reconcile_seconds if wait is None else min(wait, self.reconcile_seconds)
+                )
             if self._observing and self.observer.check():
                 next_scan = 0.0
                 continue
             self._enqueue_all(self.settler.ready())
             self._drain_results()
             self._maybe_batch(force=once)
-            if now >= next_beat:
+            headline = self.waits.headline()
+            if now >= next_beat or headline != beaten:  # a problem starts or ends: say so at once
                 self._heartbeat()
-                next_beat = now + HEARTBEAT_SECONDS
+                next_beat, beaten = now + HEARTBEAT_SECONDS, headline
             if once and not self.settler and not self._queued and not self._batch_pending and not self._batch:
                 return
             self._stop.wait(self.tick)
@@ -262,18 +323,61 @@ class Watcher:
             self._warned.add(path)
             log.warning(
                 "not processed: %s is not directly in inbox/<your id>/ / 文件位置不对，未处理",
-                path.relative_to(self.inbox),
+                self._rel(path),
             )
 
-    def _scan(self) -> None:
-        """Reconciliation: every file in the inbox is a candidate again (events are only hints)."""
+    def _scan(self) -> float | None:
+        """Reconciliation: every file in the inbox is a candidate again (events are only hints).
+        Returns the seconds to the next look when the inbox is not there (None when it is)."""
+        if not self._inbox_there():
+            return self.waits.set(self._inbox_fault())
         candidates, stray = scan_inbox(self.inbox)
         for path in candidates:
             self._hint(path)
         for path in stray:
             self._hint(path)
         self.settler.prune_held(candidates)
+        present = set(candidates)
+        for path in self.waits.files() - present:  # gone while it waited (moved, deleted)
+            if signature(path) is None and self.waits.done(path):
+                self._work.put(_REPAIR)
         self._last_scan = system_time()
+        return None
+
+    def _inbox_there(self, create: bool = False) -> bool:
+        """The inbox is a folder we can list. When it is back after it was gone, the observer is
+        started again (its watch on the old folder sees nothing). ``create``: at start-up, make a
+        missing inbox when its shared folder is there (a fresh installation), never when the
+        shared folder itself is missing: that is a share not mounted yet, and creating folders at
+        its mount point would hide the real ones."""
+        try:
+            os.listdir(self.inbox)
+        except FileNotFoundError:
+            if not (create and self.config.shared_root.is_dir()):
+                self._inbox_gone = True
+                return False
+            self.inbox.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self._inbox_gone = True
+            return False
+        if self._inbox_gone:
+            self._inbox_gone = False
+            self.waits.clear("inbox")
+            log.info("inbox is back / 收件箱已恢复: %s", shown(self.inbox))
+            if self._observing:
+                self.observer.restart()
+        elif self._observing and not self.observer.running and not create:
+            self.observer.restart()
+        return True
+
+    def _inbox_fault(self) -> Fault:
+        try:
+            os.listdir(self.inbox)
+        except FileNotFoundError as exc:
+            return Fault("inbox", "missing", shown(self.inbox), exc.strerror or "")
+        except OSError as exc:
+            return classify(exc, self.config) or Fault("inbox", "unreachable", shown(self.inbox), str(exc))
+        return Fault("inbox", "unreachable", shown(self.inbox))
 
     def _enqueue_all(self, paths: Iterable[Path]) -> None:
         """Hand the files that became ready together to the worker in one queue item: put one by
@@ -306,6 +410,10 @@ class Watcher:
     def _handle(self, res: _Result) -> None:
         rel = self._rel(res.path)
         status = getattr(res.outcome, "status", None) if res.error is None else FAILED
+        if status == FAILED and self._wait_on_environment(res):
+            return
+        if self.waits.done(res.path):
+            self._work.put(_REPAIR)
         if status != FAILED and status is not None:
             self.summary.counts[status] += 1
             self._attempts.pop(res.path, None)
@@ -340,7 +448,8 @@ class Watcher:
             self.summary.counts[FAILED] += 1
             log.warning("failed %s, and it is gone from the inbox: %s", rel, reason.splitlines()[-1])
             return
-        note = quarantine(res.path, res.folder, self.state_root, reason=reason, attempts=attempts)
+        written = quarantine(res.path, res.folder, self.state_root, reason=reason, attempts=attempts)
+        note = str(written) if written else "this log (the note could not be written)"
         self._attempts.pop(res.path, None)
         self.summary.counts["quarantined"] += 1
         self.summary.quarantined.append(str(rel))
@@ -352,6 +461,23 @@ class Watcher:
             note,
             reason,
         )
+
+    def _wait_on_environment(self, res: _Result) -> bool:
+        """A failure the environment caused: hold the file back with the problem's back-off,
+        without counting an attempt (see :mod:`automation.watch.faults`). False when it is ours."""
+        exc = res.exc if res.exc is not None else getattr(res.outcome, "error", None)
+        fault = classify(exc, self.config) if exc is not None else None
+        if fault is None:
+            return False
+        delay = self.waits.fail(fault, res.path)
+        self.summary.counts[WAITED] += 1
+        if self._once:  # a catch-up run does not wait: the file is there for the next run
+            self.settler.forget(res.path)
+            self.summary.waiting.append(f"{self._rel(res.path)}: {fault.message}")
+            return True
+        log.debug("%s waits %.0fs on: %s", self._rel(res.path), delay, fault.message)
+        self.settler.defer(res.path, delay)
+        return True
 
     def _maybe_batch(self, *, force: bool) -> None:
         """One ``on_batch_done`` per burst: after a quiet spell with nothing settling or queued."""
@@ -375,24 +501,61 @@ class Watcher:
                     observer=self.observer.kind if self._observing else "none",
                     counts=dict(self.summary.counts),
                     backlog=self.backlog,
-                    current=str(self._rel(current)) if current else None,
+                    current=self._rel(current) if current else None,
                     quarantined=self.summary.quarantined,
                     observer_restarts=self.observer.restarts,
                     last_scan=self._last_scan,
+                    problems=self.waits.snapshot(self._rel),
+                    waiting=[
+                        {"file": self._rel(p), "why": why, "seconds": round(sec, 1)}
+                        for p, why, sec in self.settler.waiting()[:50]
+                    ],
                 ),
             )
         except OSError as exc:
             log.warning("heartbeat not written: %s", exc)
 
     # ----- worker thread -----------------------------------------------------------------------
+    def _open_ledger(self) -> Any:
+        """The ledger, opened as soon as it can be: a locked, full or unreachable one is waited
+        for with back-off (the heartbeat says why); one refused by configuration ends the run."""
+        if self.ledger_factory is None:
+            return None
+        while not self._stop.is_set():
+            try:
+                ledger = self.ledger_factory(self.config)
+            except Exception as exc:
+                fault = None if _fatal(exc) else classify(exc, self.config)
+                if fault is None:
+                    self.summary.fatal = f"cannot start processing: {exc}"
+                    log.exception("cannot open the ledger / 无法打开台账")
+                    self._stop.set()
+                    return None
+                delay = self.waits.set(fault)
+                if self._once:  # a catch-up run does not wait: it says why and ends
+                    self.summary.fatal = f"waiting on: {fault.message}"
+                    self._stop.set()
+                    return None
+                self._stop.wait(delay)
+                continue
+            self.waits.clear("ledger")
+            self.waits.clear("state")
+            return ledger
+        return None
+
     def _work_loop(self) -> None:
         try:
             process = self.process or _default_process()
-            ledger = self.ledger_factory(self.config) if self.ledger_factory else None
+            ledger = self._open_ledger()
         except Exception as exc:
             self.summary.fatal = f"cannot start processing: {exc}"
-            log.exception("cannot open the ledger / 无法打开台账")
+            log.exception("cannot start processing / 无法开始处理")
             self._stop.set()
+            return
+        if self._stop.is_set():  # stopped while it waited for the ledger
+            if ledger is not None:
+                with contextlib.suppress(Exception):
+                    ledger.close()
             return
         batch = _default_batch() if self.process is None and ledger is not None else None
         if batch is not None:
@@ -406,6 +569,10 @@ class Watcher:
                     item = item[0]
                 if item is _STOP or self._stop.is_set():
                     return
+                if item is _REPAIR:
+                    if batch is not None:
+                        _repair(self.config, ledger)
+                    continue
                 if isinstance(item, _Batch):
                     self._run_batch_hook(item.outcomes)
                     continue
@@ -413,7 +580,7 @@ class Watcher:
                 while batch is not None and len(files) < MAX_BATCH:
                     if carry:
                         if not isinstance(carry[0], tuple):
-                            break  # a hook or the stop: after these files
+                            break  # a hook, a repair or the stop: after these files
                         files.append(carry.pop(0))
                         continue
                     try:
@@ -435,8 +602,10 @@ class Watcher:
                 try:
                     outcome = process(path, self.config, ledger=ledger, folder=folder)
                     self._results.put(_Result(path, folder, sig, outcome=outcome))
-                except Exception:
-                    self._results.put(_Result(path, folder, sig, error=traceback.format_exc(limit=8)))
+                except Exception as exc:
+                    self._results.put(
+                        _Result(path, folder, sig, error=traceback.format_exc(limit=8), exc=exc)
+                    )
                 finally:
                     self._current = None
                 if self._work.empty():
@@ -466,10 +635,10 @@ class Watcher:
             outcomes = batch([(p, f) for p, f, _ in files], self.config, ledger=ledger)
             for (path, folder, sig), outcome in zip(files, outcomes, strict=True):
                 self._results.put(_Result(path, folder, sig, outcome=outcome))
-        except Exception:
+        except Exception as exc:
             error = traceback.format_exc(limit=8)
             for path, folder, sig in files:
-                self._results.put(_Result(path, folder, sig, error=error))
+                self._results.put(_Result(path, folder, sig, error=error, exc=exc))
         finally:
             self._current = None
 
@@ -483,11 +652,12 @@ class Watcher:
             self._batch_pending = False
 
     # ----- helpers -----------------------------------------------------------------------------
-    def _rel(self, path: Path) -> Path:
+    def _rel(self, path: Path) -> str:
+        """The inbox-relative path as people read it (:mod:`automation.watch.names`)."""
         try:
-            return path.relative_to(self.inbox)
+            return shown(path.relative_to(self.inbox))
         except ValueError:
-            return path
+            return shown(path)
 
     @contextlib.contextmanager
     def _signals(self, install: bool) -> Any:
