@@ -229,8 +229,8 @@ def test_sheet_extent_bound_decides_as_the_exact_scan(refs: list[tuple[str, str,
     exact = sf._scan_stream(io.BytesIO(xml))
     fast = sf._scan_whole(xml)
     if fast[0] == sf.FITS:  # the bound stands for an extent within it
-        (r, c), _ = exact
-        assert r <= sf.FITS[0] and c <= sf.FITS[1] and fast[1] == exact[1]
+        (r, c), _, _ = exact
+        assert r <= sf.FITS[0] and c <= sf.FITS[1] and fast[1:] == exact[1:]
         assert (r * c <= sf.MAX_DENSE_CELLS) == (sf.FITS[0] * sf.FITS[1] <= sf.MAX_DENSE_CELLS)
     else:
         assert fast == exact
@@ -244,7 +244,7 @@ def test_sheet_scan_of_a_zip_is_kept_by_its_compressed_bytes() -> None:
     data = buf.getvalue()
     z = zipfile.ZipFile(io.BytesIO(data))
     first = [sf._scan_sheet(z, i, data) for i in z.infolist()]
-    assert first[0] == ((7, 16384), None) and first[1][1] is not None
+    assert first[0] == ((7, 16384), None, []) and first[1][1] is not None
     assert [sf._scan_sheet(z, i, data) for i in z.infolist()] == first
     assert [sf._scan_sheet(z, i) for i in z.infolist()] == first  # streamed through zipfile
 
