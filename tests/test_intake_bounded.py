@@ -85,14 +85,18 @@ def test_a_sheet_of_long_sql_texts_is_judged_in_under_2_s(which: str, sql_sheet:
     assert sub.form is None and file_codes(sub) == ["unknown-form"]
 
 
-def test_check_judges_every_other_file_of_the_command_without_a_traceback(tmp_path: Path, sql_sheet: Path) -> None:
+def test_check_judges_every_other_file_of_the_command_without_a_traceback(
+    tmp_path: Path, sql_sheet: Path
+) -> None:
     from checkforms import visit_info, visit_row, write_form
 
     config_path = tmp_path / "config.yaml"
     config_path.write_text((ROOT / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     specs = load_specs(load_config(config_path))
     first = write_form(tmp_path / "first.xlsx", specs, "visit_report", visit_info(), [visit_row()])
-    last = write_form(tmp_path / "last.xlsx", specs, "visit_report", visit_info(), [visit_row(purpose="喝茶")])
+    last = write_form(
+        tmp_path / "last.xlsx", specs, "visit_report", visit_info(), [visit_row(purpose="喝茶")]
+    )
     files = [first, AREA_N, sql_sheet, SQL_SMALL, last]
     out = subprocess.run(
         [sys.executable, "-m", "automation", "--config", str(config_path), "check", *map(str, files)],
@@ -105,11 +109,15 @@ def test_check_judges_every_other_file_of_the_command_without_a_traceback(tmp_pa
     assert verdicts[0].startswith(f"√ 通过 {first}")
     assert verdicts[1].startswith(f"× 退回 {AREA_N}") and "已损坏" in out.stdout
     # no Chinese in them: told in English
-    assert verdicts[2].startswith(f"× rejected {sql_sheet}") and verdicts[3].startswith(f"× rejected {SQL_SMALL}")
+    assert verdicts[2].startswith(f"× rejected {sql_sheet}") and verdicts[3].startswith(
+        f"× rejected {SQL_SMALL}"
+    )
     assert verdicts[4].startswith(f"× 退回 {last}") and "喝茶" in out.stdout  # judged as usual
 
 
-def test_a_watcher_batch_judges_the_other_files_as_usual(tmp_path: Path, sql_sheet: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_watcher_batch_judges_the_other_files_as_usual(
+    tmp_path: Path, sql_sheet: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """A batch large enough for the read-ahead process (which meets the bad files first)."""
     monkeypatch.setenv("SALESFLOW_READ_AHEAD", "1")
     _, config = install(tmp_path)
@@ -256,9 +264,7 @@ def test_a_text_longer_than_any_label_is_never_treated_as_one() -> None:
 
 def test_every_label_fits_the_label_bound(specs) -> None:  # type: ignore[no-untyped-def]
     """The longest header a template or a rep could write, bilingual with a unit and a star."""
-    longest = max(
-        (f"{f.zh} / {f.en}（必填）*" for s in specs for f in (*s.fields, *s.info)), key=len
-    )
+    longest = max((f"{f.zh} / {f.en}（必填）*" for s in specs for f in (*s.fields, *s.info)), key=len)
     assert len(longest) <= lay.MAX_LABEL_CHARS // 2, longest
 
 
@@ -293,7 +299,9 @@ def test_a_long_text_in_a_forms_table_is_data(tmp_path: Path, config, specs) -> 
     from checkforms import visit_info, visit_row, write_form
 
     text = fx.sql_text(__import__("random").Random(2), 20000)
-    path = write_form(tmp_path / "f.xlsx", specs, "visit_report", visit_info(), [visit_row(feedback=text)] * 3)
+    path = write_form(
+        tmp_path / "f.xlsx", specs, "visit_report", visit_info(), [visit_row(feedback=text)] * 3
+    )
     sub = read_submission(path, config, specs)
     assert sub.form == "visit_report" and len(sub.rows) == 3
     assert sub.rows[0].cells["feedback"].value == text.strip()
@@ -321,13 +329,21 @@ def _texts(workbook: Path) -> str:
     import openpyxl
 
     wb = openpyxl.load_workbook(workbook, read_only=True)
-    return " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    return " ".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
 
 
-def test_a_file_over_its_time_budget_is_rejected_with_a_reason_and_the_others_go_on(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_over_its_time_budget_is_rejected_with_a_reason_and_the_others_go_on(
+    tmp_path: Path, caplog
+) -> None:  # type: ignore[no-untyped-def]
     config = _with_budget(tmp_path, 0.5)
     factory = FormFactory(config, load_specs(config))
-    forms = [factory.register("R001"), factory.visit_report("R001", DAY), factory.visit_report("R001", DAY - timedelta(1))]
+    forms = [
+        factory.register("R001"),
+        factory.visit_report("R001", DAY),
+        factory.visit_report("R001", DAY - timedelta(1)),
+    ]
     paths = [f.drop(config.inbox) for f in forms]
     slow = _huge_csv(config.inbox / "R001" / "导出.csv", 400_000)
     paths.insert(1, slow)

@@ -43,11 +43,15 @@ def test_the_rejection_speaks_the_forms_language_and_says_what_to_do(config, spe
     assert message == "「订货金额」（单元格 G6）是公式，但文件里没有保存它的计算结果，读不到数值。"
     assert "Excel 或 WPS" in fix and "直接填写数值" in fix
     message, fix = render(issue, "en")
-    assert message == "'订货金额' (cell G6) holds a formula with no saved value, so there is no value to read."
+    assert (
+        message == "'订货金额' (cell G6) holds a formula with no saved value, so there is no value to read."
+    )
     assert fix.startswith("Open the file in Excel or WPS and save it") and "type the value" in fix
 
 
-def test_an_english_form_post_processed_by_a_script_is_rejected_in_english(tmp_path: Path, config, specs) -> None:  # type: ignore[no-untyped-def]
+def test_an_english_form_post_processed_by_a_script_is_rejected_in_english(
+    tmp_path: Path, config, specs
+) -> None:  # type: ignore[no-untyped-def]
     import openpyxl
     from checkforms import visit_info, visit_row, write_form
 
@@ -69,7 +73,10 @@ def test_validation_rejects_it_once_per_cell_and_not_as_a_missing_value(config, 
     from datetime import datetime
 
     sub = read_submission(
-        DATA / "visit_report_uncached_formulas_openpyxl.xlsx", config, specs, received_at=datetime(2026, 11, 23, 19)
+        DATA / "visit_report_uncached_formulas_openpyxl.xlsx",
+        config,
+        specs,
+        received_at=datetime(2026, 11, 23, 19),
     )
     ctx = ValidationContext(
         config=config, specs=specs, customers=directory_for(config).customers,

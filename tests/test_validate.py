@@ -426,7 +426,10 @@ def test_every_code_is_triggered_from_a_file() -> None:
 
 FILE_CASES = {
     "file-empty": ("empty.xlsx", "文件「empty.xlsx」是空的，没有任何内容。"),
-    "file-corrupt": ("truncated.xlsx", "文件「truncated.xlsx」已损坏、不完整，或含有系统读不了的内容，无法打开。"),
+    "file-corrupt": (
+        "truncated.xlsx",
+        "文件「truncated.xlsx」已损坏、不完整，或含有系统读不了的内容，无法打开。",
+    ),
     "not-a-spreadsheet": (
         "photo_renamed.xlsx",
         "文件「photo_renamed.xlsx」不是 Excel 表格（.xlsx/.xls/.ods/.csv）。",

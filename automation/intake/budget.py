@@ -82,18 +82,6 @@ def check(stage: dict[str, str]) -> None:
             raise OverBudget(stage, budget.seconds, now - budget.start)
 
 
-def every(i: int, stage: dict[str, str]) -> None:
-    """:func:`check` on every :data:`CHECK_EVERY`-th step ``i`` of a loop (the others cost a mask)."""
-    if not i & MASK:
-        check(stage)
-
-
-def spent() -> float:
-    """CPU seconds this thread spent under its current budget (0.0 outside one)."""
-    budget = getattr(_local, "budget", None)
-    return 0.0 if budget is None else time.thread_time() - budget.start
-
-
 # What intake is doing, for OverBudget's message (zh, en)
 READING = {"zh": "读取工作表", "en": "reading the sheets"}
 SCANNING = {"zh": "检查文件结构", "en": "checking the file's structure"}

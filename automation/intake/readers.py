@@ -261,6 +261,8 @@ def workbook_stream(data: bytes) -> bytes:
         stream: bytes = ole.openstream(name).read()
     finally:
         ole.close()
+    if not stream:  # (xlrd would take empty contents for "no contents" and look for a file name)
+        raise ReadError("file-corrupt", "olefile: the Workbook stream is empty")
     if stream[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # a container inside the stream: not BIFF
         raise ReadError("file-corrupt", "olefile: the Workbook stream is itself an OLE2 file")
     return stream

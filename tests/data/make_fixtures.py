@@ -372,7 +372,11 @@ def uncached_formulas(folder: Path) -> None:
         "<text:p>10000</text:p></table:table-cell>"
     )
     (folder / "visit_report_uncached_formula.ods").write_bytes(
-        rewrite_part(ods, "content.xml", lambda x: x.replace(cell, '<table:table-cell table:formula="of:=[.F6]*2"/>', 1))
+        rewrite_part(
+            ods,
+            "content.xml",
+            lambda x: x.replace(cell, '<table:table-cell table:formula="of:=[.F6]*2"/>', 1),
+        )
     )
 
 
@@ -442,7 +446,9 @@ def ods_broken_table_end_tag(path: Path) -> None:
         at = xml.rfind("</table:table>")
         return xml[:at] + "</table:tablex" + xml[at + len("</table:table>") :]
 
-    path.write_bytes(rewrite_part((HERE / "visit_report_libreoffice.ods").read_bytes(), "content.xml", broken))
+    path.write_bytes(
+        rewrite_part((HERE / "visit_report_libreoffice.ods").read_bytes(), "content.xml", broken)
+    )
 
 
 def sql_text(rng: Any, chars: int) -> str:
