@@ -326,9 +326,9 @@ def scan_zip(z: ZipLike, max_unpacked_mb: float, data: bytes | None = None) -> Z
                 scan.uncached[name] = uncached
             continue
         if lower == "content.xml":
-            extents, problem, ods_uncached = _scan_ods_content(z, i)
-            if problem:
-                return ZipScan(*problem)
+            extents, refused, ods_uncached = _scan_ods_content(z, i)
+            if refused:
+                return ZipScan(*refused)
             scan.extents.update(extents)
             scan.uncached.update(ods_uncached)
             continue
