@@ -163,6 +163,27 @@ def test_files_a_reader_never_returns_from_are_damaged_files_not_a_hang(name: st
     assert out.stdout.strip() == "['file-corrupt']"
 
 
+def test_the_read_ahead_process_leaves_a_damaged_file_to_the_recorder(
+    tmp_path: Path, sql_sheet: Path
+) -> None:
+    """What the read-ahead child does for a file (``read_ahead.early``) returns for these files
+    without raising and without grids, so the recording process reads and rejects them itself."""
+    from automation import read_ahead
+
+    _, config = install(tmp_path)
+    specs = load_specs(config)
+    for src in (
+        AREA_N,
+        sql_sheet,
+        DATA / "xls_ole_sector_chain_loop.xls",
+        DATA / "ods_broken_table_end_tag.ods",
+    ):
+        path = config.inbox / "R001" / src.name
+        path.write_bytes(src.read_bytes())
+        early = read_ahead.early(path, config, specs)
+        assert early.refusal == "" and early.stored is not None and early.parsed is None, src.name
+
+
 # ----- any exception a reader raises: the file's, isolated --------------------------------------
 
 

@@ -142,6 +142,19 @@ def test_legacy_xls_formulas_are_read_as_their_stored_result(tmp_path: Path, con
     assert sub.rows[0].cells["order_amount"].value is None
 
 
+def test_the_read_ahead_process_hands_the_cells_over_with_the_grids(config, specs) -> None:  # type: ignore[no-untyped-def]
+    """The read-ahead process parses a flood's next files into grids: the formula cells travel too."""
+    import hashlib
+    import pickle
+
+    from automation.intake.early import early_read
+
+    data = (DATA / "visit_report_uncached_formulas_openpyxl.xlsx").read_bytes()
+    early = pickle.loads(pickle.dumps(early_read(data, hashlib.sha256(data).hexdigest(), config, specs)))
+    sub = read_submission(DATA / "visit_report_uncached_formulas_openpyxl.xlsx", config, specs, early=early)
+    assert sorted(flagged(sub)) == [("E2", "report_date"), ("G6", "order_amount"), ("H6", "gross_margin")]
+
+
 # ----- the scan itself ------------------------------------------------------------------------------
 
 
