@@ -14,6 +14,8 @@ has room.
 from __future__ import annotations
 
 import json
+import os
+import random
 import subprocess
 import sys
 import time
@@ -245,7 +247,7 @@ def test_damaged_files_in_a_batch_are_judged_each_alone(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-c", _FUZZ_BATCH, str(DATA), str(tmp_path), "3"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
-        env={**__import__("os").environ, "SALESFLOW_NOW": "2026-11-23T21:00:00", "SALESFLOW_READ_AHEAD": "1"},
+        env={**os.environ, "SALESFLOW_NOW": "2026-11-23T21:00:00", "SALESFLOW_READ_AHEAD": "1"},
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.startswith("OK")
@@ -267,7 +269,7 @@ class _Rows(list):  # type: ignore[type-arg]
 
 
 def test_the_header_search_reads_only_the_top_of_a_sheet(specs) -> None:  # type: ignore[no-untyped-def]
-    text = fx.sql_text(__import__("random").Random(1), 20000)
+    text = fx.sql_text(random.Random(1), 20000)
     rows = _Rows([[f"{r}{text}"] * 50 for r in range(300)])
     wb = Workbook([SheetGrid("SQL", rows)])
     assert lay.locate(wb, specs) is None
@@ -320,7 +322,7 @@ def test_a_header_below_the_search_bound_is_not_looked_for(specs) -> None:  # ty
 def test_a_long_text_in_a_forms_table_is_data(tmp_path: Path, config, specs) -> None:  # type: ignore[no-untyped-def]
     from checkforms import visit_info, visit_row, write_form
 
-    text = fx.sql_text(__import__("random").Random(2), 20000)
+    text = fx.sql_text(random.Random(2), 20000)
     path = write_form(
         tmp_path / "f.xlsx", specs, "visit_report", visit_info(), [visit_row(feedback=text)] * 3
     )

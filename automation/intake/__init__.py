@@ -29,6 +29,7 @@ from automation.formspec import FieldSpec, FormSpec, fold
 from automation.intake import budget
 from automation.intake import layout as lay
 from automation.intake.early import EarlyRead
+from automation.intake.formulas import report_uncached
 from automation.intake.readers import (
     ReadError,
     Workbook,
@@ -357,47 +358,8 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
             cell.resolved = None
         out.append(Row(number, cells))
     if sheet.uncached:
-        _uncached_formulas(sub, sheet.uncached, found)
+        report_uncached(sub, sheet.uncached, found)
     return sub
-
-
-def _uncached_formulas(sub: Submission, uncached: frozenset[tuple[int, int]], found: lay.Layout) -> None:
-    """``formula-no-value`` on each table or info cell that holds a formula saved without its value
-    (read as blank, it would count as nothing: see :mod:`.formulas`). Other cells of the sheet
-    (notes, totals beside the table) are not the form's and are not reported."""
-    spec = found.form
-    by_col = {c: k for k, c in found.columns.items()}
-    rows = {row.number - 1: row for row in sub.rows}
-    for r, c in sorted(uncached):
-        row = rows.get(r)
-        key = by_col.get(c)
-        if row is not None and key is not None and key in row.cells:
-            table_cell = row.cells[key]
-            if table_cell.raw is None:
-                _formula_issue(sub, table_cell, spec.field(key), found.headers[key], key)
-    for f in spec.info:
-        info_cell = sub.info.get(f.key)
-        if (
-            info_cell is not None
-            and info_cell.raw is None
-            and (info_cell.row - 1, info_cell.col - 1) in uncached
-        ):
-            _formula_issue(sub, info_cell, f, f.label(sub.language), f.key)
-
-
-def _formula_issue(sub: Submission, cell: Cell, f: FieldSpec, shown: str, key: str) -> None:
-    cell.issue = "formula-no-value"  # validate then reports no "required" for it too
-    sub.issues.append(
-        Issue(
-            code="formula-no-value",
-            severity=SEVERITY["formula-no-value"],
-            sheet=sub.sheet,
-            cell=cell.ref,
-            row=cell.row,
-            field=key,
-            column=shown,
-        )
-    )
 
 
 _BY_KEY: dict[int, tuple[FormSpec, dict[str, FieldSpec]]] = {}

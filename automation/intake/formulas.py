@@ -28,6 +28,11 @@ more than a rep can be shown, and the form is rejected by the first one in its t
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from automation.intake.layout import Layout
+    from automation.model import Cell, Submission
 
 MAX_CELLS = 10_000
 Cells = list[tuple[int, int]]  # 0-based (row, col)
@@ -122,3 +127,44 @@ def uncached_cells(xml: bytes) -> Cells:
     scan = UncachedCells()
     scan.feed(xml, final=True)
     return scan.cells
+
+
+CODE = "formula-no-value"
+
+
+def report_uncached(sub: Submission, uncached: frozenset[tuple[int, int]], found: Layout) -> None:
+    """``formula-no-value`` on each table or info cell of the form that holds a formula saved
+    without its value (read as blank, it would count as nothing). Other cells of the sheet (a total
+    row, notes beside the table) are not the form's and are not reported."""
+    spec = found.form
+    by_col = {c: k for k, c in found.columns.items()}
+    rows = {row.number - 1: row for row in sub.rows}
+    for r, c in sorted(uncached):
+        row = rows.get(r)
+        key = by_col.get(c)
+        if row is not None and key is not None and key in row.cells:
+            cell = row.cells[key]
+            if cell.raw is None:
+                _issue(sub, cell, found.headers[key], key)
+    for f in spec.info:
+        info = sub.info.get(f.key)
+        if info is not None and info.raw is None and (info.row - 1, info.col - 1) in uncached:
+            _issue(sub, info, f.label(sub.language), f.key)
+
+
+def _issue(sub: Submission, cell: Cell, shown: str, key: str) -> None:
+    from automation.model import Issue
+    from automation.problems import SEVERITY
+
+    cell.issue = CODE  # validate then reports no "required" for it too
+    sub.issues.append(
+        Issue(
+            code=CODE,
+            severity=SEVERITY[CODE],
+            sheet=sub.sheet,
+            cell=cell.ref,
+            row=cell.row,
+            field=key,
+            column=shown,
+        )
+    )
