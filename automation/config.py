@@ -42,6 +42,11 @@ DEFAULT_DATE_WINDOW_DAYS = 62
 DEFAULT_MAX_FILE_MB = 25
 DEFAULT_MAX_UNPACKED_MB = 150
 DEFAULT_MAX_ROWS = 60000
+# CPU seconds one file's reading may take (automation/intake/budget.py): a 60,000-row form (max_rows)
+# reads in ~2.5 s on the development machine, so 10 s leaves a slow back-office PC room; a file over
+# it is set aside (rejected as file-too-complex) instead of holding up the forms behind it
+DEFAULT_TIME_BUDGET_SECONDS = 10.0
+TIME_BUDGET_RANGE = (0.5, 600.0)
 
 Language = Literal["zh", "en"]
 
@@ -199,6 +204,7 @@ class IntakeLimits(_Model):
     max_unpacked_mb: Annotated[float, within(0, 10240, lo_open=True)] = DEFAULT_MAX_UNPACKED_MB
     max_rows: Annotated[int, within(1, 1_048_576)] = DEFAULT_MAX_ROWS  # Excel's row limit
     date_window_days: Days = DEFAULT_DATE_WINDOW_DAYS
+    time_budget_seconds: Annotated[float, within(*TIME_BUDGET_RANGE)] = DEFAULT_TIME_BUDGET_SECONDS
 
 
 class WatcherSettings(_Model):

@@ -36,6 +36,7 @@ FILE_CODES = {
     "password-protected": "error",
     "unknown-form": "error",
     "file-too-large": "error",
+    "file-too-complex": "error",
     "unsafe-content": "error",
     "csv-encoding": "error",
     "too-many-rows": "error",
@@ -72,6 +73,7 @@ CELL_CODES = {
     "invalid-target-owner": "error",
     "duplicate-row": "warning",
     "formula-text": "warning",
+    "formula-no-value": "error",
     "no-rows": "warning",
 }
 PERMISSION_CODES = {
@@ -156,14 +158,16 @@ _ENTRIES = [
     ),
     _p(
         "file-corrupt",
-        ("文件已损坏", "Damaged file"),
+        ("文件已损坏或格式不受支持", "Damaged or unsupported file"),
         (
-            "文件「{file}」已损坏或不完整，无法打开。",
-            "The file '{file}' is damaged or incomplete and cannot be opened.",
+            "文件「{file}」已损坏、不完整，或含有系统读不了的内容，无法打开。",
+            "The file '{file}' is damaged, incomplete or holds something the reader does not support, so it cannot be opened.",
         ),
         (
-            "请在 Excel 或 WPS 中打开原表，另存为 .xlsx 后重新放入；若复制中断，请重新复制。",
-            "Open the form in Excel or WPS, save it as .xlsx and drop it again; if a copy was interrupted, copy it again.",
+            "请在 Excel 或 WPS 中打开它：能打开的，用“文件 → 另存为 → Excel 工作簿（.xlsx）”保存后放入新文件；"
+            "打不开的，请重新复制一份（复制可能中断了），或在公司模板中重新填写。",
+            "Open it in Excel or WPS. If it opens, use File → Save As → Excel Workbook (.xlsx) and drop the new file; "
+            "if it does not, copy it again (the copy may have been cut short) or fill in a fresh copy of the company's template.",
         ),
     ),
     _p(
@@ -212,6 +216,20 @@ _ENTRIES = [
         (
             "请删除图片和多余的工作表，只保留本表，另存后再放入。",
             "Remove pictures and extra sheets, keep only this form, save and drop it again.",
+        ),
+    ),
+    _p(
+        "file-too-complex",
+        ("文件太复杂，读取超时", "File too slow to read"),
+        (
+            "读取文件「{file}」超过了 {limit} 的时限（当时正在{value}），为不耽误其他表单，已将其退回。",
+            "Reading '{file}' took longer than {limit} (while {value}), so it was set aside to keep the other forms moving.",
+        ),
+        (
+            "表单只需要它自己那张工作表：请删除多余的工作表、图片和粘贴进来的大段文字，另存为 .xlsx 后重新放入；"
+            "如果表单看起来正常，请联系后台。",
+            "A form needs only its own sheet: delete extra sheets, pictures and long pasted text, save it as .xlsx "
+            "and drop it again; if the form looks normal, tell the back office.",
         ),
     ),
     _p(
@@ -578,6 +596,18 @@ _ENTRIES = [
             "'{column}' starts with '='; it is kept as text, never calculated as a formula.",
         ),
         ("如需填写数字，请直接填写结果。", "If you meant a number, type the result itself."),
+    ),
+    _p(
+        "formula-no-value",
+        ("公式没有保存结果", "Formula without a saved value"),
+        (
+            "「{column}」（单元格 {cell}）是公式，但文件里没有保存它的计算结果，读不到数值。",
+            "'{column}' (cell {cell}) holds a formula with no saved value, so there is no value to read.",
+        ),
+        (
+            "请用 Excel 或 WPS 打开文件并保存一次（保存时会算出结果），或直接填写数值，然后重新放入。",
+            "Open the file in Excel or WPS and save it (saving computes the value), or type the value, then drop it again.",
+        ),
     ),
     _p(
         "no-rows",

@@ -164,3 +164,35 @@ def test_output_redirected_in_a_windows_encoding_is_never_a_traceback(
         assert first.startswith("× 退回 ") and "坏表.xlsx" in first and "喝茶" in out
     else:
         assert first.startswith("× ") and "?" in first  # the Chinese text replaced, not a crash
+
+
+def test_a_fault_of_ours_on_one_file_is_said_and_the_others_are_checked(
+    site: Path, specs: Any, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A bug of ours (made here: validation raises for one file) is not the rep's fault and does not
+    stop the command: that file's line says so, the others are judged, exit 3."""
+    import automation.validate
+
+    real = automation.validate.validate
+
+    def buggy(sub: Any, ctx: Any) -> Any:
+        if sub.path.name == "boom.xlsx":
+            raise ZeroDivisionError("a bug")
+        return real(sub, ctx)
+
+    monkeypatch.setattr(automation.validate, "validate", buggy)
+    ok = write_form(site / "ok.xlsx", specs, "visit_report", visit_info(), [visit_row()])
+    boom = write_form(site / "boom.xlsx", specs, "visit_report", visit_info(), [visit_row()])
+    result = run(site, str(boom), str(ok))
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0]
+        == f"! 未能检查 {boom}：系统内部错误（ZeroDivisionError: a bug），不是表单的问题；请把文件交给后台。"
+    )
+    assert lines[1].startswith(f"√ 通过 {ok}")
+    result = run(site, str(boom), str(ok), "--json")
+    assert result.exit_code == 3
+    entries = json.loads(result.stdout)
+    assert entries[0] == {"file": str(boom), "status": "failed", "error": "ZeroDivisionError: a bug"}
+    assert entries[1]["status"] == "accepted"

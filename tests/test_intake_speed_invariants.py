@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import warnings
 import zipfile
 import zlib
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 from automation.config import Rep
 from automation.intake import read_submission
 from automation.intake import safety as sf
-from automation.intake.layout import _label_index, _match_all, _match_row, labels_for
+from automation.intake.layout import _label_index, _match_all, _match_row, labels_for, strip_suffixes
 from automation.intake.readers import _Sniffer
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -58,6 +59,29 @@ def test_sniffed_dialect_is_the_standard_sniffers(sample: str) -> None:
         return (d.delimiter, d.quotechar, d.doublequote, d.skipinitialspace)
 
     assert dialect(_Sniffer()) == dialect(csv.Sniffer())
+
+
+# the suffix regex label matching used before issue 14 (it backtracked exponentially on "(元)(元)..."
+# and on runs of "*" followed by text); its literal alternatives all fit [^()]{0,12}
+_OLD_SUFFIX = re.compile(r"(\*+|:|\((必填|选填|required|optional|元|rmb|¥|yyyy-mm-dd|[^()]{0,12})\))+$")
+
+
+def _old_strip(f: str) -> str:
+    prev = None
+    while prev != f:
+        prev = f
+        f = _OLD_SUFFIX.sub("", f)
+    return f
+
+
+# the labels it strips are folded (formspec.fold): no whitespace, so "$" never meets a final newline
+_SUFFIX_TOKENS = st.sampled_from([*"()*:ab元", "(必填)", "(yyyy-mm-dd)", "(rmb)", "(a)"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_SUFFIX_TOKENS, max_size=14).map("".join))
+def test_label_suffix_stripping_is_the_old_regexs(text: str) -> None:
+    assert strip_suffixes(text) == _old_strip(text)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -229,8 +253,8 @@ def test_sheet_extent_bound_decides_as_the_exact_scan(refs: list[tuple[str, str,
     exact = sf._scan_stream(io.BytesIO(xml))
     fast = sf._scan_whole(xml)
     if fast[0] == sf.FITS:  # the bound stands for an extent within it
-        (r, c), _ = exact
-        assert r <= sf.FITS[0] and c <= sf.FITS[1] and fast[1] == exact[1]
+        (r, c), _, _ = exact
+        assert r <= sf.FITS[0] and c <= sf.FITS[1] and fast[1:] == exact[1:]
         assert (r * c <= sf.MAX_DENSE_CELLS) == (sf.FITS[0] * sf.FITS[1] <= sf.MAX_DENSE_CELLS)
     else:
         assert fast == exact
@@ -244,7 +268,7 @@ def test_sheet_scan_of_a_zip_is_kept_by_its_compressed_bytes() -> None:
     data = buf.getvalue()
     z = zipfile.ZipFile(io.BytesIO(data))
     first = [sf._scan_sheet(z, i, data) for i in z.infolist()]
-    assert first[0] == ((7, 16384), None) and first[1][1] is not None
+    assert first[0] == ((7, 16384), None, []) and first[1][1] is not None
     assert [sf._scan_sheet(z, i, data) for i in z.infolist()] == first
     assert [sf._scan_sheet(z, i) for i in z.infolist()] == first  # streamed through zipfile
 

@@ -6,12 +6,15 @@ unless ``--feedback DIR`` asks for feedback workbooks. ``--folder`` names the in
 would be dropped into, to check who may submit it; without it folder rules are skipped.
 Customers are checked against the ledger when there is one; without a ledger they cannot be, and
 unknown customers are shown as warnings (see :mod:`automation.validate.run`).
-Exit codes: 0 every file accepted; 1 any file rejected; 2 bad usage or config.
+Exit codes: 0 every file accepted; 1 any file rejected; 2 bad usage or config; 3 a file could not
+be checked because of a fault of ours (its line says so, the traceback goes to stderr; the other
+files are checked as usual: whatever a file's bytes make a reader raise is already a rejection).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,9 @@ from automation.formspec import load_specs
 from automation.problems import SEVERITY_LABELS, render
 from automation.validate import Report
 from automation.validate.run import check_file, directory_for
+
+log = logging.getLogger("automation.cli.check")
+EXIT_FAILED = 3
 
 NO_LEDGER = (
     "注意：尚无客户台账，客户编号和名称无法核对，只作提醒。/ "
@@ -134,9 +140,21 @@ def command(
     directory = directory_for(config)
     if directory.source == "none" and not as_json_flag:
         click.echo(NO_LEDGER, err=True)
-    reports = [check_file(f, config, specs, directory, folder=folder) for f in files]
+    reports: list[Report] = []
     out: list[dict[str, Any]] = []
-    for report in reports:
+    failed = False
+    for path in files:
+        try:
+            report = check_file(path, config, specs, directory, folder=folder)
+        except Exception as exc:  # a fault of ours, not of the file: say so, check the others
+            log.exception("could not check %s", path)
+            failed = True
+            if as_json_flag:
+                out.append({"file": str(path), "status": "failed", "error": f"{type(exc).__name__}: {exc}"})
+            else:
+                click.echo(failed_line(path, lang or config.language, exc))
+            continue
+        reports.append(report)
         shown = lang or report.language
         written = None
         if feedback_dir is not None and report.issues:
@@ -156,4 +174,12 @@ def command(
             click.echo(("  反馈：" if shown == "zh" else "  feedback: ") + str(written))
     if as_json_flag:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    sys.exit(0 if all(r.valid for r in reports) else 1)
+    sys.exit(EXIT_FAILED if failed else 0 if all(r.valid for r in reports) else 1)
+
+
+def failed_line(path: Path, lang: str, exc: Exception) -> str:
+    """The verdict line of a file the checker itself failed on (never the rep's fault)."""
+    what = f"{type(exc).__name__}: {exc}"
+    if lang == "zh":
+        return f"! 未能检查 {path}：系统内部错误（{what}），不是表单的问题；请把文件交给后台。"
+    return f"! not checked {path}: an internal error ({what}), not a problem of the form; hand the file to the back office."

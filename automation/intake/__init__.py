@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -25,11 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from automation import clock
 from automation.formspec import FieldSpec, FormSpec, fold
+from automation.intake import budget
 from automation.intake import layout as lay
 from automation.intake.early import EarlyRead
+from automation.intake.formulas import report_uncached
 from automation.intake.readers import (
     ReadError,
     Workbook,
+    parsing,
     read_calamine,
     read_csv,
     read_sparse_xlsx,
@@ -37,7 +41,6 @@ from automation.intake.readers import (
     sheet_parts,
 )
 from automation.intake.safety import (
-    CORRUPT_ERRORS,
     MAX_DENSE_CELLS,
     scan_zip,
     too_large,
@@ -73,6 +76,8 @@ if (
 
 __all__ = ["read_submission", "read_workbook"]
 
+log = logging.getLogger("automation.intake")
+
 
 def _file_issue(sub: Submission, code: str, **params: Any) -> Submission:
     """One whole-file issue; ``file`` is the name the rep knows, ``value`` what was found (catalog params)."""
@@ -87,35 +92,49 @@ def _mb(n: float) -> str:
 
 
 def read_workbook(data: bytes, fmt: str, config: Config, archive: ZipLike | None = None) -> Workbook:
-    """Grids of every sheet after the safety scan; raises :class:`ReadError` with a file-level code."""
+    """Grids of every sheet after the safety scan; raises :class:`ReadError` with a file-level code.
+
+    Whatever the parsing raises on the bytes is the file's (see :func:`readers.parsing`); sheets
+    are parsed on first use, under the same rule.
+    """
+    budget.check(budget.SCANNING)
     if fmt == "csv":
         return read_csv(data)
     if fmt in ("xlsx", "xlsm", "ods"):
-        try:
-            with archive or open_zip(data) as z:
-                scan = scan_zip(z, config.intake.max_unpacked_mb, data)
-        except CORRUPT_ERRORS as exc:
-            raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+        with parsing("zip"), archive or open_zip(data) as z:
+            scan = scan_zip(z, config.intake.max_unpacked_mb, data)
         if scan.problem:
             raise ReadError(scan.problem, scan.detail)
         sparse: list[str] = []
         if not scan.dense_ok and fmt == "ods":
             cells = max(r * c for r, c in scan.extents.values())
             raise ReadError("file-too-large", f"{cells:,} cells", f"{MAX_DENSE_CELLS:,} cells")
+        parts: dict[str, str] = {}
+        if not scan.dense_ok or (scan.uncached and fmt != "ods"):
+            parts = sheet_parts(data)  # sheet name -> part; raises ReadError for a damaged workbook.xml
         if not scan.dense_ok:
-            try:
-                parts = sheet_parts(data)
-            except CORRUPT_ERRORS as exc:
-                raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
             big = {p for p, (r, c) in scan.extents.items() if r * c > MAX_DENSE_CELLS}
             sparse = [name for name, part in parts.items() if part in big]
         wb = read_calamine(data, scan.date1904, frozenset(sparse))
         if sparse:
             wb.sheets += read_sparse_xlsx(data, sparse)  # raises ReadError for what openpyxl cannot parse
+        if scan.uncached:
+            _mark_uncached(wb, scan.uncached, parts, fmt)
         return wb
     if fmt == "xls":
         return read_xls(data)
     return read_calamine(data)
+
+
+def _mark_uncached(
+    wb: Workbook, uncached: dict[str, list[tuple[int, int]]], parts: dict[str, str], fmt: str
+) -> None:
+    """Hand each sheet the formula cells its part holds without a value (see :mod:`.formulas`)."""
+    for sheet in wb.sheets:
+        key = f"content.xml#{sheet.name}" if fmt == "ods" else parts.get(sheet.name, "")
+        cells = uncached.get(key)
+        if cells:
+            sheet.uncached = frozenset(cells)
 
 
 def read_submission(
@@ -142,10 +161,11 @@ def read_submission(
     # it is; a readable form sets its own, so the folder's person is only looked up for a rejection
     sub = Submission(path=path, folder=folder, received_at=received_at, language=_PENDING)
     try:
-        if early is not None:
-            sub.size, sub.sha256, sub.file_format = early.size, early.sha256, early.kind
-            return _fill(sub, early.workbook(config), config, specs)
-        return _read(sub, path, config, specs, data, sha256)
+        with budget.limited(config.intake.time_budget_seconds):
+            if early is not None:
+                sub.size, sub.sha256, sub.file_format = early.size, early.sha256, early.kind
+                return _fill(sub, early.workbook(config), config, specs)
+            return _read(sub, path, config, specs, data, sha256)
     finally:
         if sub.language is _PENDING:
             person = config.person(folder) if folder else None
@@ -177,28 +197,50 @@ def _read(
     if data is None:
         data = path.read_bytes()
     sub.sha256 = sha256 or hashlib.sha256(data).hexdigest()
-    sniffed = sniff(data)
+    try:
+        with parsing("sniff"):
+            sniffed = sniff(data)
+    except ReadError as exc:
+        return _read_error(sub, exc, config)
     if not sniffed.ok:
         return _file_issue(sub, sniffed.kind, value=sniffed.detail or None)
     sub.file_format = sniffed.kind
     try:
         wb = read_workbook(data, sniffed.kind, config, sniffed.archive)
     except ReadError as exc:
-        if exc.code == "file-too-large":
-            limit = exc.limit or _mb(config.intake.max_unpacked_mb) + " unpacked"
-            return _file_issue(sub, exc.code, value=exc.detail, limit=limit)
-        return _file_issue(sub, exc.code, value=exc.detail or None)
+        return _read_error(sub, exc, config)
     return _fill(sub, wb, config, specs)
 
 
 def _fill(sub: Submission, wb: Workbook, config: Config, specs: FormSet) -> Submission:
     try:
         return fill_submission(sub, wb, config, specs)
-    except ReadError as exc:  # a sheet parsed on demand turned out damaged
+    except ReadError as exc:  # a sheet parsed on demand turned out damaged, or the budget ran out
         sub.form, sub.version, sub.sheet, sub.header_row = None, None, "", 0
         sub.columns, sub.extra_columns, sub.info, sub.rows = {}, [], {}, []
-        sub.issues = [i for i in sub.issues if i.cell is None and i.code != "missing-column"]
-        return _file_issue(sub, exc.code, value=exc.detail or None)
+        sub.issues = [i for i in sub.issues if i.cell is None and i.code not in _FILL_CODES]
+        return _read_error(sub, exc, config)
+
+
+# file-level issues fill_submission adds, dropped with its rows when the file turns out unreadable
+_FILL_CODES = frozenset({"missing-column", "too-many-rows"})
+
+
+def _read_error(sub: Submission, exc: ReadError, config: Config) -> Submission:
+    """The file-level issue for a file that could not be read, and a log line for the back office
+    (the rep's message says what to do; the log says what the reader met)."""
+    if isinstance(exc, budget.OverBudget):
+        log.warning(
+            "%s set aside: reading it took more than its budget of %g s (%s); rejected as %s",
+            sub.path.name, exc.seconds, exc.detail, exc.code,
+        )  # fmt: skip
+        return _file_issue(sub, exc.code, value=exc.stage, limit=f"{exc.seconds:g} s")
+    if exc.code == "file-too-large":
+        limit = exc.limit or _mb(config.intake.max_unpacked_mb) + " unpacked"
+        return _file_issue(sub, exc.code, value=exc.detail, limit=limit)
+    if exc.code == "file-corrupt":
+        log.info("%s cannot be read (%s); rejected as %s", sub.path.name, exc.detail, exc.code)
+    return _file_issue(sub, exc.code, value=exc.detail or None)
 
 
 def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSet) -> Submission:
@@ -282,7 +324,10 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
     out = sub.rows
     merged_from = _vertical_merges(sheet, rows, found.columns.values())
     new = object.__new__
+    mask, check, stage = budget.MASK, budget.check, budget.TABLE
     for r in rows:
+        if not r & mask:
+            check(stage)
         grid_row = grid[r]
         width = len(grid_row)
         number = r + 1
@@ -312,6 +357,8 @@ def fill_submission(sub: Submission, wb: Workbook, config: Config, specs: FormSe
             cell.issue = None
             cell.resolved = None
         out.append(Row(number, cells))
+    if sheet.uncached:
+        report_uncached(sub, sheet.uncached, found)
     return sub
 
 

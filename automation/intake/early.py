@@ -33,8 +33,9 @@ class EarlyRead:
     size: int
     kind: str  # the sniffed format: xlsx, xlsm, xls, ods, csv
     date1904: bool
-    # (name, hidden, rows or None when not parsed, merged ranges), in the workbook's order
-    sheets: list[tuple[str, bool, list[list[Any]] | None, list[Merge]]]
+    # (name, hidden, rows or None when not parsed, merged ranges, formula cells without a value),
+    # in the workbook's order
+    sheets: list[tuple[str, bool, list[list[Any]] | None, list[Merge], frozenset[tuple[int, int]]]]
 
     def workbook(self, config: Config) -> Workbook:
         """The Workbook :func:`automation.intake.read_workbook` would return for these bytes."""
@@ -57,10 +58,10 @@ class EarlyRead:
             return load
 
         sheets = [
-            SheetGrid(name, rows=rows, hidden=hidden, merged=merged)
+            SheetGrid(name, rows=rows, hidden=hidden, merged=merged, uncached=uncached)
             if rows is not None
-            else SheetGrid(name, hidden=hidden, load=parsed_now(name))
-            for name, hidden, rows, merged in self.sheets
+            else SheetGrid(name, hidden=hidden, load=parsed_now(name), uncached=uncached)
+            for name, hidden, rows, merged, uncached in self.sheets
         ]
         return Workbook(sheets, self.date1904)
 
@@ -69,8 +70,8 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
     """Parse ``data`` as intake would, keeping the grids its form reading needs; None when the
     file has a file-level problem (too large, not a workbook, corrupt, locked...), which the
     recording process then finds and reports itself."""
+    from automation.intake import budget, read_workbook
     from automation.intake import layout as lay
-    from automation.intake import read_workbook
     from automation.intake.safety import too_large
     from automation.intake.sniff import sniff
 
@@ -80,16 +81,18 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
     if not sniffed.ok:
         return None
     try:
-        wb = read_workbook(data, sniffed.kind, config, sniffed.archive)
-        # Finding the form is what loads sheets (fill_submission then reads only the sheet found):
-        # the probe stops there, at a third of a whole fill's cost.
-        meta = lay.read_form_sheet(wb)
-        found = lay.locate(wb, specs, prefer=meta.form if meta.form in specs.forms else None)
-    except ReadError:
+        with budget.limited(config.intake.time_budget_seconds):
+            wb = read_workbook(data, sniffed.kind, config, sniffed.archive)
+            # Finding the form is what loads sheets (fill_submission then reads only the sheet
+            # found): the probe stops there, at a third of a whole fill's cost.
+            meta = lay.read_form_sheet(wb)
+            found = lay.locate(wb, specs, prefer=meta.form if meta.form in specs.forms else None)
+    except ReadError:  # damaged, or over its time budget: the recording process says so
         return None
     if found is None:
         return None  # not a known form: a file-level issue, which the plain path words
     sheets = [
-        (s.name, s.hidden, s.loaded_rows, s.merged if s.loaded_rows is not None else []) for s in wb.sheets
+        (s.name, s.hidden, s.loaded_rows, s.merged if s.loaded_rows is not None else [], s.uncached)
+        for s in wb.sheets
     ]
     return EarlyRead(sha256, len(data), sniffed.kind, wb.date1904, sheets)

@@ -3,16 +3,31 @@
 Reps add title rows, blank rows, extra columns, reorder or delete optional columns, rename the
 sheet, or rebuild the form by hand without the hidden ``_form`` sheet. So:
 
-- the header row is the row (in the first :data:`HEADER_SCAN_ROWS` rows of any sheet) whose cells
-  match the most field labels of one form, in either language (after :func:`formspec.fold`, with a
-  trailing ``*``, colon or unit in brackets ignored, and bilingual "客户 / Customer" cells split);
-  the ``_form`` sheet, when present, fixes which form to look for;
+- the header row is the row (in the first :data:`HEADER_SCAN_ROWS` rows and :data:`HEADER_SCAN_COLS`
+  columns of any sheet) whose cells match the most field labels of one form, in either language
+  (after :func:`formspec.fold`, with a trailing ``*``, colon or unit in brackets ignored, and
+  bilingual "客户 / Customer" cells split); the ``_form`` sheet, when present, fixes which form to
+  look for;
 - the info block is read above the table (and below it, for sign-off lines), as a label cell with
   its value in the next non-empty cell to the right, or one cell ``label：value``; several pairs may
   share a row;
 - the table runs from the header to the first run of :data:`BLANK_RUN_END` empty rows, a total row
   (合计/Total) or an info label; single blank rows inside the table are skipped (decision: a rep who
   leaves a gap still means the rows below it), and so are copies of the header row (pasted blocks).
+
+What the header search costs (issue 14: a sheet of 24,509-character SQL texts kept it busy for
+minutes): it reads at most :data:`HEADER_SCAN_ROWS` x :data:`HEADER_SCAN_COLS` cells of a sheet, and
+each cell in bounded time. A text longer than :data:`MAX_LABEL_CHARS` is never a label, so it is
+not folded, split or matched at all; the suffix stripping of a label is a backward scan (the regex
+it replaces backtracked: quadratic in a run of "(a)(b)...", exponential in "(元)(元)..."). So the
+search is linear in the cells it reads, and those are the top of each sheet.
+
+Why these bounds: every template's header is within its first 10 rows (the weekly report, with the
+longest info block, has it on row 10), the demo's variants add a title and a blank row at most, and
+a rep who adds a logo, a few title lines or a note above the form stays far inside 60 rows. 256
+columns is a whole legacy .xls sheet, ten times the widest form. The longest label of any form, in
+both languages with a unit and "(必填)" around it ("下周新客户目标 / Next week's new customers
+target (required)*"), is about 60 characters: 120 leaves room for a company's own field labels.
 """
 
 from __future__ import annotations
@@ -24,40 +39,65 @@ from functools import lru_cache
 from typing import Any
 
 from automation.formspec import FieldSpec, FormSet, FormSpec, fold
+from automation.intake import budget
 from automation.intake.readers import SheetGrid, Workbook
 
 HEADER_SCAN_ROWS = 60
+HEADER_SCAN_COLS = 256
+MAX_LABEL_CHARS = 120
 MIN_HEADER_MATCHES = 2
 BLANK_RUN_END = 2
 BLANK_RUN_EMPTY_TABLE = 20  # an empty table: stop looking for its first row
 INFO_SCAN_BELOW = 40
 FORM_SHEET = "_form"
 TOTAL_LABELS = {"合计", "总计", "小计", "total", "subtotal", "sum", "totals"}
-_SUFFIX = re.compile(r"(\*+|:|\((必填|选填|required|optional|元|rmb|¥|yyyy-mm-dd|[^()]{0,12})\))+$")
 _COLON = re.compile(r"[:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def label_key(text: Any) -> str:
-    """A header or info label folded for matching: "订货金额（元）*" -> "订货金额"."""
-    if not isinstance(text, str):
+    """A header or info label folded for matching: "订货金额（元）*" -> "订货金额"; "" for what
+    cannot be a label (not text, or longer than :data:`MAX_LABEL_CHARS`)."""
+    if not isinstance(text, str) or len(text) > MAX_LABEL_CHARS:
         return ""
     return _label_key(text)
 
 
 @lru_cache(maxsize=8192)
 def _label_key(text: str) -> str:
-    f = fold(text)
-    prev = None
-    while prev != f:
-        prev = f
-        f = _SUFFIX.sub("", f)
-    return f.strip("*:")
+    return strip_suffixes(fold(text)).strip("*:")
+
+
+SUFFIX_GROUP_MAX = 12  # characters inside a trailing bracket that is a unit or a note: "(元)", "(yyyy-mm-dd)"
+
+
+def strip_suffixes(f: str) -> str:
+    r"""``f`` without its trailing run of ``*``, ``:`` and short bracketed notes ("(必填)", "(元)",
+    "(yyyy-mm-dd)": any bracket of up to :data:`SUFFIX_GROUP_MAX` characters without brackets inside).
+
+    One backward scan: a trailing run of such pieces splits only one way read from the end (a ")"
+    closes at the nearest "("), so this is what the regex ``(\*+|:|\([^()]{0,12}\))+$`` removed,
+    applied until nothing changes, without its backtracking (tests compare both).
+    """
+    end = len(f)
+    while end:
+        ch = f[end - 1]
+        if ch == "*" or ch == ":":
+            end -= 1
+            continue
+        if ch != ")":
+            break
+        start = f.rfind("(", max(0, end - 2 - SUFFIX_GROUP_MAX), end - 1)
+        if start < 0 or f.find(")", start + 1, end - 1) >= 0:
+            break
+        end = start
+    return f[:end]
 
 
 def _variants(text: Any) -> tuple[str, ...]:
-    """The folded label and, for a bilingual cell ("客户\nCustomer", "客户/Customer"), each part."""
-    if not isinstance(text, str):
+    """The folded label and, for a bilingual cell ("客户\nCustomer", "客户/Customer"), each part;
+    none for what cannot be a label (not text, or longer than :data:`MAX_LABEL_CHARS`)."""
+    if not isinstance(text, str) or len(text) > MAX_LABEL_CHARS:
         return ()
     return _variants_of(text)
 
@@ -242,7 +282,7 @@ def _label_test(specs: FormSet) -> Callable[[Any], bool]:
     _, known, memo = hit
 
     def test(v: Any) -> bool:
-        if v.__class__ is not str:
+        if v.__class__ is not str or len(v) > MAX_LABEL_CHARS:
             return False
         seen = memo.get(v)
         if seen is None:
@@ -270,10 +310,14 @@ def locate(wb: Workbook, specs: FormSet, prefer: str | None = None) -> Layout | 
     for sheet in sheets:
         if best is not None and not best[1].missing:
             break  # a complete header already (visible sheets come first): instructions and lists stay unparsed
+        budget.check(budget.HEADER)
         for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
             if best is not None and not best[1].missing and best[1].sheet is sheet:
                 break  # rows below a complete header are its data
+            budget.check(budget.HEADER)
             row = sheet.rows[r]
+            if len(row) > HEADER_SCAN_COLS:
+                row = row[:HEADER_SCAN_COLS]
             # most rows are data: skip them unless two cells look like some form's labels
             if sum(map(is_label, row)) < MIN_HEADER_MATCHES:
                 continue
@@ -311,7 +355,7 @@ def _info_label(v: Any, info: dict[str, FieldSpec]) -> InfoLabel:
     Asked for the first cell of every table row and every cell of the info block: the answer for
     a text is kept per ``info`` table (one per form of a :func:`labels_for` table, never changed).
     """
-    if v.__class__ is not str:
+    if v.__class__ is not str or len(v) > MAX_LABEL_CHARS:  # a long text is not kept (memory)
         return _info_label_of(v, info) if isinstance(v, str) else (None, None, False)
     memo = _info_memo(info)
     hit = memo.get(v)
@@ -334,7 +378,8 @@ def _info_memo(info: dict[str, FieldSpec]) -> dict[str, InfoLabel]:
 
 
 def _info_label_of(v: str, info: dict[str, FieldSpec]) -> InfoLabel:
-    m = _COLON.search(v)
+    # a label before the colon is at most MAX_LABEL_CHARS long: a colon further on cannot end one
+    m = _COLON.search(v, 0, MAX_LABEL_CHARS + 1)
     if m:
         f = info.get(label_key(v[: m.start()]))
         if f is not None:
@@ -421,6 +466,8 @@ def table_rows(layout: Layout, info: dict[str, FieldSpec]) -> tuple[list[int], i
     blank_run = 0
     r = layout.header_row + 1
     while r < height:
+        if not r & budget.MASK:
+            budget.check(budget.TABLE)
         row = grid[r]
         width = len(row)
         for c in cols:  # a row is blank when every table column is (other cells may hold notes)
@@ -484,9 +531,11 @@ def expected_labels(specs: FormSet) -> dict[str, str]:
 
 
 def guess_language(wb: Workbook) -> str:
+    """ "zh" when any text in the top of a sheet (the header search's bounds) holds Chinese."""
     for s in wb.sheets:
+        budget.check(budget.HEADER)
         for row in s.rows[:HEADER_SCAN_ROWS]:
-            for v in row:
-                if isinstance(v, str) and _CJK.search(v):
+            for v in row[:HEADER_SCAN_COLS]:
+                if isinstance(v, str) and _CJK.search(v, 0, MAX_LABEL_CHARS):
                     return "zh"
     return "en"

@@ -20,10 +20,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
+
+from automation.intake import budget
+from automation.intake.errors import ReadError
 
 EMPTY_RUN_STOP = 1000
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -44,12 +48,16 @@ class SheetGrid:
         hidden: bool = False,
         load: Callable[[], tuple[list[list[Any]], list[Merge]]] | None = None,
         merged: list[Merge] | None = None,
+        uncached: frozenset[tuple[int, int]] = frozenset(),
     ) -> None:
         self.name = name
         self.hidden = hidden
         self._rows = rows
         self._merged = merged or []
         self._load = load
+        # 0-based (row, col) of formula cells saved without a value: blank in ``rows``, yet not
+        # blank in the file (see :mod:`automation.intake.formulas`)
+        self.uncached = uncached
 
     @property
     def rows(self) -> list[list[Any]]:
@@ -98,14 +106,37 @@ class Workbook:
         return next((s for s in self.sheets if s.name == name), None)
 
 
-class ReadError(Exception):
-    """The file could not be read; ``code`` is the file-level problem code (file-corrupt, password-protected...)."""
+@contextmanager
+def parsing(what: str, code: str = "file-corrupt") -> Iterator[None]:
+    """The boundary between a file's bytes and the code that parses them: whatever a parsing library
+    (calamine, xlrd, openpyxl, zipfile, csv...) or our own byte-level parsing raises in the body
+    becomes :class:`ReadError` ``code`` (``file-corrupt``: "damaged or unsupported file").
 
-    def __init__(self, code: str, detail: str = "", limit: str = "") -> None:
-        super().__init__(detail or code)
-        self.code = code
-        self.detail = detail
-        self.limit = limit  # for file-too-large: the cap that was exceeded, as shown to the rep
+    Why every exception: a reader meeting bytes it does not expect may raise anything (fuzzing and
+    a corpus of 778 odd spreadsheets found xlrd's FormulaError, AttributeError, TypeError, ...),
+    and each is a fact about the file, never about our state; listing the kinds let the next new
+    one crash a command and take the files after it along. Not converted: MemoryError (the
+    machine's state as much as the file's: it stays a fault that is retried, then quarantined),
+    and KeyboardInterrupt/SystemExit. A Rust panic inside calamine surfaces as pyo3's
+    ``PanicException``, a BaseException: that is the file too. The body must hold parsing only
+    (bytes already in memory, no disk, no ledger), so an exception there cannot be a system fault.
+    """
+    try:
+        yield
+    except (ReadError, MemoryError):
+        raise
+    except Exception as exc:
+        raise ReadError(code, _fault(what, exc)) from exc
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ReadError(code, _fault(what, exc)) from exc
+
+
+def _fault(what: str, exc: BaseException) -> str:
+    """A one-line detail for the back office: where, which exception, its message (shortened)."""
+    text = " ".join(str(exc).split())
+    return f"{what}: {type(exc).__name__}: {text[:200]}" if what else f"{type(exc).__name__}: {text[:200]}"
 
 
 def _clean(rows: list[list[Any]]) -> list[list[Any]]:
@@ -120,25 +151,28 @@ def read_calamine(
     Sheets are parsed on first use (see :class:`SheetGrid`); a damaged sheet then raises
     :class:`ReadError` at that moment.
     """
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        metas = wb.sheets_metadata
-    except PasswordError as exc:
-        raise ReadError("password-protected", str(exc)) from None
-    except CalamineError as exc:
-        raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+        with parsing("calamine"):
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            metas = wb.sheets_metadata
+    except ReadError as exc:
+        if isinstance(exc.__cause__, PasswordError):
+            raise ReadError("password-protected", str(exc.__cause__)) from None
+        raise
 
     def loader(name: str) -> Callable[[], tuple[list[list[Any]], list[Merge]]]:
         def load() -> tuple[list[list[Any]], list[Merge]]:
+            budget.check(budget.READING)
             try:
-                sh = wb.get_sheet_by_name(name)
-                return _clean(sh.to_python(skip_empty_area=False)), list(sh.merged_cell_ranges or [])
-            except PasswordError as exc:
-                raise ReadError("password-protected", str(exc)) from None
-            except CalamineError as exc:
-                raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
+                with parsing(f"calamine, sheet {name!r}"):
+                    sh = wb.get_sheet_by_name(name)
+                    return _clean(sh.to_python(skip_empty_area=False)), list(sh.merged_cell_ranges or [])
+            except ReadError as exc:
+                if isinstance(exc.__cause__, PasswordError):
+                    raise ReadError("password-protected", str(exc.__cause__)) from None
+                raise
 
         return load
 
@@ -152,28 +186,10 @@ def read_calamine(
 
 def read_sparse_xlsx(data: bytes, names: list[str]) -> list[SheetGrid]:
     """The named sheets streamed by openpyxl (read-only): only cells near the data are kept."""
-    import zipfile
-    import zlib
-    from xml.etree.ElementTree import ParseError
-
     import openpyxl
 
-    # what openpyxl raises for parts it cannot parse; the try holds openpyxl's calls and our loop
-    # over its cells, which does nothing that could raise these itself
-    broken = (
-        zipfile.BadZipFile,
-        zlib.error,
-        ParseError,
-        KeyError,
-        ValueError,
-        TypeError,
-        IndexError,
-        EOFError,
-    )
-    try:
+    with parsing("openpyxl"):
         return _sparse_xlsx(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True), names)
-    except broken as exc:
-        raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
 
 
 def _sparse_xlsx(wb: Any, names: list[str]) -> list[SheetGrid]:
@@ -193,36 +209,63 @@ def read_xls(data: bytes) -> Workbook:
     """A legacy xls through xlrd (pure Python), with ragged rows.
 
     Not calamine: a damaged xls can make calamine allocate terabytes from a corrupt count field and
-    abort the whole process (found by fuzzing), which no ``except`` can catch; xlrd raises instead.
+    abort the whole process (found by fuzzing), which no ``except`` can catch; xlrd raises instead
+    (anything: fuzzing found AttributeError and TypeError on damaged records, a corpus of odd files
+    xlrd's own FormulaError for a defined name it cannot evaluate; see :func:`parsing`).
     The same limits as :func:`read_sparse_xlsx` apply (rows stop after a long empty run, columns
     after :data:`MAX_COLUMNS`); dates are converted in the workbook's own date system (1900/1904).
     """
-    import struct
-
     import xlrd
-    from xlrd.compdoc import CompDocError
 
-    # what xlrd raises for bytes it cannot parse (fuzzing found AttributeError/TypeError on damaged
-    # records too); the try blocks below hold xlrd's parsing calls only, none of our code
-    broken = (xlrd.XLRDError, CompDocError, struct.error, IndexError, KeyError, ValueError, AssertionError,
-              UnicodeDecodeError, EOFError, AttributeError, TypeError, OverflowError)  # fmt: skip
+    with parsing("olefile"):
+        stream = workbook_stream(data)
     try:
-        book = xlrd.open_workbook(file_contents=data, ragged_rows=True, on_demand=True, logfile=io.StringIO())
-    except broken as exc:
-        code = "password-protected" if "encrypt" in str(exc).lower() else "file-corrupt"
-        raise ReadError(code, f"{type(exc).__name__}: {exc}") from None
+        with parsing("xlrd"):
+            book = xlrd.open_workbook(
+                file_contents=stream, ragged_rows=True, on_demand=True, logfile=io.StringIO()
+            )
+    except ReadError as exc:
+        if "encrypt" in str(exc.__cause__).lower():
+            raise ReadError("password-protected", exc.detail) from None
+        raise
     sheets: list[SheetGrid] = []
-    try:
-        for idx in range(book.nsheets):
-            try:
+    with parsing("xlrd"):
+        try:
+            for idx in range(book.nsheets):
+                budget.check(budget.READING)
                 sh = book.sheet_by_index(idx)
-            except broken as exc:
-                raise ReadError("file-corrupt", f"{type(exc).__name__}: {exc}") from None
-            sheets.append(SheetGrid(sh.name, _xlrd_rows(sh, book.datemode), hidden=sh.visibility != 0))
-            book.unload_sheet(idx)
-    finally:
-        book.release_resources()
+                sheets.append(SheetGrid(sh.name, _xlrd_rows(sh, book.datemode), hidden=sh.visibility != 0))
+                book.unload_sheet(idx)
+        finally:
+            book.release_resources()
     return Workbook(sheets, book.datemode == 1)
+
+
+def workbook_stream(data: bytes) -> bytes:
+    """The BIFF stream of a legacy xls, taken out of its OLE2 container by olefile; xlrd reads it.
+
+    Why not let xlrd open the container: its compound-document reader follows a short stream's
+    sector chain without a guard, so a damaged file whose chain loops keeps it appending to a list
+    for ever (fuzzing found one: an hour of CPU and all the memory, uninterruptible, for a 6 KB
+    file). olefile walks every chain in a loop bounded by the stream's declared size, checked
+    against the allocation table, precisely against such files. xlrd reads a bare BIFF stream as it
+    reads the one it would have found itself.
+    """
+    import olefile
+
+    ole = olefile.OleFileIO(io.BytesIO(data))  # bytes themselves would be taken for a file name
+    try:
+        name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+        if name is None:
+            raise ReadError("file-corrupt", "olefile: no Workbook stream in the OLE2 file")
+        stream: bytes = ole.openstream(name).read()
+    finally:
+        ole.close()
+    if not stream:  # (xlrd would take empty contents for "no contents" and look for a file name)
+        raise ReadError("file-corrupt", "olefile: the Workbook stream is empty")
+    if stream[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # a container inside the stream: not BIFF
+        raise ReadError("file-corrupt", "olefile: the Workbook stream is itself an OLE2 file")
+    return stream
 
 
 def _grid(rows_of_values: Iterable[dict[int, Any]]) -> list[list[Any]]:
@@ -230,7 +273,9 @@ def _grid(rows_of_values: Iterable[dict[int, Any]]) -> list[list[Any]]:
     run of empty rows (a sheet claiming a million rows) and without trailing empty rows."""
     rows: list[list[Any]] = []
     empty_run = 0
-    for values in rows_of_values:
+    for i, values in enumerate(rows_of_values):
+        if not i & budget.MASK:
+            budget.check(budget.READING)
         if values:
             empty_run = 0
             rows.append([values.get(i) for i in range(max(values) + 1)])
@@ -290,7 +335,11 @@ def sheet_parts(data: bytes) -> dict[str, str]:
 
     from defusedxml.ElementTree import fromstring
 
-    z = zipfile.ZipFile(io.BytesIO(data))
+    with parsing("workbook.xml"):
+        return _sheet_parts(zipfile.ZipFile(io.BytesIO(data)), fromstring)
+
+
+def _sheet_parts(z: Any, fromstring: Callable[[bytes], Any]) -> dict[str, str]:
     rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
     targets = {}
     for rel in rels:
@@ -406,20 +455,19 @@ def read_csv(data: bytes) -> Workbook:
         text, _enc = decode_text(data)
     except UnicodeDecodeError as exc:
         raise ReadError("csv-encoding", str(exc)) from None
-    sample = text[:8192]
-    try:
-        dialect: Any = _Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        counts = {d: sample.count(d) for d in (",", "\t", ";")}
-        best = max(counts, key=lambda d: counts[d])
-        dialect = type("D", (csv.excel,), {"delimiter": best if counts[best] else ","})
-    try:
-        rows = [
-            [None if not v.strip() else v for v in row]
-            for row in csv.reader(io.StringIO(text, newline=""), dialect)
-        ]
-    except csv.Error as exc:
-        raise ReadError("file-corrupt", f"CSV: {exc}") from None
+    with parsing("CSV"):
+        sample = text[:8192]
+        try:
+            dialect: Any = _Sniffer().sniff(sample, delimiters=",\t;")
+        except csv.Error:
+            counts = {d: sample.count(d) for d in (",", "\t", ";")}
+            best = max(counts, key=lambda d: counts[d])
+            dialect = type("D", (csv.excel,), {"delimiter": best if counts[best] else ","})
+        rows = []
+        for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
+            if not i & budget.MASK:
+                budget.check(budget.READING)
+            rows.append([None if not v.strip() else v for v in row])
     return Workbook([SheetGrid("csv", rows)])
 
 

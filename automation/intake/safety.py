@@ -34,6 +34,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from automation.intake import budget
+from automation.intake.formulas import MAX_CELLS, Cells, UncachedCells, uncached_cells
 from automation.intake.zipdir import ZipEntry, ZipLike, open_member
 
 MAX_RATIO = 200  # uncompressed / compressed; real xlsx parts stay far below 100
@@ -61,7 +63,7 @@ _MEMO_RAW = 8 * 1024
 _MEMO_ENTRIES = 256
 _HEADS: dict[tuple[int, bytes], bytes] = {}
 _PLAIN: dict[bytes, bool] = {}
-_SHEETS: dict[tuple[int, bytes], tuple[tuple[int, int], str | None]] = {}
+_SHEETS: dict[tuple[int, bytes], tuple[tuple[int, int], str | None, Cells]] = {}
 
 
 @dataclass
@@ -74,6 +76,9 @@ class ZipScan:
     # part -> (max row, max col) its cells reference, 1-based; for a sheet with no reference beyond
     # row 999 or column ZZ that bound, FITS (all that matters is whether it fits a dense grid)
     extents: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # part (ods: "content.xml#<table>") -> 0-based (row, col) of formula cells saved without a value
+    # (see :mod:`.formulas`); parts without any are left out
+    uncached: dict[str, Cells] = field(default_factory=dict)
 
     @property
     def dense_ok(self) -> bool:
@@ -167,9 +172,12 @@ def check_xml_prologue(fh: IO[bytes], first: bytes = b"") -> str | None:
     return None
 
 
-def _scan_sheet(z: ZipLike, info: ZipEntry, data: bytes | None = None) -> tuple[tuple[int, int], str | None]:
-    """Stream one worksheet part: the extent of the cells it references (see :class:`ZipScan`), and
-    a prologue problem if any.
+SheetScan = tuple[tuple[int, int], str | None, Cells]
+
+
+def _scan_sheet(z: ZipLike, info: ZipEntry, data: bytes | None = None) -> SheetScan:
+    """Stream one worksheet part: the extent of the cells it references (see :class:`ZipScan`), a
+    prologue problem if any, and its formula cells saved without a value (:mod:`.formulas`).
 
     A small part (a form) is inflated in one C call straight from the archive bytes; a large one is
     streamed in chunks so memory stays bounded. The answer for a small part is kept by its
@@ -191,7 +199,7 @@ def _scan_sheet(z: ZipLike, info: ZipEntry, data: bytes | None = None) -> tuple[
     return hit
 
 
-def _scan_whole(xml: bytes) -> tuple[tuple[int, int], str | None]:
+def _scan_whole(xml: bytes) -> SheetScan:
     """:func:`_scan_stream` of a part held in memory, with a shortcut for the usual form.
 
     Collecting every reference costs ~1 us a cell. When one search finds no reference beyond row
@@ -203,20 +211,24 @@ def _scan_whole(xml: bytes) -> tuple[tuple[int, int], str | None]:
     if b'\nr="' not in xml and b'\tr="' not in xml and b'\rr="' not in xml and _BEYOND.search(xml) is None:
         problem = check_xml_prologue(io.BytesIO(xml[CHUNK:]), xml[:CHUNK])  # as _scan_stream reads it
         if problem:
-            return (0, 0), problem
-        return (FITS if _REF.search(xml) else (0, 0)), None
+            return (0, 0), problem, []
+        return (FITS if _REF.search(xml) else (0, 0)), None, uncached_cells(xml)
     return _scan_stream(io.BytesIO(xml))
 
 
-def _scan_stream(fh: IO[bytes]) -> tuple[tuple[int, int], str | None]:
-    """The largest (row, col) a cell reference of the part names, or the prologue's problem."""
+def _scan_stream(fh: IO[bytes]) -> SheetScan:
+    """The largest (row, col) a cell reference of the part names and its formula cells without a
+    value, or the prologue's problem."""
     max_row = max_col = 0
     tail = b""
     chunk = fh.read(CHUNK)
     problem = check_xml_prologue(fh, chunk)
     if problem:
-        return (0, 0), problem
+        return (0, 0), problem, []
+    formulas = UncachedCells()
     while chunk:
+        budget.check(budget.SCANNING)
+        formulas.feed(chunk)
         buf = tail + chunk
         # the searches and int() conversions run in C; only distinct column names reach Python
         odd = any(b in buf for b in _ODD_BLANKS)
@@ -226,7 +238,8 @@ def _scan_stream(fh: IO[bytes]) -> tuple[tuple[int, int], str | None]:
             max_row = max(max_row, *map(int, map(itemgetter(1), refs)))
         tail = buf[-64:]
         chunk = fh.read(CHUNK)
-    return (max_row, max_col), None
+    formulas.feed(b"", final=True)
+    return (max_row, max_col), None, formulas.cells
 
 
 def _member(data: bytes, info: ZipEntry) -> tuple[int, bytes] | None:
@@ -283,8 +296,8 @@ def _plain_head(head: bytes) -> bool:
 def scan_zip(z: ZipLike, max_unpacked_mb: float, data: bytes | None = None) -> ZipScan:
     """Check a workbook zip before parsing: sizes, ratios, DTDs, sheet extents, the 1904 date flag.
 
-    Raises ``zipfile.BadZipFile``/``zlib.error``/``EOFError`` for a corrupt archive; the caller maps
-    those to ``file-corrupt``.
+    Raises whatever zipfile, zlib or the XML parser raise for a corrupt archive; the caller reads
+    it inside :func:`automation.intake.readers.parsing`, which makes that ``file-corrupt``.
     """
     infos = z.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -304,16 +317,20 @@ def scan_zip(z: ZipLike, max_unpacked_mb: float, data: bytes | None = None) -> Z
         if not lower.endswith((".xml", ".rels", ".vml")):
             continue
         if _WORKSHEET.fullmatch(lower):
-            extent, problem = _scan_sheet(z, i, data)
+            budget.check(budget.SCANNING)
+            extent, problem, uncached = _scan_sheet(z, i, data)
             if problem:
                 return ZipScan("unsafe-content", f"{name}: {problem}")
             scan.extents[name] = extent
+            if uncached:
+                scan.uncached[name] = uncached
             continue
         if lower == "content.xml":
-            extents, problem = _scan_ods_content(z, i)
-            if problem:
-                return ZipScan("unsafe-content", f"{name}: {problem}")
+            extents, refused, ods_uncached = _scan_ods_content(z, i)
+            if refused:
+                return ZipScan(*refused)
             scan.extents.update(extents)
+            scan.uncached.update(ods_uncached)
             continue
         # the prologue of a part is in its first few hundred bytes; workbook.xml also holds date1904
         head = (
@@ -352,6 +369,7 @@ class _OdsExtent:
         self.row = self.col = 0
         self.row_rep = 1
         self.max_row = self.max_col = 0
+        self.uncached: dict[str, Cells] = {}  # table -> formula cells without a value (see .formulas)
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         if tag == _T + "table":
@@ -365,7 +383,18 @@ class _OdsExtent:
             if _O + "value-type" in attrib:
                 self.max_col = max(self.max_col, self.col + rep)
                 self.max_row = max(self.max_row, self.row + self.row_rep)
+            elif _T + "formula" in attrib and tag == _T + "table-cell":
+                self._formula(rep)
             self.col += rep
+
+    def _formula(self, rep: int) -> None:
+        """A formula cell with no value type: saved without its value (LibreOffice always writes one)."""
+        cells = self.uncached.setdefault(self.table, [])
+        for r in range(self.row, self.row + self.row_rep):
+            for c in range(self.col, self.col + rep):
+                if len(cells) >= MAX_CELLS:
+                    return
+                cells.append((r, c))
 
     def end(self, tag: str) -> None:
         if tag == _T + "table-row":
@@ -387,31 +416,26 @@ def _int(v: str | None) -> int:
         return 1
 
 
-def _scan_ods_content(z: ZipLike, info: ZipEntry) -> tuple[dict[str, tuple[int, int]], str | None]:
+def _scan_ods_content(
+    z: ZipLike, info: ZipEntry
+) -> tuple[dict[str, tuple[int, int]], tuple[str, str] | None, dict[str, Cells]]:
+    """Walk an ODS content.xml: extents and formula cells per table, or (problem code, detail).
+
+    Content that is not well-formed XML is ``file-corrupt`` here, not left to the reader: the walk
+    has parsed it all anyway, and calamine's ODS reader never returns from some damaged content
+    (a broken ``</table:table>`` found by fuzzing: an endless loop in Rust that nothing can stop).
+    """
     target = _OdsExtent()
     parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     try:
         with open_member(z, info) as fh:
             while chunk := fh.read(CHUNK):
+                budget.check(budget.SCANNING)
                 parser.feed(chunk)
         parser.close()
     except DefusedXmlException as exc:
-        return {}, f"{type(exc).__name__}: {exc}"
-    except ParseError:
-        pass  # broken XML: the reader reports it as corrupt
-    return {f"content.xml#{k}": v for k, v in target.extents.items()}, None
-
-
-# what zipfile, zlib and struct raise for a damaged archive (a bad offset seeks to a negative position:
-# ValueError; an unknown compression method: NotImplementedError)
-CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile,
-    zlib.error,
-    struct.error,
-    EOFError,
-    OSError,
-    KeyError,
-    ValueError,
-    NotImplementedError,
-    ParseError,
-)
+        return {}, ("unsafe-content", f"{info.filename}: {type(exc).__name__}: {exc}"), {}
+    except ParseError as exc:
+        return {}, ("file-corrupt", f"{info.filename}: ParseError: {exc}"), {}
+    extents = {f"content.xml#{k}": v for k, v in target.extents.items()}
+    return extents, None, {f"content.xml#{k}": v for k, v in target.uncached.items() if v}

@@ -334,6 +334,176 @@ def simple_files(folder: Path) -> None:
     wb.save(folder / "visit_report_missing_outcome_column.xlsx")
 
 
+def uncached_formulas(folder: Path) -> None:
+    """Forms whose amounts are formulas saved without a value, as a script writes them (issue 14):
+    openpyxl (``<f>..</f><v />``), an xlsm and an ods edited the same way. Read as blank, the
+    amounts would silently count as nothing."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "每日销售报告表"
+    ws["A1"] = "每日销售报告表"
+    ws["A2"], ws["B2"], ws["D2"], ws["E2"] = "销售员编号", "R001", "报告日期", "=DATE(2026,11,23)"
+    ws["A3"], ws["B3"], ws["D3"], ws["E3"] = "出勤", "出勤", "今日心得", "客户对新品兴趣大"
+    for c, label in enumerate(VISIT_ZH, start=1):
+        ws.cell(5, c, label)
+    for r, row in enumerate(VISIT_ROWS, start=6):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(r, c, v)
+    ws["G6"] = "=F6*0.8"  # 订货金额 of the first visit: 9600 in Excel, nothing once read
+    ws["H6"] = "=G6*0.25"  # 毛利
+    ws["A9"], ws["G9"] = "合计", "=SUM(G6:G8)"  # a total row: not the form's data, not reported
+    ws["Q6"] = "=G6-H6"  # a note beside the table: not reported either
+    wb.save(folder / "visit_report_uncached_formulas_openpyxl.xlsx")
+
+    xlsm = (folder / "visit_report_libreoffice.xlsm").read_bytes()
+    (folder / "visit_report_uncached_formula.xlsm").write_bytes(
+        rewrite_part(
+            xlsm,
+            "xl/worksheets/sheet1.xml",
+            lambda x: x.replace('<c r="G6" s="0" t="n"><v>10000</v></c>', '<c r="G6" s="0"><f>F6*2</f></c>'),
+        )
+    )
+    ods = (folder / "visit_report_libreoffice.ods").read_bytes()
+    cell = (
+        '<table:table-cell office:value-type="float" office:value="10000" calcext:value-type="float">'
+        "<text:p>10000</text:p></table:table-cell>"
+    )
+    (folder / "visit_report_uncached_formula.ods").write_bytes(
+        rewrite_part(
+            ods,
+            "content.xml",
+            lambda x: x.replace(cell, '<table:table-cell table:formula="of:=[.F6]*2"/>', 1),
+        )
+    )
+
+
+def xls_name_record(name: str, rgce: bytes) -> bytes:
+    """A BIFF8 NAME record (0x0018): a workbook-wide defined name whose formula is ``rgce``."""
+    import struct
+
+    body = struct.pack("<HBBHHH4B", 0, 0, len(name), len(rgce), 0, 0, 0, 0, 0, 0)
+    body += b"\x00" + name.encode("latin-1") + rgce  # the name, 8-bit (no length: cch above)
+    return struct.pack("<HH", 0x0018, len(body)) + body
+
+
+def xls_defined_name_AreaN(path: Path) -> None:
+    """A legacy xls whose defined name holds a ``tAreaN`` token, which is valid only in shared
+    formulas: xlrd raises its FormulaError at open, and ended ``salesflow check`` with a traceback,
+    taking the command's other files with it (issue 14, found in a corpus of odd spreadsheets).
+
+    xlwt writes no defined names, so the NAME record is added to the workbook globals after the
+    links (where Excel puts NAME records); xlwt computes the sheet offsets after them, so the
+    BOUNDSHEET offsets stay right.
+    """
+    import struct
+
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("日报")
+    for c, label in enumerate(VISIT_ZH[:3]):
+        ws.write(0, c, label)
+    for c, v in enumerate(["华东机械厂", "服务", "成交"]):
+        ws.write(1, c, v)
+    links = wb._Workbook__all_links_rec  # type: ignore[attr-defined]
+    area_n = b"\x2d" + struct.pack("<4H", 0, 3, 0, 1)  # tAreaN (reference class): rows 1-4, cols A-B
+    wb._Workbook__all_links_rec = lambda: links() + xls_name_record("Area_N", area_n)  # type: ignore[attr-defined]
+    wb.save(str(path))
+
+
+def xls_ole_sector_chain_loop(path: Path) -> None:
+    """The LibreOffice xls with its OLE2 container damaged the way a fuzzed copy was (issue 14): the
+    Workbook stream's directory entry says 64 bytes (so it lives in the mini stream) and the mini
+    allocation table's first entry points at itself. xlrd's own container reader then loops for
+    ever, appending to a list (an hour of CPU and all the memory, no exception to catch).
+
+    CFB layout: 512-byte sectors, sector n at offset (n + 1) * 512; the header holds the first
+    directory sector at 0x30 and the first mini-FAT sector at 0x3C; a 128-byte directory entry has
+    its name in UTF-16LE, its start sector at 0x74 and its size at 0x78.
+    """
+    import struct
+
+    raw = bytearray((HERE / "visit_report_libreoffice.xls").read_bytes())
+    assert struct.unpack_from("<H", raw, 0x1E)[0] == 9, "512-byte sectors expected"
+    directory = (struct.unpack_from("<I", raw, 0x30)[0] + 1) * 512
+    minifat = (struct.unpack_from("<I", raw, 0x3C)[0] + 1) * 512
+    entry = raw.find("Workbook".encode("utf-16-le"), directory, directory + 512)
+    assert entry >= 0 and (entry - directory) % 128 == 0, "Workbook entry not in the first directory sector"
+    struct.pack_into("<II", raw, entry + 0x74, 0, 64)  # start at mini sector 0, 64 bytes
+    struct.pack_into("<I", raw, minifat, 0)  # mini sector 0 -> mini sector 0: a loop
+    path.write_bytes(bytes(raw))
+
+
+def ods_broken_table_end_tag(path: Path) -> None:
+    """The LibreOffice ods with its last ``</table:table>`` turned into ``</table:tablex`` (one byte,
+    found by fuzzing): calamine's ODS reader never returns from it (an endless loop in Rust, no
+    exception, no way to interrupt it)."""
+
+    def broken(xml: str) -> str:
+        at = xml.rfind("</table:table>")
+        return xml[:at] + "</table:tablex" + xml[at + len("</table:table>") :]
+
+    path.write_bytes(
+        rewrite_part((HERE / "visit_report_libreoffice.ods").read_bytes(), "content.xml", broken)
+    )
+
+
+def sql_text(rng: Any, chars: int) -> str:
+    """SQL as a report tool pastes it into a sheet: clauses full of short parenthesised groups
+    ("(a.id)", "(0)(1)(2)") and comment banners ("/****** totals ******/"): the shapes that made the
+    old header search backtrack (a run of stars followed by text cost it 2^n steps)."""
+    parts: list[str] = []
+    n = 0
+    while n < chars:
+        k = rng.randrange(7)
+        if k == 6:
+            stars = "*" * rng.randrange(14, 22)
+            parts.append(f"/{stars} section {rng.randrange(9999)} {stars}/\n")
+            n += len(parts[-1])
+            continue
+        if k == 0:
+            piece = f"SELECT t{rng.randrange(9)}.c{rng.randrange(99)}, SUM(t1.amount) AS s{rng.randrange(9)} "
+        elif k == 1:
+            piece = "".join(f"({rng.choice('abcxyz')}{i})" for i in range(rng.randrange(5, 60)))
+        elif k == 2:
+            piece = f"FROM (orders) o JOIN (customers) c ON (o.cid)=(c.id) WHERE (o.v{rng.randrange(9)}) "
+        elif k == 3:
+            piece = "AND (x) IN (" + ",".join(f"({i})" for i in range(rng.randrange(3, 30))) + ") "
+        elif k == 4:
+            piece = f"COALESCE((a{rng.randrange(9)}),(0))*(1.0)(rmb)(rmb)(yyyy-mm-dd) "
+        else:
+            piece = "GROUP BY (c.region)(c.rep)(o.day) ORDER BY (s) DESC;\n"
+        parts.append(piece)
+        n += len(piece)
+    return "".join(parts)[:chars]
+
+
+def make_sql_text_xls(path: Path, rows: int, cols: int, chars: int, distinct: int, seed: int = 14) -> None:
+    """A legacy xls of ``rows`` x ``cols`` cells of ``chars``-character SQL-like text (``distinct``
+    different texts: the file's shared-string table holds each once)."""
+    import random
+
+    import xlwt
+
+    rng = random.Random(seed)
+    texts = [sql_text(rng, chars) for _ in range(distinct)]
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("SQL")
+    for r in range(rows):
+        for c in range(cols):
+            ws.write(r, c, texts[(r * cols + c) % distinct])
+    wb.save(str(path))
+
+
+def xls_long_sql_text(path: Path) -> None:
+    """The corpus file of issue 14 in small: an xls whose cells hold up to 24,509 characters of SQL
+    full of short parenthesised groups; the header search took minutes over it."""
+    make_sql_text_xls(path, rows=12, cols=6, chars=24509, distinct=3)
+
+
 # ----- hostile files built at test time ---------------------------------------------------------------
 
 
@@ -398,7 +568,8 @@ def damaged_copies(seed: int, n: int) -> list[tuple[str, bytes]]:
 
     rng = random.Random(seed)
     names = ["visit_report_openpyxl_zh.xlsx", "visit_report_libreoffice.xls", "visit_report_libreoffice.ods",
-             "visit_report_xlsxwriter_en.xlsx", "visit_report_gbk.csv"]  # fmt: skip
+             "visit_report_xlsxwriter_en.xlsx", "visit_report_gbk.csv", "xls_defined_name_AreaN.xls",
+             "visit_report_uncached_formulas_openpyxl.xlsx", "visit_report_uncached_formula.ods"]  # fmt: skip
     sources = {name: (HERE / name).read_bytes() for name in names}
     out = []
     for _ in range(n):
@@ -446,6 +617,11 @@ def main() -> None:
     far_value_form(HERE)
     if "--no-soffice" not in sys.argv:
         libreoffice_files(HERE)
+    uncached_formulas(HERE)
+    xls_defined_name_AreaN(HERE / "xls_defined_name_AreaN.xls")
+    xls_long_sql_text(HERE / "xls_long_sql_text.xls")
+    xls_ole_sector_chain_loop(HERE / "xls_ole_sector_chain_loop.xls")
+    ods_broken_table_end_tag(HERE / "ods_broken_table_end_tag.ods")
     try:
         password_protected(HERE)
     except ImportError:
