@@ -32,6 +32,40 @@ DEFAULT_DATE_WINDOW_DAYS = 62
 DEFAULT_MAX_FILE_MB = 25
 DEFAULT_MAX_UNPACKED_MB = 150
 DEFAULT_MAX_ROWS = 60000
+# Mail (issue 17): when messages are due, and how hard to try the SMTP server.
+DEFAULT_WEEKLY_WEEKDAY = 1  # Monday
+DEFAULT_WEEKLY_TIME = time(8, 0)
+DEFAULT_BRIEF_TIME = time(8, 30)
+DEFAULT_REMINDER_DELAY_MINUTES = 30  # after deadlines.visit_report
+DEFAULT_SMTP_TIMEOUT = 30.0
+DEFAULT_SMTP_RETRIES = 3
+DEFAULT_SMTP_BACKOFF = 2.0
+MAIL_KINDS = ("weekly", "brief", "reminder", "escalation", "rejection", "receipt")
+# A deliberately plain address check: one @, a dotted domain, nothing a header could trip on.
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def is_email(value: str) -> bool:
+    """A plain ``local@domain.tld`` address (what the header and SMTP envelope accept as is)."""
+    return len(value) <= 254 and bool(_EMAIL_RE.match(value))
+
+
+def _no_control(value: str) -> str:
+    """Names and the company end up in mail headers: a line break there could add a header."""
+    if _CONTROL_RE.search(value):
+        raise ValueError("must not contain line breaks or control characters")
+    return value
+
+
+def _email_or_blank(value: str) -> str:
+    value = value.strip()
+    if value and not is_email(value):
+        raise ValueError("is not an email address (e.g. zhang.wei@example.com); leave it empty for none")
+    return value
+
 
 Language = Literal["zh", "en"]
 
@@ -71,6 +105,16 @@ class Person(_Model):
     name: str
     email: str = ""
     language: Language = "zh"
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, v: str) -> str:
+        return _no_control(v)
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        return _email_or_blank(v)
 
 
 class Rep(Person):
@@ -170,17 +214,114 @@ class WatcherSettings(_Model):
 
 
 class Smtp(_Model):
+    """How to reach the mail server. ``ssl`` (implicit TLS, usually port 465) wins over
+    ``starttls`` (port 587); neither is for a server on loopback only."""
+
     host: str = ""
     port: int = 587
     user: str = ""
     password_env: str = "SALESFLOW_SMTP_PASSWORD"
     sender: str = ""
+    sender_name: str = ""  # shown as the From name; the company name when empty
     starttls: bool = True
+    ssl: bool = False
+    timeout: float = DEFAULT_SMTP_TIMEOUT
+    retries: int = DEFAULT_SMTP_RETRIES
+    retry_backoff: float = DEFAULT_SMTP_BACKOFF
+
+    @field_validator("host", "user")
+    @classmethod
+    def _no_space(cls, v: str) -> str:
+        if re.search(r"\s", v):
+            raise ValueError("must not contain spaces or line breaks")
+        return v
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, v: str) -> str:
+        return _email_or_blank(v)
+
+    @field_validator("sender_name")
+    @classmethod
+    def _sender_name(cls, v: str) -> str:
+        return _no_control(v)
+
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
+            raise ValueError("must be the name of an environment variable, e.g. SALESFLOW_SMTP_PASSWORD")
+        return v
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError("must be 1..65535 (587 for STARTTLS, 465 for SSL, 25 plain)")
+        return v
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, v: float) -> float:
+        if not 1 <= v <= 600:
+            raise ValueError("must be 1..600 seconds")
+        return v
+
+    @field_validator("retries")
+    @classmethod
+    def _retries(cls, v: int) -> int:
+        if not 0 <= v <= 10:
+            raise ValueError("must be 0..10 further attempts")
+        return v
+
+    @field_validator("retry_backoff")
+    @classmethod
+    def _backoff(cls, v: float) -> float:
+        if not 0 <= v <= 300:
+            raise ValueError("must be 0..300 seconds (doubles after each failed attempt)")
+        return v
+
+    @property
+    def configured(self) -> bool:
+        """Sending is on once a host is set; without one, messages are only written to outbox/."""
+        return bool(self.host)
 
     @property
     def password(self) -> str:
         """The password comes only from the environment, never from the file."""
         return os.environ.get(self.password_env, "")
+
+
+class MailSettings(_Model):
+    """What is mailed and when (the product clock decides "now", so a day can be replayed)."""
+
+    kinds: list[str] = Field(default_factory=lambda: list(MAIL_KINDS))
+    weekly_weekday: int = DEFAULT_WEEKLY_WEEKDAY
+    weekly_time: time = DEFAULT_WEEKLY_TIME
+    brief_time: time = DEFAULT_BRIEF_TIME
+    reminder_delay_minutes: int = DEFAULT_REMINDER_DELAY_MINUTES
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, v: list[str]) -> list[str]:
+        bad = [k for k in v if k not in MAIL_KINDS]
+        if bad:
+            raise ValueError(f"unknown kinds {bad}; allowed: {', '.join(MAIL_KINDS)}")
+        return v
+
+    @field_validator("weekly_weekday")
+    @classmethod
+    def _weekday(cls, v: int) -> int:
+        if not 1 <= v <= 7:
+            raise ValueError("must be 1 (Monday) .. 7 (Sunday)")
+        return v
+
+    @field_validator("reminder_delay_minutes")
+    @classmethod
+    def _delay(cls, v: int) -> int:
+        if not 0 <= v <= 180:
+            raise ValueError("must be 0..180 minutes after the visit-report deadline")
+        return v
 
 
 class FormExtension(_Model):
@@ -244,11 +385,17 @@ class Config(_Model):
     intake: IntakeLimits = Field(default_factory=IntakeLimits)
     watcher: WatcherSettings = Field(default_factory=WatcherSettings)
     smtp: Smtp = Field(default_factory=Smtp)
+    mail: MailSettings = Field(default_factory=MailSettings)
     targets: Targets = Field(default_factory=Targets)
     forms: dict[str, FormExtension] = Field(default_factory=dict)
 
     # Set by the loader: the folder relative paths are resolved against.
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("company")
+    @classmethod
+    def _plain_company(cls, v: str) -> str:
+        return _no_control(v)
 
     @model_validator(mode="after")
     def _references(self) -> Config:

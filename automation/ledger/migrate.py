@@ -45,11 +45,17 @@ def _v3_credit_code_index(conn: sa.Connection) -> None:
             conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))  # no checkfirst
 
 
+def _v4_mail_log(conn: sa.Connection) -> None:
+    """The sent log, so no message goes out twice (a fresh ledger got it at version 1)."""
+    schema.mail_log.create(conn, checkfirst=True)
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
     (2, "look-up indexes", _v2_lookup_indexes),
     (3, "credit code index", _v3_credit_code_index),
+    (4, "mail sent log", _v4_mail_log),
 ]
 LATEST = MIGRATIONS[-1][0]
 
