@@ -73,6 +73,9 @@ def compose(config: Config, draft: Draft, now: datetime) -> EmailMessage:
             ctx["notes"].append(t["attachment_missing"].format(name=a.name, folder=folder))
     ctx["footer"] = t["footer"].format(at=now.strftime("%Y-%m-%d %H:%M"))
     ctx.setdefault("title", draft.subject)
+    ctx.setdefault("lang", draft.lang)
+    ctx.setdefault("t", t)
+    ctx.setdefault("company", config.company)
     html, text = render(draft.template, ctx)
 
     msg = EmailMessage(policy=policy.SMTP)

@@ -118,7 +118,9 @@ class Transport:
             self.reset()
             raise Undelivered(f"connection lost before the message was sent: {exc}", transient=True) from exc
         try:
-            conn.data(data)
+            code, resp = conn.data(data)  # raises for a bad answer to DATA, returns the final one
+            if code != 250:
+                raise smtplib.SMTPDataError(code, resp)
         except smtplib.SMTPDataError as exc:  # a definite answer: refused
             self._abort(conn)
             raise Undelivered(
