@@ -216,3 +216,33 @@ def overdue_complaints(
          "days": f"{fmt.count(r['working_days'])} / {fmt.count(r['limit'])}"}
         for r in c.sort_values("received").to_dict("records")
     ]  # fmt: skip
+
+
+def choice_label(config: Config, form: str, field: str, key: Any, lang: str) -> str:
+    """A stored choice key (``market_research``) in the reader's words, from the form spec."""
+    if key is None or fmt.missing(key) or key == "":
+        return "–"
+    try:
+        spec = _specs(config)[form]
+        for f in spec.fields:
+            if f.key == field:
+                for c in f.choices:
+                    if c.key == key:
+                        return c.label(lang)
+    except KeyError:
+        pass
+    return str(key)
+
+
+_SPECS: dict[int, tuple[Config, Any]] = {}
+
+
+def _specs(config: Config) -> Any:
+    """The config's form specs, built once per config (a brief looks up a label per plan row)."""
+    from automation.formspec import load_specs
+
+    hit = _SPECS.get(id(config))
+    if hit is None or hit[0] is not config:
+        _SPECS.clear()
+        hit = _SPECS[id(config)] = (config, load_specs(config))
+    return hit[1]

@@ -14,7 +14,7 @@ from automation.config import Config
 from automation.figures import daily as fd
 from automation.figures import timeliness as tml
 from automation.figures.common import rep_universe
-from automation.mail import fmt, routing
+from automation.mail import blocks, fmt, routing
 from automation.mail.draft import Draft
 from automation.mail.routing import Recipient
 from automation.mail.texts import labels
@@ -49,6 +49,10 @@ def brief(config: Config, who: Recipient, v: dict[str, Any], figs: dict[str, Any
     region = config.region(sup.region)
     rname = region.label(who.language) if region else sup.region
     verdicts = {str(r["rep_id"]): str(r["verdict"]) for r in v["timeliness"].to_dict("records")}
+
+    def purpose(key: Any) -> str:
+        return blocks.choice_label(config, "visit_plan", "purpose", key, who.language)
+
     rows = v["by_day"]
     rows = rows[rows["level"] == "rep"] if not rows.empty else rows
     plans = v["plans"]
@@ -67,8 +71,8 @@ def brief(config: Config, who: Recipient, v: dict[str, Any], figs: dict[str, Any
                 "orders": fmt.count(r["transactions"]), "sales": fmt.money(r["sales"]),
                 "collections": fmt.money(r["collections"]), "outcomes": outcomes or "–",
                 "report": t.get(verdict, "–"), "report_color": fmt.COLORS["red" if verdict == "missing" else "amber" if verdict == "late" else "green"],
-                "plans": [f"{p['customer']}（{t.get(str(p['purpose']), str(p['purpose']))}）" if who.language == "zh"
-                          else f"{p['customer']} ({t.get(str(p['purpose']), str(p['purpose']))})"
+                "plans": [f"{p['customer']}（{purpose(p['purpose'])}）" if who.language == "zh"
+                          else f"{p['customer']} ({purpose(p['purpose'])})"
                           for p in mine.to_dict("records")] if not mine.empty else [],
             }
         )  # fmt: skip

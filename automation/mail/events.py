@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from automation.config import Config
 from automation.ledger import schema as t
-from automation.mail import routing
+from automation.mail import blocks, routing
 from automation.mail.draft import Attachment, Draft
 from automation.mail.texts import FORM_NAMES, labels
 
@@ -118,7 +118,7 @@ def market_escalation(config: Config, conn: sa.Connection, s: Any) -> Draft | No
     title = tx["subj_escalation_market"].format(name=name, day=day)
     ctx = _base(config, who, title, tx["intro_escalation_market"].format(name=name, rep_id=s.rep_id, day=day))
     ctx["items"] = [
-        {"customer": names.get(r.customer_id or "", r.customer_text or "–"), "category": _choice(config, "market_report", "category", r.category, who.language),
+        {"customer": names.get(r.customer_id or "", r.customer_text or "–"), "category": blocks.choice_label(config, "market_report", "category", r.category, who.language),
          "competitor": r.competitor or "", "description": r.description or "", "severity": tx["high"],
          "suggestion": r.suggestion or ""}
         for r in rows
@@ -156,7 +156,7 @@ def complaint_escalation(config: Config, conn: sa.Connection, s: Any) -> Draft |
     limits = config.thresholds.complaint_limits
     ctx["items"] = [
         {"id": r.complaint_id, "customer": names.get(r.customer_id or "", r.customer_text or "–"),
-         "category": _choice(config, "complaint", "category", r.category, who.language), "description": r.description or "",
+         "category": blocks.choice_label(config, "complaint", "category", r.category, who.language), "description": r.description or "",
          "severity": tx.get(r.severity or "", r.severity or "–"), "received": r.received.isoformat() if r.received else "–",
          "limit": str(limits.get(r.severity or "", "–"))}
         for r in rows
@@ -239,21 +239,3 @@ def read_problems(path: Path) -> list[dict[str, str]]:
                 }
             )
     return out
-
-
-def _choice(config: Config, form: str, field: str, key: str | None, lang: str) -> str:
-    """A choice key shown in the reader's language (the form spec's label)."""
-    if not key:
-        return "–"
-    try:
-        from automation.formspec import load_specs
-
-        spec = load_specs(config)[form]
-        for f in spec.fields:
-            if f.key == field:
-                for c in f.choices or []:
-                    if c.key == key:
-                        return c.zh if lang == "zh" else c.en
-    except Exception:
-        pass
-    return key

@@ -36,7 +36,7 @@ ZH: dict[str, str] = {
     "value": "填写内容", "problem": "问题", "fix": "怎么改", "new_ids": "系统为新客户分配的编号",
     "customer_id": "客户编号", "name": "名称", "row": "行",
     "missing_days": "缺交日期", "deadline": "截止时间",
-    "footer": "本邮件由 Salesflow 于 {at} 根据已接收的表单自动生成；数字与附件工作簿一致。如有疑问请联系后台。",
+    "footer": "本邮件由 Salesflow 于 {at} 根据已接收的表单自动生成，请勿直接回复；如有疑问请联系后台。",
     "period": "{start} 至 {end}",
     # subjects
     "subj_weekly_supervisor": "{region}区域周报 {week}",
@@ -90,7 +90,7 @@ EN: dict[str, str] = {
     "value": "Value", "problem": "Problem", "fix": "How to fix", "new_ids": "IDs given to your new customers",
     "customer_id": "Customer ID", "name": "Name", "row": "Row",
     "missing_days": "Days missing", "deadline": "Deadline",
-    "footer": "Written by Salesflow at {at} from the forms received; the figures match the attached workbook. Questions: ask the back office.",
+    "footer": "Written by Salesflow at {at} from the forms received; please do not reply. Questions: ask the back office.",
     "period": "{start} to {end}",
     "subj_weekly_supervisor": "{region} region weekly {week}",
     "subj_weekly_manager": "{company} weekly {week}",
