@@ -163,11 +163,16 @@ def test_an_installed_wheel_finds_its_templates(template: Path, tmp_path: Path) 
     assert any(n.endswith("share/salesflow/templates/email/weekly_supervisor.html") for n in names)
     prefix = tmp_path / "prefix"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True, timeout=120)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(prefix), str(wheel)],
+    # --python: pip installs into that interpreter's environment. (Not --prefix: pip would first
+    # uninstall the editable salesflow of the environment running it, breaking every later test.)
+    py = prefix / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", str(wheel)],
                    check=True, capture_output=True, timeout=300)  # fmt: skip
+    ours = subprocess.run([sys.executable, "-c", "import automation; print(automation.__file__)"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert ours.stdout.startswith(str(ROOT)), ours  # the environment running the tests is untouched
     deps = [p for p in sys.path if p.endswith("site-packages")]
     cfg, config = mailworld.copy(template, tmp_path / "inst")
-    py = prefix / "bin" / "python"
     probe = (
         "import automation, automation.mail.render as r; print(automation.__file__); print(r.template_dir())"
     )
