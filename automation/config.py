@@ -48,6 +48,41 @@ DEFAULT_MAX_ROWS = 60000
 DEFAULT_TIME_BUDGET_SECONDS = 10.0
 TIME_BUDGET_RANGE = (0.5, 600.0)
 
+# Mail (issue 17): when messages are due, and how hard to try the SMTP server.
+DEFAULT_WEEKLY_WEEKDAY = 1  # Monday
+DEFAULT_WEEKLY_TIME = time(8, 0)
+DEFAULT_BRIEF_TIME = time(8, 30)
+DEFAULT_REMINDER_DELAY_MINUTES = 30  # after deadlines.visit_report
+DEFAULT_SMTP_TIMEOUT = 30.0
+DEFAULT_SMTP_RETRIES = 3
+DEFAULT_SMTP_BACKOFF = 2.0
+MAIL_KINDS = ("weekly", "brief", "reminder", "escalation", "rejection", "receipt")
+# A deliberately plain address check: one @, a dotted domain, nothing a header could trip on.
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def is_email(value: str) -> bool:
+    """A plain ``local@domain.tld`` address (what the header and SMTP envelope accept as is)."""
+    return len(value) <= 254 and bool(_EMAIL_RE.match(value))
+
+
+def _no_control(value: str) -> str:
+    """Names and the company end up in mail headers: a line break there could add a header."""
+    if _CONTROL_RE.search(value):
+        raise ValueError("must not contain line breaks or control characters")
+    return value
+
+
+def _email_or_blank(value: str) -> str:
+    value = value.strip()
+    if value and not is_email(value):
+        raise ValueError("is not an email address (e.g. zhang.wei@example.com); leave it empty for none")
+    return value
+
+
 Language = Literal["zh", "en"]
 
 
@@ -122,6 +157,16 @@ class Person(_Model):
     name: str
     email: str = ""
     language: Language = "zh"
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, v: str) -> str:
+        return _no_control(v)
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        return _email_or_blank(v)
 
 
 class Rep(Person):
@@ -216,17 +261,72 @@ class WatcherSettings(_Model):
 
 
 class Smtp(_Model):
+    """How to reach the mail server. ``ssl`` (implicit TLS, usually port 465) wins over
+    ``starttls`` (port 587); neither is for a server on loopback only."""
+
     host: str = ""
     port: Annotated[int, within(1, 65535)] = 587
     user: str = ""
     password_env: str = "SALESFLOW_SMTP_PASSWORD"
     sender: str = ""
+    sender_name: str = ""  # shown as the From name; the company name when empty
     starttls: bool = True
+    ssl: bool = False
+    timeout: Annotated[float, within(1, 600)] = DEFAULT_SMTP_TIMEOUT  # seconds per SMTP step
+    retries: Annotated[int, within(0, 10)] = DEFAULT_SMTP_RETRIES  # further attempts
+    retry_backoff: Annotated[float, within(0, 300)] = DEFAULT_SMTP_BACKOFF  # doubles per attempt
+
+    @field_validator("host", "user")
+    @classmethod
+    def _no_space(cls, v: str) -> str:
+        if re.search(r"\s", v):
+            raise ValueError("must not contain spaces or line breaks")
+        return v
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, v: str) -> str:
+        return _email_or_blank(v)
+
+    @field_validator("sender_name")
+    @classmethod
+    def _sender_name(cls, v: str) -> str:
+        return _no_control(v)
+
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
+            raise ValueError("must be the name of an environment variable, e.g. SALESFLOW_SMTP_PASSWORD")
+        return v
+
+    @property
+    def configured(self) -> bool:
+        """Sending is on once a host is set; without one, messages are only written to outbox/."""
+        return bool(self.host)
 
     @property
     def password(self) -> str:
         """The password comes only from the environment, never from the file."""
         return os.environ.get(self.password_env, "")
+
+
+class MailSettings(_Model):
+    """What is mailed and when (the product clock decides "now", so a day can be replayed)."""
+
+    kinds: list[str] = Field(default_factory=lambda: list(MAIL_KINDS))
+    weekly_weekday: Annotated[int, within(1, 7)] = DEFAULT_WEEKLY_WEEKDAY  # 1 = Monday
+    weekly_time: time = DEFAULT_WEEKLY_TIME
+    brief_time: time = DEFAULT_BRIEF_TIME
+    reminder_delay_minutes: Annotated[int, within(0, 180)] = DEFAULT_REMINDER_DELAY_MINUTES
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, v: list[str]) -> list[str]:
+        bad = [k for k in v if k not in MAIL_KINDS]
+        if bad:
+            raise ValueError(f"unknown kinds {bad}; allowed: {', '.join(MAIL_KINDS)}")
+        return v
 
 
 class FormExtension(_Model):
@@ -296,11 +396,17 @@ class Config(_Model):
     intake: IntakeLimits = Field(default_factory=IntakeLimits)
     watcher: WatcherSettings = Field(default_factory=WatcherSettings)
     smtp: Smtp = Field(default_factory=Smtp)
+    mail: MailSettings = Field(default_factory=MailSettings)
     targets: Targets = Field(default_factory=Targets)
     forms: dict[str, FormExtension] = Field(default_factory=dict)
 
     # Set by the loader: the folder relative paths are resolved against.
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("company")
+    @classmethod
+    def _plain_company(cls, v: str) -> str:
+        return _no_control(v)
 
     @model_validator(mode="after")
     def _references(self) -> Config:

@@ -40,6 +40,13 @@ added). Version 1::
         "working_day": true, "deadline": "20:00", "deadline_passed": true,
         "reps": [{"rep_id": "R004", "name": "刘洋", "region": "east"}]
       },
+      "mail": {                         # the sent log (issue 17): key added within schema 1
+        "pending": 2,                   # written (or failed, to retry), not sent yet
+        "needs_a_person": [             # maybe delivered (a crash mid-send) or failed for good: check, then
+          {"key": "weekly:2026-W48:rep:R001", "status": "unsure",        #   `salesflow mail --resend KEY`
+           "recipients": ["zhang.wei@example.com"], "subject": "...", "error": "..."}
+        ]
+      },
       "conflicts": [                    # register rows claiming another rep's customer, for the manager
         {"customer_id": "C000012", "owner": "R001", "claimed_by": "R002", "submission_id": 57,
          "at": "2026-11-23T18:30:00"}
@@ -62,6 +69,7 @@ is accepted after it. "Today" counts go by the received day (SPEC §2 received t
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections import Counter
@@ -238,6 +246,28 @@ def _missing(config: Config, rows: Sequence[Any], today: date) -> dict[str, Any]
     }
 
 
+def _mail_rows(conn: Any) -> list[Any]:
+    m = t.mail_log.c
+    return list(conn.execute(sa.select(m.key, m.status, m.attempts, m.recipients, m.subject, m.error)
+                             .where(m.status.in_(("written", "failed", "unsure")))).all())  # fmt: skip
+
+
+def _mail(rows: list[Any]) -> dict[str, Any]:
+    from automation.mail.sendlog import MAX_ATTEMPTS
+
+    person = [
+        r for r in rows if r.status == "unsure" or (r.status == "failed" and r.attempts >= MAX_ATTEMPTS)
+    ]
+    return {
+        "pending": sum(1 for r in rows if r not in person),
+        "needs_a_person": [
+            {"key": r.key, "status": r.status, "recipients": json.loads(r.recipients or "[]"),
+             "subject": r.subject, "error": r.error}
+            for r in sorted(person, key=lambda r: r.key)
+        ],
+    }  # fmt: skip
+
+
 def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
     """The whole status as the stable dict above (opens the ledger when none is given)."""
     from automation.ledger import open_ledger
@@ -257,6 +287,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 .order_by(c.id)
             ).all()
             k = t.conflicts.c
+            ledger_state = _mail_rows(conn)
             conflicts = conn.execute(
                 sa.select(k.customer_id, k.owner, k.claimed_by, k.submission_id, k.created_at)
                 .where(k.resolved_at.is_(None))
@@ -276,6 +307,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
         "counts": _counts(rows, today),
         "awaiting_fix": _awaiting(rows),
         "missing_today": _missing(config, rows, today),
+        "mail": _mail(ledger_state),
         "conflicts": [
             {
                 "customer_id": r.customer_id,

@@ -29,6 +29,7 @@ KEYS = {
     "counts",
     "awaiting_fix",
     "missing_today",
+    "mail",  # added by issue 17 (keys are only ever added within schema 1)
     "conflicts",
     "conflict_copies",
 }

@@ -81,6 +81,14 @@ def render(data: dict[str, Any]) -> list[str]:
         late = "已过截止时间 / past the deadline" if m["deadline_passed"] else "截止 / deadline"
         ids = ", ".join(f"{r['rep_id']} {r['name']}" for r in m["reps"]) or "-"
         lines.append(f"今日未交日报 / no visit report today ({late} {m['deadline']}): {ids}")
+    mail = data.get("mail") or {}
+    if mail.get("pending"):
+        lines.append(f"待发邮件 / mail waiting to be sent: {mail['pending']}")
+    for m in mail.get("needs_a_person") or []:
+        lines.append(
+            f"邮件需人工确认 / mail needs a person ({m['status']}): {m['key']} -> {', '.join(m['recipients'])}; "
+            "check with the recipient, then `salesflow mail --resend KEY`"
+        )
     if data["conflicts"]:
         lines.append(
             f"客户归属冲突，待经理处理 / customer ownership conflicts for the manager: {len(data['conflicts'])}"

@@ -45,6 +45,7 @@ def _batch_done(config):  # type: ignore[no-untyped-def]
             ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
             weeks_to_rebuild(dirty),
         )
+        _mail(config, "after_burst", outcomes)
 
     return hook
 
@@ -56,6 +57,23 @@ def weeks_to_rebuild(dirty: list[tuple[str, str]]) -> str:
     shown = ", ".join(f"{region} {week}" for region, week in sorted(dirty)[:SHOWN_WEEKS])
     more = f" (+{len(dirty) - SHOWN_WEEKS})" if len(dirty) > SHOWN_WEEKS else ""
     return f"{len(dirty)} region-week(s) to rebuild / 待重建的区域周: {shown}{more}"
+
+
+def _mail(config, step: str, *args) -> None:  # type: ignore[no-untyped-def]
+    """Escalations, notices and receipts after a burst; scheduled mail periodically (the sent
+    log makes both safe to repeat). A mail fault is logged, never stops the watcher."""
+    from automation import mail
+    from automation.ledger import open_ledger
+
+    try:
+        with open_ledger(config) as ledger:
+            report = getattr(mail, step)(config, ledger, *args)
+    except Exception:
+        log.exception("mail (%s) failed; the next run retries / 邮件失败，稍后重试", step)
+        return
+    if not report.empty:
+        log.info("mail / 邮件: written %d, sent %d, failed %d, unsure %d (outbox: %s)", len(report.written),
+                 len(report.sent), len(report.failed), len(report.unsure), config.outbox)  # fmt: skip
 
 
 @click.command("watch")
@@ -75,9 +93,10 @@ def command(app, poll: bool, once: bool) -> None:  # type: ignore[no-untyped-def
     watch_log.addHandler(console)
     file_handler = setup_log_file(config.state_root)
     try:
-        summary = Watcher(config, poll=True if poll else None, on_batch_done=_batch_done(config)).run(
-            once=once
-        )
+        summary = Watcher(
+            config, poll=True if poll else None, on_batch_done=_batch_done(config),
+            on_periodic=lambda: _mail(config, "due"),
+        ).run(once=once)  # fmt: skip
     except AlreadyRunning as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ALREADY_RUNNING)

@@ -67,6 +67,7 @@ class DemoReport:
     ledger: str = ""
     archive: Path | None = None
     rejected: Path | None = None
+    outbox: Path | None = None
     seconds: float = 0.0
 
     @property
@@ -159,6 +160,7 @@ def run_demo(
                     {**e, "outcome": outcome.status, "messages": list(outcome.messages)[:3]}
                 )
         _figures(report, config, ledger, end)
+        report.outbox = _outbox(config, ledger, end)
     finally:
         ledger.close()
         if saved is None:
@@ -200,6 +202,21 @@ def _figures(report: DemoReport, config: Config, ledger: Any, end: date) -> None
             "level", key=lambda s: s.map({"company": 0, "region": 1}), kind="stable"
         ).to_dict("records")
     ]
+
+
+def _outbox(config: Config, ledger: Any, end: date) -> Path:
+    """The mail the company would have got: the latest full week's summaries (as on the Monday
+    after it at 08:00) and the last day's brief, reminders and notices (as that evening at 21:00),
+    written as .eml into outbox/ (nothing is sent: the demo has no mail server)."""
+    from automation import mail
+
+    week, sunday = latest_full_week(end)
+    monday = datetime.combine(sunday + timedelta(days=1), datetime.min.time()).replace(hour=8)
+    evening = datetime.combine(end, datetime.min.time()).replace(hour=21)
+    for now, kw in ((monday, {"week": week}), (evening, {"day": end})):
+        os.environ[clock.ENV_VAR] = now.isoformat()
+        mail.mail(config, ledger, now=now, **kw)  # type: ignore[arg-type]
+    return config.outbox
 
 
 def _plain(v: Any) -> Any:
@@ -252,6 +269,7 @@ def format_report(r: DemoReport) -> str:
         f"账本 / ledger:        {r.ledger}",
         f"归档 / archive:       {r.archive}",
         f"退回与反馈 / rejected + feedback: {r.rejected}",
+        f"邮件 / outbox (.eml): {r.outbox}",
         f"配置 / config:        {r.config_path}",
     ]
     return "\n".join(lines)

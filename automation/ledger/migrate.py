@@ -82,6 +82,11 @@ def pending(engine: sa.Engine) -> bool:
         return current_version(conn) != LATEST
 
 
+def _v6_mail_log(conn: sa.Connection) -> None:
+    """The sent log, so no message goes out twice (a fresh ledger got it at version 1)."""
+    schema.mail_log.create(conn, checkfirst=True)
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
@@ -89,6 +94,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (3, "credit code index", _v3_credit_code_index),
     (4, "customer ids the product assigned", _v4_assigned_ids),
     (5, "conflict copies", _v5_conflict_copies),
+    (6, "mail sent log", _v6_mail_log),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -341,6 +341,31 @@ dirty_weeks = sa.Table(
     sa.Column("marked_at", sa.DateTime, nullable=False),
 )
 
+# The sent log (issue 17): one row per message, keyed by what it is (``weekly:2026-W48:rep:R001``),
+# so a message is written and sent once however often the schedule or a burst asks for it.
+# status: written (.eml in outbox/, not sent) -> sending (claimed, SMTP DATA about to start) ->
+# sent; failed (the server refused, will be retried); unsure (a "sending" left by a crash: a person
+# checks; see automation.mail.sendlog).
+mail_log = sa.Table(
+    "mail_log",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False, default=""),  # ISO week or date
+    sa.Column("recipients", sa.Text, nullable=False, default="[]"),  # JSON: To + Cc addresses
+    sa.Column("subject", sa.String(500), nullable=False, default=""),
+    sa.Column("message_id", sa.String(250), nullable=False),
+    sa.Column("eml_path", sa.String(1000), nullable=False, default=""),  # relative to the shared folder
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("error", sa.Text, nullable=False, default=""),
+    sa.Column("owner", sa.String(100), nullable=False, default=""),  # the process sending it (host:pid)
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("sent_at", sa.DateTime, nullable=True),
+    sa.Index("ix_mail_log_status", "status"),
+)
+
 ROW_TABLES = {
     "visit_report": visit_reports,
     "visit_plan": visit_plans,

@@ -67,10 +67,12 @@ DEFAULT_RETRY_BACKOFF = 2.0  # seconds before the first retry; doubles per attem
 MAX_RETRY_BACKOFF = 300.0
 MAX_BATCH = 200  # files handed to process_batch at once (it commits every pipeline_batch.CHUNK)
 BATCH_QUIET_SECONDS = 1.0  # a burst ends when nothing was handled or waiting for this long
+PERIODIC_SECONDS = 60.0  # how often ``on_periodic`` (scheduled mail) runs on the worker thread
 FAILED = "failed"
 WAITED = "waited"  # counts: attempts held back by a fault of the environment (see faults)
 _STOP = object()
 _REPAIR = object()  # file what a fault held up once it is gone (pipeline.repair_unfiled)
+_PERIODIC = object()
 
 
 @dataclass
@@ -188,6 +190,7 @@ class Watcher:
         process: ProcessFn | None = None,
         ledger_factory: Callable[[Config], Any] | None = _default_ledger,
         on_batch_done: BatchHook | None = None,
+        on_periodic: Callable[[], None] | None = None,
         retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         tick: float | None = None,
         env_backoff: tuple[float, float] = (ENV_BACKOFF_START, ENV_BACKOFF_MAX),
@@ -200,6 +203,7 @@ class Watcher:
         self.process = process
         self.ledger_factory = ledger_factory
         self.on_batch_done = on_batch_done
+        self.on_periodic, self._periodic_pending = on_periodic, False  # run by the worker, between files
         self.retries = max(0, ws.retries)
         self.retry_backoff = retry_backoff
         self.reconcile_seconds = max(0.5, ws.reconcile_seconds)
@@ -278,11 +282,13 @@ class Watcher:
 
     # ----- control loop ------------------------------------------------------------------------
     def _loop(self, once: bool) -> None:
-        next_scan = 0.0
-        next_beat = 0.0
+        next_scan = next_beat = next_periodic = 0.0
         beaten: str | None = None  # the problem the last heartbeat told
         while not self._stop.is_set():
             now = time.monotonic()
+            if self.on_periodic is not None and now >= next_periodic and not self._periodic_pending:
+                self._periodic_pending, next_periodic = True, now + PERIODIC_SECONDS
+                self._work.put(_PERIODIC)
             self._drain_hints()
             if now >= next_scan and not (once and next_scan):
                 wait = self._scan()
@@ -576,6 +582,9 @@ class Watcher:
                 if isinstance(item, _Batch):
                     self._run_batch_hook(item.outcomes)
                     continue
+                if item is _PERIODIC:
+                    self._run_periodic()
+                    continue
                 files = [item]
                 while batch is not None and len(files) < MAX_BATCH:
                     if carry:
@@ -641,6 +650,15 @@ class Watcher:
                 self._results.put(_Result(path, folder, sig, error=error, exc=exc))
         finally:
             self._current = None
+
+    def _run_periodic(self) -> None:
+        try:
+            assert self.on_periodic is not None
+            self.on_periodic()
+        except Exception:
+            log.exception("on_periodic failed (forms are safe in the ledger)")
+        finally:
+            self._periodic_pending = False
 
     def _run_batch_hook(self, outcomes: list[Any]) -> None:
         try:
