@@ -34,7 +34,14 @@ added). Version 1::
       "conflicts": [                    # register rows claiming another rep's customer, for the manager
         {"customer_id": "C000012", "owner": "R001", "claimed_by": "R002", "submission_id": 57,
          "at": "2026-11-23T18:30:00"}
-      ]
+      ],
+      "reports": {                      # the consolidated workbooks (reports/<week>/)
+        "pending": [{"region": "east", "week": "2026-W48"}],   # marked by forms, not yet rebuilt
+        "held_open": [                  # last written beside the target, which was open (Windows)
+          {"target": ".../华东 区域周报 2026-W48.xlsx", "written": ".../华东 区域周报 2026-W48 (2).xlsx",
+           "at": "2026-11-23T21:00:05"}
+        ]
+      }
     }
 
 A rejected form "awaits a fix" until a submission of the same form, rep and period (for forms
@@ -56,6 +63,7 @@ import sqlalchemy as sa
 
 from automation import clock, filelock
 from automation.config import Config
+from automation.consolidate.output import held_open
 from automation.ledger import schema as t
 
 SCHEMA_VERSION = 1
@@ -208,6 +216,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 .where(k.resolved_at.is_(None))
                 .order_by(k.id)
             ).all()
+        pending = ledger.dirty_weeks()
     finally:
         if own:
             ledger.close()
@@ -232,4 +241,8 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
             }
             for r in conflicts
         ],  # fmt: skip
+        "reports": {
+            "pending": [{"region": r, "week": w} for r, w in pending],
+            "held_open": held_open(config.state_root),
+        },
     }

@@ -30,6 +30,7 @@ KEYS = {
     "awaiting_fix",
     "missing_today",
     "conflicts",
+    "reports",  # added by the consolidated workbooks (keys are only ever added within schema 1)
 }
 
 

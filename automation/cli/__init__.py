@@ -16,7 +16,9 @@ from automation import __version__
 from automation.config import ConfigError, load_config
 
 # Modules under automation.cli, each exposing ``command``; order = order in --help.
-COMMANDS: list[str] = ["init", "templates", "check", "ingest", "watch", "status", "figures", "demo"]
+COMMANDS: list[str] = [
+    "init", "templates", "check", "ingest", "watch", "status", "figures", "consolidate", "demo",
+]  # fmt: skip
 
 
 class AppContext:

@@ -3,7 +3,7 @@
 Thin: :func:`automation.status.collect` builds the answer; this prints it. ``--json`` prints the
 stable, documented shape (see :mod:`automation.status`; top-level keys ``schema`` (= 1),
 ``generated_at``, ``today``, ``watcher``, ``backlog``, ``counts``, ``awaiting_fix``,
-``missing_today``, ``conflicts``) for the back office's monitoring.
+``missing_today``, ``conflicts``, ``reports``) for the back office's monitoring.
 
 Exit codes: 0 the watcher is alive; 1 it is not (so a cron job or monitor can alert); 2 config error
 or the ledger cannot be opened.
@@ -66,6 +66,16 @@ def render(data: dict[str, Any]) -> list[str]:
             lines.append(
                 f"  {c['customer_id']}: owner {c['owner']}, claimed by {c['claimed_by']} (#{c['submission_id']})"
             )
+    reports = data.get("reports") or {}
+    if reports.get("pending"):
+        weeks = sorted({p["week"] for p in reports["pending"]})
+        lines.append(
+            f"待汇总 / workbooks to rebuild: {len(reports['pending'])} region-week(s) ({', '.join(weeks)})"
+        )
+    for h in reports.get("held_open") or []:
+        lines.append(
+            f"汇总工作簿被打开，新版已另存 / workbook open elsewhere, written beside it: {h['target']} -> {h['written']} ({h['at']})"
+        )
     return lines
 
 

@@ -20,18 +20,20 @@ log = logging.getLogger("automation.watch")
 
 
 def _batch_done(config):  # type: ignore[no-untyped-def]
-    """After each burst: say what it changed. Consolidation itself reads the region-weeks the
+    """After each burst: say what it changed and rebuild the workbooks of the region-weeks the
     pipeline marked dirty in the ledger (in the same transaction as the rows), so nothing is lost
-    if the watcher dies before this runs."""
+    if the watcher dies before this runs: the marks stay until a consolidation clears them."""
 
     def hook(outcomes: list) -> None:  # type: ignore[type-arg]
         from collections import Counter
 
+        from automation.consolidate import rebuild_dirty
         from automation.ledger import open_ledger
 
         counts = Counter(getattr(o, "status", "?") for o in outcomes)
         with open_ledger(config) as ledger:
             dirty = ledger.dirty_weeks()
+            rebuild_dirty(config, ledger)  # the region and company workbooks of what the burst touched
         log.info(
             "batch done / 本批完成: %s; %d region-week(s) marked for consolidation / 待汇总",
             ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),

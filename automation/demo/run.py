@@ -66,6 +66,7 @@ class DemoReport:
     ledger: str = ""
     archive: Path | None = None
     rejected: Path | None = None
+    workbooks: list[Path] = field(default_factory=list)  # consolidated workbooks and weekly reports
     seconds: float = 0.0
 
     @property
@@ -130,6 +131,7 @@ def run_demo(
     gen = generate(rootp, size, seed, end, libreoffice=libreoffice)
     from tqdm import tqdm
 
+    from automation.consolidate import rebuild_dirty
     from automation.ledger import open_ledger
     from automation.pipeline import process
 
@@ -156,6 +158,7 @@ def run_demo(
                     {**e, "outcome": outcome.status, "messages": list(outcome.messages)[:3]}
                 )
         _figures(report, config, ledger, end)
+        report.workbooks = rebuild_dirty(config, ledger)  # as the watcher would after the last burst
     finally:
         ledger.close()
         if saved is None:
@@ -245,6 +248,13 @@ def format_report(r: DemoReport) -> str:
                 f"{_pct(h['sales_attainment']) + ' ' + (h['sales_status'] or ''):>14}{_n(h['new_customers'], 0):>11}"
                 f"{_pct(h['on_time_rate']):>16}"
             )
+    if r.workbooks:
+        weeks = sorted({p.parent.name for p in r.workbooks})
+        lines.append(
+            f"汇总工作簿 / workbooks: {len(r.workbooks)} file(s) for {len(weeks)} week(s) in {r.workbooks[0].parent.parent}"
+        )
+        latest = [p for p in r.workbooks if p.parent.name == (r.week or weeks[-1])]
+        lines += [f"  {p}" for p in sorted(latest)]
     lines += [
         f"账本 / ledger:        {r.ledger}",
         f"归档 / archive:       {r.archive}",

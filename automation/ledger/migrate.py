@@ -45,11 +45,20 @@ def _v3_credit_code_index(conn: sa.Connection) -> None:
             conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))  # no checkfirst
 
 
+def _v4_dirty_week_seq(conn: sa.Connection) -> None:
+    """A counter on each dirty region-week, so consolidation can tell a mark set again while it built
+    the workbooks from the one it read (timestamps cannot: the clock may be pinned)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("dirty_weeks")}
+    if "seq" not in columns:  # a fresh ledger got it at version 1
+        conn.execute(sa.text("ALTER TABLE dirty_weeks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"))
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
     (2, "look-up indexes", _v2_lookup_indexes),
     (3, "credit code index", _v3_credit_code_index),
+    (4, "dirty week counter", _v4_dirty_week_seq),
 ]
 LATEST = MIGRATIONS[-1][0]
 
