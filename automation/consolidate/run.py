@@ -100,10 +100,7 @@ def build_week(
     def save(kind: str, target: Path, write: Any) -> None:
         out.append(Written(kind, key, target, output.save(target, write, config.state_root)))
 
-    if company:
-        save("company", paths.company_workbook(config, key),
-             lambda p: build(p, result, config, specs, config.language, now))  # fmt: skip
-    for region in regions:
+    for region in regions:  # first: a supervisor waiting for a dropped form's region workbook
         view = for_region(result, region)
         lang = paths.region_language(config, region)
         save("region", paths.region_workbook(config, key, region),
@@ -112,6 +109,9 @@ def build_week(
         if forms and sup is not None:
             save("weekly_report", paths.weekly_report_form(config, key, sup.id),
                  lambda p, v=view, s=sup: weekly_form(config, specs, v, s).save(p))  # fmt: skip
+    if company:
+        save("company", paths.company_workbook(config, key),
+             lambda p: build(p, result, config, specs, config.language, now))  # fmt: skip
     return out
 
 
