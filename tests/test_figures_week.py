@@ -105,8 +105,15 @@ def _subs(*rows: tuple[int, str, str, str, str, str]) -> pd.DataFrame:
         "submissions",
         pd.DataFrame(
             [
-                {"submission_id": i, "rep_id": rep, "region": "east", "form": form, "period_key": period,
-                 "received_at": pd.Timestamp(at), "status": status}
+                {
+                    "submission_id": i,
+                    "rep_id": rep,
+                    "region": "east",
+                    "form": form,
+                    "period_key": period,
+                    "received_at": pd.Timestamp(at),
+                    "status": status,
+                }
                 for i, rep, form, period, at, status in rows
             ]  # fmt: skip
         ),
@@ -151,15 +158,26 @@ def test_conflicts_name_owner_claimer_and_what_was_sent() -> None:
     f.conflicts = conform(
         "conflicts",
         pd.DataFrame(
-            [{"customer_id": "C1", "owner": "R001", "claimed_by": "R005", "submission_id": 9,
-              "created_at": pd.Timestamp("2026-11-20 10:00"),
-              "data": json.dumps({"name": "上海华联超市", "phone": "13812345678", "stage": "customer"})}]
+            [
+                {
+                    "customer_id": "C1",
+                    "owner": "R001",
+                    "claimed_by": "R005",
+                    "submission_id": 9,
+                    "created_at": pd.Timestamp("2026-11-20 10:00"),
+                    "data": json.dumps({"name": "上海华联超市", "phone": "13812345678", "stage": "customer"}),
+                }
+            ]
         ),  # fmt: skip
     )
     row = open_conflicts(f).iloc[0]
     assert (row["customer"], row["owner_name"], row["region"]) == ("上海华联", "张伟", "east")
     assert (row["claimed_name"], row["claimed_region"]) == ("陈静", "south")
-    assert (row["sent_name"], row["sent_phone"], row["sent_stage"]) == ("上海华联超市", "13812345678", "customer")
+    assert (row["sent_name"], row["sent_phone"], row["sent_stage"]) == (
+        "上海华联超市",
+        "13812345678",
+        "customer",
+    )
     assert row["sent_contact"] is None
 
 
@@ -193,16 +211,42 @@ def test_week_lists_and_complaint_sheet() -> None:
     cfg = config()
     f = frames(
         cfg,
-        visits=[visit("R001", "2026-11-15", "C1"), visit("R002", "2026-11-17", "C2", feedback="=1+1"),
-                visit("R001", "2026-11-17", "C1")],  # fmt: skip
+        visits=[
+            visit("R001", "2026-11-15", "C1"),
+            visit("R002", "2026-11-17", "C2", feedback="=1+1"),
+            visit("R001", "2026-11-17", "C1"),
+        ],  # fmt: skip
         customers=[customer("C1", name="上海华联"), customer("C2", "R002", name="杭州新华")],
         complaints=[
-            {"complaint_id": "K1", "customer_id": "C1", "rep_id": "R001", "received": "2026-10-01",
-             "severity": "low", "status": "closed", "resolved": "2026-10-05", "description": "旧的"},
-            {"complaint_id": "K2", "customer_id": "C2", "rep_id": "R002", "received": "2026-11-02",
-             "severity": "high", "status": "open", "description": "送货晚了"},
-            {"complaint_id": "K3", "customer_id": "C1", "rep_id": "R001", "received": "2026-11-10",
-             "severity": "low", "status": "resolved", "resolved": "2026-11-18", "resolution": "已换货"},
+            {
+                "complaint_id": "K1",
+                "customer_id": "C1",
+                "rep_id": "R001",
+                "received": "2026-10-01",
+                "severity": "low",
+                "status": "closed",
+                "resolved": "2026-10-05",
+                "description": "旧的",
+            },
+            {
+                "complaint_id": "K2",
+                "customer_id": "C2",
+                "rep_id": "R002",
+                "received": "2026-11-02",
+                "severity": "high",
+                "status": "open",
+                "description": "送货晚了",
+            },
+            {
+                "complaint_id": "K3",
+                "customer_id": "C1",
+                "rep_id": "R001",
+                "received": "2026-11-10",
+                "severity": "low",
+                "status": "resolved",
+                "resolved": "2026-11-18",
+                "resolution": "已换货",
+            },
         ],  # fmt: skip
     )
     v = week_visits(f, W47)
@@ -211,12 +255,31 @@ def test_week_lists_and_complaint_sheet() -> None:
     f.market_reports = conform(
         "market_reports",
         pd.DataFrame(
-            [{"rep_id": "R001", "region": "east", "date": pd.Timestamp("2026-11-16"), "customer_text": "路人甲",
-              "severity": "low", "description": "a"},
-             {"rep_id": "R002", "region": "east", "date": pd.Timestamp("2026-11-18"), "customer_id": "C2",
-              "severity": "high", "description": "b"},
-             {"rep_id": "R002", "region": "east", "date": pd.Timestamp("2026-11-09"), "severity": "high",
-              "description": "last week"}]
+            [
+                {
+                    "rep_id": "R001",
+                    "region": "east",
+                    "date": pd.Timestamp("2026-11-16"),
+                    "customer_text": "路人甲",
+                    "severity": "low",
+                    "description": "a",
+                },
+                {
+                    "rep_id": "R002",
+                    "region": "east",
+                    "date": pd.Timestamp("2026-11-18"),
+                    "customer_id": "C2",
+                    "severity": "high",
+                    "description": "b",
+                },
+                {
+                    "rep_id": "R002",
+                    "region": "east",
+                    "date": pd.Timestamp("2026-11-09"),
+                    "severity": "high",
+                    "description": "last week",
+                },
+            ]
         ),  # fmt: skip
     )
     m = week_market(f, W47)
@@ -233,13 +296,27 @@ def test_weekly_reports_of_the_week_with_rep_names() -> None:
     f = frames(cfg)
     f.weekly_reports = conform(
         "weekly_reports",
-        pd.DataFrame([{"submission_id": 5, "region": "east", "week": "2026-W47", "issues_measures": "加强培训"},
-                      {"submission_id": 6, "region": "east", "week": "2026-W46"}]),  # fmt: skip
+        pd.DataFrame(
+            [
+                {"submission_id": 5, "region": "east", "week": "2026-W47", "issues_measures": "加强培训"},
+                {"submission_id": 6, "region": "east", "week": "2026-W46"},
+            ]
+        ),  # fmt: skip
     )
     f.weekly_targets = conform(
         "weekly_targets",
-        pd.DataFrame([{"submission_id": 5, "region": "east", "week": "2026-W47", "rep_id": "R002", "target_sales": 80000.0},
-                      {"submission_id": 6, "region": "east", "week": "2026-W46", "rep_id": "R001"}]),  # fmt: skip
+        pd.DataFrame(
+            [
+                {
+                    "submission_id": 5,
+                    "region": "east",
+                    "week": "2026-W47",
+                    "rep_id": "R002",
+                    "target_sales": 80000.0,
+                },
+                {"submission_id": 6, "region": "east", "week": "2026-W46", "rep_id": "R001"},
+            ]
+        ),  # fmt: skip
     )
     reports, targets = weekly_reports(f, "2026-W47")
     assert reports["issues_measures"].tolist() == ["加强培训"]
@@ -255,7 +332,17 @@ def test_one_computation_split_by_region_equals_the_region_computed_alone() -> N
     for kind in ("week", "mtd", "qtd", "ytd"):
         for key in ("scorecards", "funnel", "days_to_first_order"):
             pd.testing.assert_frame_equal(split[key][kind], alone[key][kind])
-    for key in ("abc", "pareto", "rfm", "policy", "never_visited", "churn", "complaints", "timeliness", "targets"):
+    for key in (
+        "abc",
+        "pareto",
+        "rfm",
+        "policy",
+        "never_visited",
+        "churn",
+        "complaints",
+        "timeliness",
+        "targets",
+    ):
         pd.testing.assert_frame_equal(split[key], alone[key])
     assert split["region"] == "g1" and company["region"] is None  # the company result is left as it was
     with pytest.raises(ValueError):
@@ -272,7 +359,15 @@ def test_compute_week_splits_its_additions_and_runs_on_an_empty_ledger() -> None
     assert g1["pareto_curve"]["sales_share"].iloc[-1] == pytest.approx(1.0)
     assert week["history"]["week"].nunique() == 8 and week["last_week"] == "2026-W46"
     empty = compute_week(frames(config()), config(), "2026-W47", as_of=AS_OF)
-    for key in ("visits", "market", "followups", "conflicts", "weekly_reports", "weekly_targets", "attention"):
+    for key in (
+        "visits",
+        "market",
+        "followups",
+        "conflicts",
+        "weekly_reports",
+        "weekly_targets",
+        "attention",
+    ):
         assert empty[key].empty, key
     assert len(empty["submission_days"]) == 12 * 5  # 12 reps x Mon-Fri, every report missing
     assert set(empty["submission_days"]["verdict"]) == {"missing"}
