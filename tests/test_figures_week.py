@@ -64,6 +64,10 @@ def test_week_history_and_change_against_last_week() -> None:
     assert ch.loc[("company", ""), "visits_change"] == pytest.approx(2.0)  # (3 - 1) / 1
     assert ch.loc[("rep", "R005"), "sales_last"] == 0.0
     assert math.isnan(ch.loc[("rep", "R005"), "sales_change"])  # nothing last week: no change figure
+    # weeks that ended before the first go-live (the case config's reps: 2026-11-02 the latest,
+    # 2026-10-01 the earliest) are not part of the trend: W39 ended on 27 Sep
+    early = week_history(f, cfg, "2026-W41", AS_OF, cal, reps, build_targets(f, cfg, cal), n=3)
+    assert sorted(set(early["week"])) == ["2026-W40", "2026-W41"]
     # last week's row is what the week's own scorecard says (salesflow figures --week 2026-W46)
     own = compute_all(f, cfg, "2026-W46", as_of=AS_OF)["scorecards"]["week"].set_index(["level", "owner"])
     mine = hist[hist["week"] == "2026-W46"].set_index(["level", "owner"])

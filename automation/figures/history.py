@@ -67,8 +67,16 @@ def week_history(
     book: TargetBook,
     n: int = TREND_WEEKS,
 ) -> pd.DataFrame:
-    """The ``n`` weeks ending with ``week``, oldest first, each as :func:`one_week` computes it."""
-    parts = [one_week(frames, config, w, as_of, cal, reps, book) for w in weeks_back(week, n)]
+    """The ``n`` weeks ending with ``week``, oldest first, each as :func:`one_week` computes it.
+
+    Weeks that ended before the first rep went live are left out: nobody used the forms then, so
+    their zeros would read as a collapse in the trend (the week itself is always kept).
+    """
+    go_live = pd.to_datetime(reps["go_live"]).min()
+    keys = weeks_back(week, n)
+    if pd.notna(go_live):
+        keys = [k for k in keys if k == week or parse_week(k)[1] >= go_live.date()]
+    parts = [one_week(frames, config, w, as_of, cal, reps, book) for w in keys]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -32,11 +32,15 @@ KEY = "summary"
 NCOLS = 12
 WIDTHS = [22.0] + [11.5] * (NCOLS - 1)
 DEFAULT_ROW = 15.0  # points
-CHART_ROWS = 15  # each chart spans this many default rows
-MAX_BEHIND = 10
+CHART_ROWS = 15  # each chart spans at least this many default rows, at most MAX_CHART_ROWS
+MAX_CHART_ROWS = 24
+MAX_BEHIND = 8
 MAX_UNITS = 20
-MAX_ATTENTION = 8
-MAX_MARKET = 5
+MAX_ATTENTION = 6
+MAX_MARKET = 4
+# row heights in points: compact, so page 2 keeps close to the landscape page's proportions and the
+# print scale (set by the taller page) stays near 80 %
+ROW, HEAD_ROW, BLOCK_ROW, NOTE_ROW, GAP_ROW, WRAP_ROW = 15.0, 24.0, 20.0, 13.0, 8.0, 26.0
 KIND = {
     "sales": "money",
     "gross_margin": "money",
@@ -92,7 +96,7 @@ class _Sheet:
 
     def block(self, title: str, sheet_key: str | None) -> None:
         """A question's title bar, with a link to the sheet holding its rows."""
-        self.height(22)
+        self.height(BLOCK_ROW)
         link_from = NCOLS - 3
         self.ws.merge_range(self.row, 0, self.row, link_from - 1, title, self.st["block"])
         if sheet_key is None:
@@ -107,7 +111,7 @@ class _Sheet:
 
     def headers(self, labels: Sequence[str | tuple[str, int]]) -> None:
         """A header row; ``(label, span)`` merges the label over ``span`` columns."""
-        self.height(30)
+        self.height(HEAD_ROW)
         c = 0
         for item in labels:
             label, span = item if isinstance(item, tuple) else (item, 1)
@@ -139,27 +143,38 @@ def _scope_row(book: Book, df: pd.DataFrame) -> dict[str, Any]:
     return rows.iloc[0].to_dict() if len(rows) else {}
 
 
+class _Null:
+    """A worksheet that writes nothing: page 2 is laid out once on it to learn its height."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+def _page2(s: _Sheet) -> None:
+    """Who is behind, are reps working well, customers, market, supervisors' reports."""
+    for block in (_behind, _working, _attention, _market, _commentary):
+        block(s)
+        s.skip(1, GAP_ROW)
+
+
 def write(ws: Worksheet, book: Book) -> None:
     s = _Sheet(ws, book)
     for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
     _title(s)
     _on_target(s)
-    s.skip()
+    s.skip(1, GAP_ROW)
     chart_top = s.row
-    charts.add_summary_charts(ws, book, chart_top, CHART_ROWS, WIDTHS)
-    s.row = chart_top + 2 * CHART_ROWS + 1
+    # the charts take what page 2 leaves: both pages then print at one scale, neither half empty
+    dry = _Sheet(_Null(), book)  # type: ignore[arg-type]
+    _page2(dry)
+    rows = int((dry.pt(0, dry.row) - s.pt(0, chart_top)) // (2 * DEFAULT_ROW))
+    chart_rows = min(MAX_CHART_ROWS, max(CHART_ROWS, rows))
+    charts.add_summary_charts(ws, book, chart_top, chart_rows, WIDTHS)
+    s.row = chart_top + 2 * chart_rows + 1
     page2 = s.row
-    _behind(s)
-    s.skip()
-    _working(s)
-    s.skip()
-    _attention(s)
-    s.skip()
-    _market(s)
-    s.skip()
-    _commentary(s)
-    end = s.row
+    _page2(s)
+    end = s.row - 1
     ws.set_h_pagebreaks([page2])
     print_setup(ws, book, None)
     ws.fit_to_pages(0, 0)  # undo print_setup's fit-to-width: the scale below keeps the manual break
@@ -183,7 +198,7 @@ def _title(s: _Sheet) -> None:
         elapsed=p.elapsed_working_days(book.cal), working=p.working_days(book.cal),
         generated=book.generated.strftime("%Y-%m-%d %H:%M"),
     )  # fmt: skip
-    s.height(18)
+    s.height(ROW)
     s.text(0, sub, "subtitle", NCOLS - 1)
     s.row += 1
     s.skip(1, 8)
@@ -203,7 +218,7 @@ def _on_target(s: _Sheet) -> None:
     first = s.row
     for m in METRICS:
         kind, tkind = KIND[m], TARGET_KIND.get(m, KIND[m])
-        s.height(18)
+        s.height(ROW)
         s.text(0, lb.header(m), "cell_bold")
         s.number(1, week.get(m), kind)
         s.number(2, week.get(f"{m}_target"), tkind)
@@ -244,7 +259,7 @@ def _behind(s: _Sheet) -> None:
     first = s.row
     for r in reps.head(MAX_BEHIND).to_dict("records"):
         m = mtd.loc[("rep", r["owner"])].to_dict() if ("rep", r["owner"]) in mtd.index else {}
-        s.height(18)
+        s.height(ROW)
         s.text(0, names.get(r["owner"], r["owner"]), "cell")
         s.text(1, regions.get(r["region"], r["region"]), "cell")
         s.number(2, r["sales"], "money")
@@ -260,7 +275,7 @@ def _behind(s: _Sheet) -> None:
         s.row += 1
     if s.row > first:
         s.status_rules(first, s.row - 1, [5, 8])
-    s.height(16)
+    s.height(NOTE_ROW)
     s.text(0, say("behind_note", book.lang, n=len(reps), sheet=book.names["scorecard"]), "note", NCOLS - 1)
     s.row += 1
 
@@ -285,12 +300,12 @@ def _working(s: _Sheet) -> None:
         label = book.config.company if book.region is None else book.region_label(book.region)
         rows.append((label, total, "cell_bold"))
     for label, r, style in rows:
-        s.height(18)
+        s.height(ROW)
         s.text(0, label, style)
         for c, k in enumerate(WORKING, start=1):
             s.number(c, r.get(k), WORKING_KIND.get(k, "pct"))
         s.row += 1
-    s.height(16)
+    s.height(NOTE_ROW)
     s.text(0, say("working_note", book.lang), "note", NCOLS - 1)
     s.row += 1
 
@@ -302,7 +317,7 @@ def _attention(s: _Sheet) -> None:
     overdue_follow = int((res["followups"]["status"] == "overdue").sum())
     counts = {k: int((att["kind"] == k).sum()) for k in ("complaint", "overdue", "churn")}
     s.block(say("q_customers", book.lang), "customers")
-    s.height(18)
+    s.height(ROW)
     s.text(0, say("attention_counts", book.lang, overdue=counts["overdue"], churn=counts["churn"],
                   complaints=counts["complaint"], followups=overdue_follow), "cell_bold", NCOLS - 1)  # fmt: skip
     s.row += 1
@@ -317,7 +332,7 @@ def _attention(s: _Sheet) -> None:
             reason = f"{reason}: {lb.value(r['reason'])}"
         elif r["kind"] == "complaint":
             reason = f"{reason} {r['reason']}"
-        s.height(18)
+        s.height(ROW)
         s.text(0, r["customer"], "cell")
         s.text(1, r["customer_id"], "cell")
         s.text(2, r["grade"], "cell_status")
@@ -333,7 +348,7 @@ def _market(s: _Sheet) -> None:
     m = book.result["market"]
     high = m[m["severity"] == "high"]
     s.block(say("q_market", book.lang), "market")
-    s.height(18)
+    s.height(ROW)
     if high.empty:
         s.text(0, say("market_none", book.lang) if m.empty else say("market_count", book.lang, n=len(m), high=0),
                "cell", NCOLS - 1)  # fmt: skip
@@ -346,7 +361,7 @@ def _market(s: _Sheet) -> None:
                (lb.header("description", form), NCOLS - 5)])  # fmt: skip
     names, cats = book.rep_names(), lb.choices(form, "category")
     for r in high.head(MAX_MARKET).to_dict("records"):
-        s.height(30)
+        s.height(WRAP_ROW)
         s.ws.write_string(s.row, 0, pd.Timestamp(r["date"]).date().isoformat(), s.st["cell"])
         s.text(1, names.get(r["rep_id"], r["rep_id"]), "cell")
         s.text(2, r["customer"], "cell_wrap", 3)
@@ -361,6 +376,6 @@ def _commentary(s: _Sheet) -> None:
     expected = len([x for x in sups if book.region is None or x.region == book.region])
     returned = len(book.result["weekly_reports"])
     s.block(say("q_commentary", book.lang), "commentary")
-    s.height(18)
+    s.height(ROW)
     s.text(0, say("commentary_count", book.lang, returned=returned, expected=expected), "cell", NCOLS - 1)
     s.row += 1
