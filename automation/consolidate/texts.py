@@ -96,6 +96,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "截至 {as_of}：ABC 等级按近 12 个月销售额（全公司统一），RFM 分群，最近拜访与下次应访日，流失风险。",
         "At {as_of}: ABC grade by 12-month sales (company-wide), RFM segment, last visit and next due, churn risk.",
     ),
+    "note_customers_company": (
+        "本表列出全部A、B类客户，以及其他需要跟进（逾期、本周到期、从未拜访已逾期）或有流失风险的客户；各区域周报列出本区域全部客户。",
+        " Listed: every A and B customer, and any other one overdue or due for a visit or at churn risk; each "
+        "region's workbook lists all of its customers.",
+    ),
     "note_visits": (
         "本周每一次拜访，按日期与销售员排列。",
         "Every visit reported this week, by day and rep.",

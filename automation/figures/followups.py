@@ -36,7 +36,8 @@ def followups(frames: LedgerFrames, as_of: date) -> pd.DataFrame:
     ts = pd.Timestamp(as_of)
     v = frames.visits[["customer_id", "rep_id", "region", "date", "next_visit", "next_step"]]
     v = v[(v["date"] <= ts) & v["customer_id"].notna()]
-    v = v.sort_values(["customer_id", "date", "next_visit"], kind="stable", na_position="first")
+    # by day (numbers: fast), a day's latest promise last; then each customer's last row
+    v = v.sort_values(["date", "next_visit"], kind="stable", na_position="first")
     last = v.drop_duplicates("customer_id", keep="last")
     promised = last["next_visit"]
     horizon = ts + pd.Timedelta(days=DUE_DAYS)

@@ -14,6 +14,8 @@ market report, a supervisor's weekly report) whose verdict is blank.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pandas as pd
 
@@ -32,9 +34,10 @@ def _day(s: pd.DataFrame) -> pd.Series:
 
 def unfixed(submissions: pd.DataFrame) -> pd.DataFrame:
     """Rejected submissions no later accepted submission fixes, with their ``day``."""
-    s = submissions.assign(
-        form=submissions["form"].fillna(""), period_key=submissions["period_key"].fillna("")
-    )
+    people = submissions.loc[submissions["status"] == "rejected", "rep_id"].unique()
+    # only the people with a rejection matter: a year's accepted forms need not be grouped
+    s = submissions[submissions["rep_id"].isin(people)]
+    s = s.assign(form=s["form"].fillna(""), period_key=s["period_key"].fillna(""))
     ok = s[s["status"].isin(ACCEPTED)]
     rej = s[s["status"] == "rejected"]
     by_form = ok.groupby(["form", "rep_id", "period_key"])["submission_id"].max()
@@ -52,10 +55,14 @@ def unfixed(submissions: pd.DataFrame) -> pd.DataFrame:
 def submission_days(frames: LedgerFrames, period: Period, verdicts: pd.DataFrame) -> pd.DataFrame:
     """One row per person and day of ``period`` (see the module docstring), by day then person."""
     s = frames.submissions
+    days = {
+        (period.start + timedelta(days=i)).isoformat() for i in range((period.end - period.start).days + 1)
+    }
+    s = s[s["period_key"].isin(days) | (s["period_key"].fillna("") == "")]  # the week's day forms, the rest
     s = s.assign(day=_day(s))
     week = window(s, "day", period.start, period.as_of)
     accepted = week[week["status"].isin(ACCEPTED)].groupby(["rep_id", "day"]).size()
-    open_ = unfixed(s)
+    open_ = unfixed(frames.submissions)
     open_ = window(open_, "day", period.start, period.as_of)
     rejected = open_.groupby(["rep_id", "day"]).size()
     grid = verdicts[["rep_id", "region", "date", "received_at", "verdict"]].rename(columns={"date": "day"})

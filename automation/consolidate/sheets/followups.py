@@ -1,4 +1,5 @@
-"""Follow-ups promised in visit reports that are overdue or due in the coming week."""
+"""Follow-ups promised in visit reports that are overdue or due in the coming week, with the rep who
+promised each (the one to act; nearly always the customer's owner, whose name the customer sheet has)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,11 @@ def write(ws: Worksheet, book: Book) -> None:
     lb = book.labels
     names = book.rep_names()
     df = book.result["followups"]
-    df = df.assign(
-        owner_name=df["owner"].map(names).fillna(df["owner"]),
-        rep_name=df["rep_id"].map(names).fillna(df["rep_id"]),
-    )
+    df = df.assign(rep_name=df["rep_id"].map(names).fillna(df["rep_id"]))
     status = {k: lb.value(k) for k in ("overdue", "due")}
     cols = [
         Col("customer_id", "id", lb.header("customer_id")),
         Col("customer", "text", lb.header("customer")),
-        Col("owner_name", "text", lb.header("owner")),
         Col("rep_name", "text", lb.header("promised_by")),
         Col("region", "label", lb.header("region"), book.region_labels()),
         Col("last_visit", "date", lb.header("last_visit")),
