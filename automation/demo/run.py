@@ -248,6 +248,12 @@ def format_report(r: DemoReport) -> str:
                 f"{_pct(h['sales_attainment']) + ' ' + (h['sales_status'] or ''):>14}{_n(h['new_customers'], 0):>11}"
                 f"{_pct(h['on_time_rate']):>16}"
             )
+    lines += [
+        f"账本 / ledger:        {r.ledger}",
+        f"归档 / archive:       {r.archive}",
+        f"退回与反馈 / rejected + feedback: {r.rejected}",
+        f"配置 / config:        {r.config_path}",
+    ]
     if r.workbooks:
         weeks = sorted({p.parent.name for p in r.workbooks})
         lines.append(
@@ -255,12 +261,6 @@ def format_report(r: DemoReport) -> str:
         )
         latest = [p for p in r.workbooks if p.parent.name == (r.week or weeks[-1])]
         lines += [f"  {p}" for p in sorted(latest)]
-    lines += [
-        f"账本 / ledger:        {r.ledger}",
-        f"归档 / archive:       {r.archive}",
-        f"退回与反馈 / rejected + feedback: {r.rejected}",
-        f"配置 / config:        {r.config_path}",
-    ]
     return "\n".join(lines)
 
 
