@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -78,6 +80,24 @@ def test_ingest_builds_the_touched_regions_and_the_company(env) -> None:  # type
     assert visits[1] == 30
     names = openpyxl.load_workbook(east, read_only=True).sheetnames
     assert names[0] == "摘要" and len(names) == 11
+
+
+def test_the_watcher_rebuilds_the_touched_workbooks_after_a_burst(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, factory = env
+    _week_of_forms(config, factory, reps=("R005",))  # south only
+    res = subprocess.run(
+        [sys.executable, "-m", "automation", "--config", str(cfg_path), "watch", "--once"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert paths.region_workbook(config, WEEK, "south").exists()
+    assert paths.company_workbook(config, WEEK).exists()
+    assert paths.weekly_report_form(config, WEEK, "S02").exists()
+    assert not paths.region_workbook(config, WEEK, "east").exists()
+    with open_ledger(config) as ledger:
+        assert ledger.dirty_weeks() == []
+    log = (config.state_root / "logs" / "salesflow.log").read_text(encoding="utf-8")
+    assert "consolidated 2026-W47" in log
 
 
 def test_a_form_recorded_while_building_stays_marked(env) -> None:  # type: ignore[no-untyped-def]
