@@ -304,3 +304,34 @@ def test_all_weeks_and_the_default_week(env) -> None:  # type: ignore[no-untyped
     # from the week of the first form (the visit reports of W47; every file was received now, in W48)
     assert sorted(p.name for p in config.reports.iterdir()) == ["2026-W47", "2026-W48"]
     assert "2026-W47  region" in res.output and "2026-W48  region" in res.output
+
+
+def test_weeks_built_on_two_processes_are_the_weeks_built_on_one(env) -> None:  # type: ignore[no-untyped-def]
+    """--all-weeks deals the weeks out to a second (spawned) process that reads the ledger itself:
+    the files are byte for byte those one process writes (same ledger, same clock)."""
+    from automation import clock
+    from automation.consolidate.weeks import build_weeks
+    from automation.workcal import default_as_of
+
+    cfg_path, config, factory = env
+    _week_of_forms(config, factory, reps=("R001", "R005"))
+    assert run(cfg_path, "ingest", str(config.inbox)).exit_code == 0
+    with open_ledger(config) as ledger:
+        frames = ledger.frames()
+    now = clock.now()
+    weeks = ["2026-W46", WEEK, "2026-W48"]
+    kw = {"as_of": default_as_of(now, config), "regions": ["east", "south"], "company": True,
+          "form_weeks": frozenset({WEEK}), "now": now}  # fmt: skip
+    one = build_weeks(config, frames, weeks, processes=1, **kw)  # type: ignore[arg-type]
+    first = {w.path: _parts(w.path) for w in one}
+    two = build_weeks(config, frames, weeks, processes=2, **kw)  # type: ignore[arg-type]
+    assert [(w.week, w.kind, w.path) for w in two] == [(w.week, w.kind, w.path) for w in one]
+    assert len(one) == 3 * 3 + 2  # per week: two regions and the company; W47's two weekly reports
+    for path, parts in first.items():
+        assert _parts(path) == parts, path.name
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    """A workbook's parts (openpyxl stamps the zip entries with the time, so not the file's bytes)."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}

@@ -327,30 +327,41 @@ def test_weekly_reports_of_the_week_with_rep_names() -> None:
     assert targets[["rep_id", "name", "target_sales"]].values.tolist() == [["R002", "王芳", 80000.0]]
 
 
-def test_one_computation_split_by_region_equals_the_region_computed_alone() -> None:
+def test_one_computation_split_by_region_keeps_exactly_that_regions_rows() -> None:
+    """for_region (what compute_all does with a region, once per region workbook) against the plain
+    definition: each list's rows whose region is the region, the region's reps and region row, the
+    funnel counted by region."""
+    from automation.figures.funnel import days_to_first_order, funnel
+
     cfg = synthetic_config(6, n_regions=2)
     base = synthetic_frames(6, 80, 900, seed=3, n_regions=2)
-    company = compute_all(base, cfg, "2026-W47", as_of=AS_OF)
-    alone = compute_all(base, cfg, "2026-W47", "g1", as_of=AS_OF)
-    split = for_region(company, "g1")
-    for kind in ("week", "mtd", "qtd", "ytd"):
-        for key in ("scorecards", "funnel", "days_to_first_order"):
-            pd.testing.assert_frame_equal(split[key][kind], alone[key][kind])
-    for key in (
-        "abc",
-        "pareto",
-        "rfm",
-        "policy",
-        "never_visited",
-        "churn",
-        "complaints",
-        "timeliness",
-        "targets",
-    ):
-        pd.testing.assert_frame_equal(split[key], alone[key])
-    assert split["region"] == "g1" and company["region"] is None  # the company result is left as it was
+    company = compute_week(base, cfg, "2026-W47", as_of=AS_OF)
+    for region in ("g0", "g1"):
+        split = for_region(company, region)
+        for kind in ("week", "mtd", "qtd", "ytd"):
+            sc = company["scorecards"][kind]
+            want = sc[(sc["region"] == region) & (sc["level"] != "company")].reset_index(drop=True)
+            pd.testing.assert_frame_equal(split["scorecards"][kind], want)
+            period = company["periods"][kind]
+            by_region = funnel(base, period, "region")
+            pd.testing.assert_frame_equal(
+                split["funnel"][kind], by_region[by_region["scope"] == region].reset_index(drop=True)
+            )
+            first = days_to_first_order(base, period, "region")
+            pd.testing.assert_frame_equal(
+                split["days_to_first_order"][kind], first[first["scope"] == region].reset_index(drop=True)
+            )
+        for key in ("abc", "rfm", "policy", "never_visited", "churn", "complaints", "timeliness", "customers",
+                    "visits", "followups", "submission_days", "attention"):  # fmt: skip
+            df = company[key]
+            pd.testing.assert_frame_equal(
+                split[key], df[df["region"] == region].reset_index(drop=True), obj=key
+            )
+        assert len(split["visits"]) > 0 and set(split["customers"]["region"]) == {region}
+        assert split["region"] == region and company["region"] is None  # the company result stays whole
+    assert compute_all(base, cfg, "2026-W47", "Region 1", as_of=AS_OF)["region"] == "g1"
     with pytest.raises(ValueError):
-        for_region(split, "g0")
+        for_region(for_region(company, "g0"), "g1")
 
 
 def test_compute_week_splits_its_additions_and_runs_on_an_empty_ledger() -> None:

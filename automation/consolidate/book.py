@@ -57,6 +57,19 @@ class Book:
     def status_labels(self) -> dict[str, str]:
         return {s: self.labels.value(s) for s in ("green", "amber", "red")}
 
+    def records(self, kind: str) -> list[dict[str, Any]]:
+        """A period's scorecard rows as dicts (made once: the summary reads them block by block)."""
+        key = f"_records.{kind}"
+        got = self.anchors.get(key)
+        if got is None:
+            got = self.anchors[key] = self.result["scorecards"][kind].to_dict("records")
+        return got
+
+    def scope_record(self, kind: str) -> dict[str, Any]:
+        """The scorecard row of the workbook's scope (the company, or the region) for a period."""
+        level, owner = ("company", "") if self.region is None else ("region", self.region)
+        return next((r for r in self.records(kind) if r["level"] == level and r["owner"] == owner), {})
+
     def region_label(self, region_id: str | None) -> str:
         if not region_id:
             return ""

@@ -179,18 +179,18 @@ def consolidate(
         weeks = _all_weeks(frames, as_of) if all_weeks else [key or week_key(as_of)]
         regions = [region_id] if region_id else [r.id for r in config.regions]
         specs = getattr(ledger, "specs", None) or load_specs(config)
-        report = Report(weeks=weeks)
-        for i, w in enumerate(weeks):
-            forms = not all_weeks or i >= len(weeks) - FORM_WEEKS
-            report.written += build_week(
-                config, frames, w, as_of=as_of, regions=regions, company=region_id is None, forms=forms,
-                specs=specs, now=now,
-            )  # fmt: skip
-            built = [(r, w) for r in regions] + (
-                [(r, w) for r, wk in marks if wk == w] if region_id is None else []
-            )
-            ledger.clear_dirty(sorted(set(built)), seen=marks)
-        return report
+        from automation.consolidate.weeks import build_weeks
+
+        forms = frozenset(weeks[-FORM_WEEKS:] if all_weeks else weeks)
+        written = build_weeks(
+            config, frames, weeks, as_of=as_of, regions=regions, company=region_id is None, form_weeks=forms,
+            now=now, specs=specs,
+        )  # fmt: skip
+        built = {(r, w) for w in weeks for r in regions}
+        if region_id is None:  # the company workbook covers every mark of its week
+            built |= {(r, w) for r, w in marks if w in weeks}
+        ledger.clear_dirty(sorted(built), seen=marks)
+        return Report(weeks=weeks, written=written)
     finally:
         if own:
             ledger.close()

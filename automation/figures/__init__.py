@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from automation import clock
@@ -160,8 +161,10 @@ def for_region(result: dict[str, Any], region_id: str) -> dict[str, Any]:
     """One region's view of a company-wide result: its reps and region row; its customers,
     complaints and days; its funnel scope; grades stay company-wide (a customer has one grade).
 
-    Cheap (filters and the three-row Pareto table), so a workbook per region costs one
-    computation of the week, not one each. The company result is not changed.
+    Cheap: each frame's rows are grouped by region once per result (kept under the private key
+    ``_regions``, shared by every region's view), then each view takes its rows; only the
+    three-row Pareto table and the Pareto curve are recomputed on the region's customers. So a
+    workbook per region costs one computation of the week, not one each.
     """
     if result.get("region") is not None:
         raise ValueError(f"for_region needs the company-wide result, not region {result['region']!r}")
@@ -170,21 +173,24 @@ def for_region(result: dict[str, Any], region_id: str) -> dict[str, Any]:
     out = dict(result)
     out["region"] = region_id
 
-    def rollup_rows(df: pd.DataFrame) -> pd.DataFrame:
-        return df[(df["region"] == region_id) & (df["level"] != "company")].reset_index(drop=True)
+    def rows(key: str, df: pd.DataFrame, column: str = "region", rollup: bool = False) -> pd.DataFrame:
+        got = _group(result, key, df, column).get(region_id)
+        taken = df.iloc[got if got is not None else []]
+        if rollup:
+            taken = taken[taken["level"] != "company"]
+        return taken.reset_index(drop=True)
 
-    out["scorecards"] = {k: rollup_rows(sc) for k, sc in result["scorecards"].items()}
+    out["scorecards"] = {
+        k: rows(f"scorecards.{k}", sc, rollup=True) for k, sc in result["scorecards"].items()
+    }
     for k in REGION_ROLLUPS:
         if k in result:
-            out[k] = rollup_rows(result[k])
+            out[k] = rows(k, result[k], rollup=True)
     for k in REGION_LISTS:
         if k in result:
-            df = result[k]
-            out[k] = df[df["region"] == region_id].reset_index(drop=True)
+            out[k] = rows(k, result[k])
     for k in ("funnel", "days_to_first_order"):
-        out[k] = {
-            p: df[df["scope"] == region_id].reset_index(drop=True) for p, df in result["scopes"][k].items()
-        }
+        out[k] = {p: rows(f"{k}.{p}", df, "scope") for p, df in result["scopes"][k].items()}
     t = result["targets"]
     keep = ((t["level"] == "rep") & t["owner"].isin(rep_ids)) | (
         (t["level"] == "region") & (t["owner"] == region_id)
@@ -194,6 +200,20 @@ def for_region(result: dict[str, Any], region_id: str) -> dict[str, Any]:
     if "pareto_curve" in result:
         out["pareto_curve"] = abc_mod.pareto_curve(out["abc"])
     return out
+
+
+def _group(result: dict[str, Any], key: str, df: pd.DataFrame, column: str) -> dict[Any, np.ndarray]:
+    """Row positions of ``df`` per value of ``column``, computed once per result and frame."""
+    cache = result.setdefault("_regions", {})
+    hit = cache.get(key)
+    if hit is None or hit[0] is not df:
+        values = df[column].astype(object).where(df[column].notna(), None).to_numpy()
+        codes, uniques = pd.factorize(values)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+        hit = (df, {u: order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)})
+        cache[key] = hit
+    return hit[1]
 
 
 __all__ = ["SCHEMA", "RegionError", "compute_all", "for_region", "resolve_region"]

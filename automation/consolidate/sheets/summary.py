@@ -207,8 +207,7 @@ def _title(s: _Sheet) -> None:
 def _on_target(s: _Sheet) -> None:
     book, lb = s.book, s.book.labels
     res = book.result
-    week = _scope_row(book, res["scorecards"]["week"])
-    mtd = _scope_row(book, res["scorecards"]["mtd"])
+    week, mtd = book.scope_record("week"), book.scope_record("mtd")
     change = _scope_row(book, res["changes"])
     s.block(say("q_target", book.lang), "scorecard")
     s.headers([say(k, book.lang) for k in (
@@ -235,20 +234,22 @@ def _on_target(s: _Sheet) -> None:
     s.status_rules(first, s.row - 1, [5, 11])
 
 
-def behind_order(week: pd.DataFrame) -> pd.DataFrame:
-    """Reps, red first, then amber, green and those without a target; lowest attainment first within."""
-    reps = week[week["level"] == "rep"]
-    order = reps["sales_status"].map(STATUS_ORDER).fillna(3)
-    return reps.assign(_o=order.to_numpy()).sort_values(
-        ["_o", "sales_attainment", "owner"], na_position="last", kind="stable"
-    )
+def behind_order(week: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reps, red first, then amber, green and those without a target; lowest attainment first within
+    (no attainment last), then by rep id."""
+
+    def key(r: dict[str, Any]) -> tuple[int, float, str]:
+        att = r["sales_attainment"]
+        missing = att is None or att != att
+        return STATUS_ORDER.get(r["sales_status"], 3), math.inf if missing else att, str(r["owner"])
+
+    return sorted((r for r in week if r["level"] == "rep"), key=key)
 
 
 def _behind(s: _Sheet) -> None:
     book, lb = s.book, s.book.labels
-    week = book.result["scorecards"]["week"]
-    mtd = book.result["scorecards"]["mtd"].set_index(["level", "owner"])
-    reps = behind_order(week)
+    mtd = {r["owner"]: r for r in book.records("mtd") if r["level"] == "rep"}
+    reps = behind_order(book.records("week"))
     names, regions = book.rep_names(), book.region_labels()
     s.block(say("q_behind", book.lang), "scorecard")
     s.headers([
@@ -257,8 +258,8 @@ def _behind(s: _Sheet) -> None:
         say("mtd_status", book.lang), lb.header("visits"), lb.header("effective_rate"), lb.header("on_time_rate"),
     ])  # fmt: skip
     first = s.row
-    for r in reps.head(MAX_BEHIND).to_dict("records"):
-        m = mtd.loc[("rep", r["owner"])].to_dict() if ("rep", r["owner"]) in mtd.index else {}
+    for r in reps[:MAX_BEHIND]:
+        m = mtd.get(r["owner"], {})
         s.height(ROW)
         s.text(0, names.get(r["owner"], r["owner"]), "cell")
         s.text(1, regions.get(r["region"], r["region"]), "cell")
@@ -288,14 +289,13 @@ WORKING_KIND = {"visits": "int", "expense_per_visit": "money", "sales_per_expens
 
 def _working(s: _Sheet) -> None:
     book, lb = s.book, s.book.labels
-    week = book.result["scorecards"]["week"]
     level = "region" if book.region is None else "rep"
-    units = week[week["level"] == level].head(MAX_UNITS)
-    total = _scope_row(book, week)
+    units = [r for r in book.records("week") if r["level"] == level][:MAX_UNITS]
+    total = book.scope_record("week")
     names = book.region_labels() if book.region is None else book.rep_names()
     s.block(say("q_working", book.lang), "scorecard")
     s.headers([lb.header("rep" if level == "rep" else "region")] + [lb.header(k) for k in WORKING])
-    rows = [(names.get(r["owner"], r["owner"]), r, "cell") for r in units.to_dict("records")]
+    rows = [(names.get(r["owner"], r["owner"]), r, "cell") for r in units]
     if total:
         label = book.config.company if book.region is None else book.region_label(book.region)
         rows.append((label, total, "cell_bold"))
