@@ -200,7 +200,10 @@ def weeks(n: int = 13) -> dict[str, Any]:
 
 def latency(forms: int) -> dict[str, Any]:
     from automation.consolidate import paths, rebuild_dirty
+    from automation.consolidate.workbook import build
     from automation.demo.run import run_demo
+    from automation.figures import for_region
+    from automation.figures.week import compute_week
     from automation.formspec import load_specs
     from automation.ledger import open_ledger
     from automation.pipeline import process
@@ -218,23 +221,31 @@ def latency(forms: int) -> dict[str, Any]:
             for rep in reps:  # customers the new forms can name (the factory's own)
                 process(factory.register(rep).drop(config.inbox), config, ledger=ledger)
             rebuild_dirty(config, ledger)
-            region_wb, total = [], []
+            region_wb, total, cpu = [], [], []
+            specs = load_specs(config)
             for i in range(forms):
                 rep, day = reps[i % len(reps)], END - timedelta(days=i % 5)
                 path = factory.visit_report(rep, day, seed=100 + i).drop(config.inbox, f"bench{i}.xlsx")
                 target = paths.region_workbook(config, _week(day), "east")
-                t0 = time.time()
+                t0, c0 = time.time(), time.process_time()
                 out = process(path, config, ledger=ledger)
+                c1 = time.process_time()
                 assert out.status == "accepted", out
                 rebuild_dirty(config, ledger)
                 t1 = time.time()
                 region_wb.append(target.stat().st_mtime - t0)  # written and renamed into place by then
                 total.append(t1 - t0)
+                # the CPU the region workbook took, repeated alone: the frames, the week, the workbook
+                c2 = time.process_time()
+                result = compute_week(ledger.frames(), config, _week(day), as_of=END)
+                build(tmp / "again.xlsx", for_region(result, "east"), config, specs, "zh", _now())
+                cpu.append(c1 - c0 + time.process_time() - c2)
         region_wb.sort()
         total.sort()
+        cpu.sort()
         return {"region_p50": region_wb[len(region_wb) // 2], "region_max": region_wb[-1],
-                "burst_p50": total[len(total) // 2], "burst_max": total[-1], "forms": forms,
-                "visits": int(report.outcomes["accepted"]), "load": _load()}  # fmt: skip
+                "region_cpu_p50": cpu[len(cpu) // 2], "burst_p50": total[len(total) // 2], "burst_max": total[-1],
+                "forms": forms, "visits": int(report.outcomes["accepted"]), "load": _load()}  # fmt: skip
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -298,8 +309,9 @@ def table(r: dict[str, Any]) -> str:
     if "latency" in r:
         lt = r["latency"]
         rows.append(f"| dropped form to its region workbook, small demo company ({lt['forms']} forms) "
-                    f"| p50 {lt['region_p50'] * 1000:.0f} ms, max {lt['region_max'] * 1000:.0f} ms (whole burst "
-                    f"p50 {lt['burst_p50'] * 1000:.0f} ms) | < {TARGETS['latency_s'] * 1000:.0f} ms |")  # fmt: skip
+                    f"| p50 {lt['region_p50'] * 1000:.0f} ms, max {lt['region_max'] * 1000:.0f} ms, CPU p50 "
+                    f"{lt['region_cpu_p50'] * 1000:.0f} ms (whole burst p50 {lt['burst_p50'] * 1000:.0f} ms) "
+                    f"| < {TARGETS['latency_s'] * 1000:.0f} ms |")  # fmt: skip
     loads = {p: v.get("load", "") for p, v in r.items()}
     rows.append("")
     rows.append("; ".join(f"{p}: {v}" for p, v in loads.items()))
