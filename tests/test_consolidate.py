@@ -277,6 +277,20 @@ def test_a_workbook_held_open_is_written_beside_it_and_status_says_so(env, monke
     assert not list(east.parent.glob(".*"))  # no temporary file left behind
 
 
+def test_a_week_without_forms_still_gives_every_workbook(env) -> None:  # type: ignore[no-untyped-def]
+    cfg_path, config, _ = env
+    res = run(cfg_path, "consolidate", "--week", WEEK)
+    assert res.exit_code == 0, res.output
+    assert "7 file(s) written" in res.output  # 3 regions + the company, 3 supervisors' reports
+    rows = _cells(paths.company_workbook(config, WEEK), "摘要")
+    visits = next(r for r in rows if r[0] == "拜访数")
+    assert visits[1] == 0  # a week with nothing in it says 0, and the sheets are there, empty
+    names = openpyxl.load_workbook(paths.company_workbook(config, WEEK), read_only=True).sheetnames
+    assert names == [sheet_name(k, "zh") for k in ("summary", "scorecard", "customers", "visits", "followups",
+                                                   "complaints", "market", "submissions", "commentary",
+                                                   "conflicts", "trends")]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

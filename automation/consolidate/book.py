@@ -37,12 +37,13 @@ class Book:
     generated: datetime
     placed: dict[str, Placed] = field(default_factory=dict)
     anchors: dict[str, Any] = field(default_factory=dict)  # e.g. the scorecard rows a chart reads
+    cache: dict[str, Any] = field(default_factory=dict)  # made once per workbook (calendar, records)
 
     @property
     def cal(self) -> WorkCalendar:
-        cal = self.anchors.get("_cal")
+        cal = self.cache.get("cal")
         if cal is None:
-            cal = self.anchors["_cal"] = WorkCalendar(self.config)
+            cal = self.cache["cal"] = WorkCalendar(self.config)
         return cal
 
     @property
@@ -59,10 +60,10 @@ class Book:
 
     def records(self, kind: str) -> list[dict[str, Any]]:
         """A period's scorecard rows as dicts (made once: the summary reads them block by block)."""
-        key = f"_records.{kind}"
-        got = self.anchors.get(key)
+        key = f"records.{kind}"
+        got = self.cache.get(key)
         if got is None:
-            got = self.anchors[key] = self.result["scorecards"][kind].to_dict("records")
+            got = self.cache[key] = self.result["scorecards"][kind].to_dict("records")
         return got
 
     def scope_record(self, kind: str) -> dict[str, Any]:
@@ -150,5 +151,5 @@ TABLE_NAMES = {
     "scorecard": "Scorecard", "customers": "Customers", "visits": "Visits", "followups": "Followups",
     "complaints": "Complaints", "market": "Market", "submissions": "Submissions", "commentary": "Commentary",
     "commentary_targets": "NextWeekTargets", "conflicts": "Conflicts", "trend": "Trend", "pareto": "Pareto",
-    "abc": "ABC", "funnel": "Funnel",
+    "abc": "AbcGrades", "funnel": "Funnel",
 }  # fmt: skip

@@ -201,7 +201,21 @@ def _title(s: _Sheet) -> None:
     s.height(ROW)
     s.text(0, sub, "subtitle", NCOLS - 1)
     s.row += 1
-    s.skip(1, 8)
+    _contents(s)
+    s.skip(1, GAP_ROW)
+
+
+CONTENTS = ("scorecard", "customers", "visits", "followups", "complaints", "market", "submissions", "commentary",
+            "conflicts", "trends")  # fmt: skip
+
+
+def _contents(s: _Sheet) -> None:
+    """A row of links, one to every other sheet (each block below links to its own as well)."""
+    book = s.book
+    s.height(ROW)
+    for c, key in enumerate(CONTENTS):
+        s.ws.write_url(s.row, c, book.link(key), s.st["link"], string=book.names[key])
+    s.row += 1
 
 
 def _on_target(s: _Sheet) -> None:
