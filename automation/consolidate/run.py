@@ -118,11 +118,16 @@ def build_week(
 def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
     """Rebuild the outputs of every region-week forms marked, then clear those marks (see module
     docstring). A week that fails is logged and stays marked for the next burst; returns the paths
-    written."""
-    marks = ledger.dirty_marks()
-    if not marks:
+    written. Never raises: its callers (the watcher, ``ingest``, the demo) have recorded their
+    forms already, and a fault here is ours, logged, and retried after the next form."""
+    try:
+        marks = ledger.dirty_marks()
+        if not marks:
+            return []
+        frames = ledger.frames()
+    except Exception:
+        log.exception("汇总失败 / could not read the ledger to consolidate; retried after the next form")
         return []
-    frames = ledger.frames()
     specs = getattr(ledger, "specs", None) or load_specs(config)
     now = clock.now()
     as_of = default_as_of(now, config)
@@ -146,8 +151,11 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
                 "汇总失败 / consolidating %s failed; it stays marked and is retried after the next form", week
             )
             continue
-        ledger.clear_dirty(pairs, seen=marks)
         written += [w.path for w in done]
+        try:
+            ledger.clear_dirty(pairs, seen=marks)
+        except Exception:  # built, but marked still: the next burst builds it again, harmlessly
+            log.exception("could not clear the consolidated marks of %s", week)
         log.info("汇总 / consolidated %s: %s", week, ", ".join(w.path.name for w in done))
     return written
 

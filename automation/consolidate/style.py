@@ -76,6 +76,12 @@ CELL_FOR_KIND = {"money": "cell_money", "int": "cell_int", "number": "cell_numbe
                  "change": "cell_change", "date": "cell_date", "status": "cell_status"}  # fmt: skip
 
 
+def default_format(lang: str) -> dict[str, Any]:
+    """The workbook's default cell format (XlsxWriter's ``default_format_properties``): the reader's
+    font, so plain text cells need no style of their own."""
+    return {"font_name": FONTS.get(lang, FONTS["en"]), "font_size": 10}
+
+
 class Styles:
     """The named formats of one workbook, in the reader's language's font."""
 

@@ -24,6 +24,7 @@ from automation.consolidate.style import DATA_BAR, TABLE_STYLE, Styles
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 TEXT_KINDS = ("text", "wrap", "id", "label", "status", "bool")
+PLAIN_KINDS = ("text", "id", "label", "status", "bool")
 NUMBER_KINDS = ("money", "int", "number", "pct", "change")
 DATE_KINDS = ("date", "datetime")
 MIN_WIDTH, MAX_WIDTH, WRAP_WIDTH = 6.0, 40.0, 36.0
@@ -178,13 +179,9 @@ def write_table(
         c = left + j
         placed.cols[col.key] = c
         cells = column_values(df, col, yes_no)
-        fmt = st[
-            "wrap"
-            if col.kind == "wrap"
-            else col.kind
-            if col.kind not in ("label", "status", "bool")
-            else "text"
-        ]
+        # plain text takes the workbook's default format (the reader's font, style.default_format):
+        # a cell without a style of its own is a tenth cheaper to write, and most cells are text
+        fmt = None if col.kind in PLAIN_KINDS else st[col.kind]
         if col.kind in TEXT_KINDS:
             for i, v in enumerate(cells):
                 if v is not None:

@@ -34,7 +34,7 @@ from automation.consolidate.sheets import (
     trends,
     visits,
 )
-from automation.consolidate.style import Styles
+from automation.consolidate.style import Styles, default_format
 from automation.consolidate.texts import Labels, sheet_name
 from automation.formspec import FormSet
 
@@ -54,7 +54,7 @@ def build(
     path: Path, result: dict[str, Any], config: Config, specs: FormSet, lang: str, generated: datetime
 ) -> Path:
     """Write ``result`` (the company's, or :func:`automation.figures.for_region`'s view) to ``path``."""
-    wb = xlsxwriter.Workbook(str(path), OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), {**OPTIONS, "default_format_properties": default_format(lang)})
     wb.set_properties({"title": _title(result, config), "author": "Salesflow", "company": config.company,
                        "created": generated})  # fmt: skip
     wb.set_calc_mode("auto")

@@ -32,24 +32,26 @@ def _day(s: pd.DataFrame) -> pd.Series:
     return day.fillna(s["received_at"].dt.normalize())
 
 
-def unfixed(submissions: pd.DataFrame) -> pd.DataFrame:
-    """Rejected submissions no later accepted submission fixes, with their ``day``."""
-    people = submissions.loc[submissions["status"] == "rejected", "rep_id"].unique()
-    # only the people with a rejection matter: a year's accepted forms need not be grouped
-    s = submissions[submissions["rep_id"].isin(people)]
-    s = s.assign(form=s["form"].fillna(""), period_key=s["period_key"].fillna(""))
-    ok = s[s["status"].isin(ACCEPTED)]
-    rej = s[s["status"] == "rejected"]
+def unfixed(submissions: pd.DataFrame, period: Period | None = None) -> pd.DataFrame:
+    """Rejected submissions no later accepted submission fixes, with their ``day``; with ``period``,
+    only those whose day lies in ``period.start .. period.as_of`` (a week's take a year's fraction)."""
+    rej = submissions[submissions["status"] == "rejected"]
+    rej = rej.assign(day=_day(rej))
+    if period is not None:
+        rej = window(rej, "day", period.start, period.as_of)
+    # only the accepted forms of the people with a rejection can fix one
+    s = submissions[submissions["rep_id"].isin(rej["rep_id"].unique()) & submissions["status"].isin(ACCEPTED)]
+    ok = s.assign(form=s["form"].fillna(""), period_key=s["period_key"].fillna(""))
+    rej_keys = rej.assign(form=rej["form"].fillna(""), period_key=rej["period_key"].fillna(""))
     by_form = ok.groupby(["form", "rep_id", "period_key"])["submission_id"].max()
     by_person = ok.groupby("rep_id")["submission_id"].max()
-    known = rej["form"] != ""
-    keys = pd.MultiIndex.from_frame(rej[["form", "rep_id", "period_key"]].astype(object))
+    known = rej_keys["form"] != ""
+    keys = pd.MultiIndex.from_frame(rej_keys[["form", "rep_id", "period_key"]].astype(object))
     later_form = by_form.reindex(keys).to_numpy(dtype=float)
-    later_person = by_person.reindex(pd.Index(rej["rep_id"].astype(object))).to_numpy(dtype=float)
+    later_person = by_person.reindex(pd.Index(rej_keys["rep_id"].astype(object))).to_numpy(dtype=float)
     later = np.where(known.to_numpy(), later_form, later_person)
     open_ = ~(later > rej["submission_id"].to_numpy(dtype=float))  # NaN (none later) stays open
-    out = rej[open_]
-    return out.assign(day=_day(out))
+    return rej[open_]
 
 
 def submission_days(frames: LedgerFrames, period: Period, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -62,8 +64,7 @@ def submission_days(frames: LedgerFrames, period: Period, verdicts: pd.DataFrame
     s = s.assign(day=_day(s))
     week = window(s, "day", period.start, period.as_of)
     accepted = week[week["status"].isin(ACCEPTED)].groupby(["rep_id", "day"]).size()
-    open_ = unfixed(frames.submissions)
-    open_ = window(open_, "day", period.start, period.as_of)
+    open_ = unfixed(frames.submissions, period)
     rejected = open_.groupby(["rep_id", "day"]).size()
     grid = verdicts[["rep_id", "region", "date", "received_at", "verdict"]].rename(columns={"date": "day"})
     extra_keys = rejected.index.difference(pd.MultiIndex.from_frame(grid[["rep_id", "day"]].astype(object)))
