@@ -27,7 +27,15 @@ from automation.figures import timeliness as tml_mod
 from automation.figures.common import lookup, memo, memo_by, prepared, rep_universe
 from automation.figures.targets import build_targets
 from automation.frames import LedgerFrames
-from automation.workcal import PERIOD_KINDS, WorkCalendar, default_as_of, periods_for_week, week_key
+from automation.workcal import (
+    PERIOD_KINDS,
+    Period,
+    PeriodKind,
+    WorkCalendar,
+    default_as_of,
+    periods_for_week,
+    week_key,
+)
 
 SCHEMA = "salesflow.figures/1"
 
@@ -73,7 +81,7 @@ def compute_all(
     ``timeliness`` (the week's rep x working-day verdicts), ``targets`` (month targets per level and
     owner) and ``customers`` (one row per customer joining grade, RFM segment, visit status and
     churn reason — the workbook's customer sheet); and, for the split, ``reps`` (the rep universe)
-    and ``scopes`` (funnel and days to first order per region: {name: {kind: frame}}).
+    and ``scopes`` (funnel and days to first order per region, :class:`RegionScopes`).
     """
     region_id = resolve_region(config, region)
     out = _company(frames, config, week, as_of)
@@ -106,12 +114,7 @@ def _company(frames: LedgerFrames, config: Config, week: str | None, as_of: date
     out["days_to_first_order"] = {
         k: funnel_mod.days_to_first_order(frames, periods[k], None, hist) for k in PERIOD_KINDS
     }
-    out["scopes"] = {
-        "funnel": {k: funnel_mod.funnel(frames, periods[k], "region", hist) for k in PERIOD_KINDS},
-        "days_to_first_order": {
-            k: funnel_mod.days_to_first_order(frames, periods[k], "region", hist) for k in PERIOD_KINDS
-        },
-    }
+    out["scopes"] = RegionScopes(frames, periods, hist)
     out["abc"] = grades
     out["rfm"] = rfm_mod.rfm(frames, config, ref).merge(
         grades[["customer_id", "name", "owner", "region", "grade"]], on="customer_id", how="left"
@@ -124,6 +127,27 @@ def _company(frames: LedgerFrames, config: Config, week: str | None, as_of: date
     out["pareto"] = abc_mod.pareto(out["abc"])
     out["reps"] = reps
     return out
+
+
+class RegionScopes:
+    """The funnel and days to first order counted per region, made on first use: a region's view
+    needs them, the company's and ``salesflow figures`` do not (a tenth of ``compute_all`` saved)."""
+
+    def __init__(self, frames: LedgerFrames, periods: dict[PeriodKind, Period], hist: pd.DataFrame) -> None:
+        self._args = (frames, periods, hist)
+        self._made: dict[str, dict[str, pd.DataFrame]] | None = None
+
+    def __getitem__(self, key: str) -> dict[str, pd.DataFrame]:
+        if self._made is None:
+            frames, periods, hist = self._args
+            self._made = {
+                "funnel": {k: funnel_mod.funnel(frames, periods[k], "region", hist) for k in PERIOD_KINDS},
+                "days_to_first_order": {
+                    k: funnel_mod.days_to_first_order(frames, periods[k], "region", hist)
+                    for k in PERIOD_KINDS
+                },
+            }
+        return self._made[key]
 
 
 def customer_sheet(

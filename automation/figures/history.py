@@ -66,8 +66,10 @@ def week_history(
     reps: pd.DataFrame,
     book: TargetBook,
     n: int = TREND_WEEKS,
+    current: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The ``n`` weeks ending with ``week``, oldest first, each as :func:`one_week` computes it.
+    """The ``n`` weeks ending with ``week``, oldest first, each as :func:`one_week` computes it;
+    ``current`` is the week's own scorecard when the caller has it (the same figures, not made twice).
 
     Weeks that ended before the first rep went live are left out: nobody used the forms then, so
     their zeros would read as a collapse in the trend (the week itself is always kept).
@@ -76,7 +78,11 @@ def week_history(
     keys = weeks_back(week, n)
     if pd.notna(go_live):
         keys = [k for k in keys if k == week or parse_week(k)[1] >= go_live.date()]
-    parts = [one_week(frames, config, w, as_of, cal, reps, book) for w in keys]
+    parts = [
+        current.assign(week=w)[COLUMNS] if w == week and current is not None
+        else one_week(frames, config, w, as_of, cal, reps, book)
+        for w in keys
+    ]  # fmt: skip
     return pd.concat(parts, ignore_index=True)
 
 

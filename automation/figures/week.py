@@ -47,7 +47,8 @@ def compute_week(frames: LedgerFrames, config: Config, week: str, *, as_of: date
     cal = WorkCalendar(config)
     book = memo_by(p, "targets.book", (config,), lambda: build_targets(p, config, cal))
     period = out["periods"]["week"]
-    out["history"] = week_history(p, config, out["week"], as_of, cal, out["reps"], book, TREND_WEEKS)
+    week_sc = out["scorecards"]["week"]
+    out["history"] = week_history(p, config, out["week"], as_of, cal, out["reps"], book, TREND_WEEKS, week_sc)
     out["last_week"] = weeks_back(out["week"], 2)[0]
     out["changes"] = changes(out["history"], out["week"], out["last_week"])
     out["pareto_curve"] = abc_mod.pareto_curve(out["abc"])
