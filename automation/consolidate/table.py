@@ -23,8 +23,8 @@ from xlsxwriter.worksheet import Worksheet
 from automation.consolidate.style import DATA_BAR, TABLE_STYLE, Styles
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-TEXT_KINDS = ("text", "wrap", "id", "label", "status", "bool")
-PLAIN_KINDS = ("text", "id", "label", "status", "bool")
+TEXT_KINDS = ("text", "wrap", "id", "label", "status", "bool", "flag")
+PLAIN_KINDS = ("text", "id", "label", "status", "bool", "flag")
 NUMBER_KINDS = ("money", "int", "number", "pct", "change")
 DATE_KINDS = ("date", "datetime")
 MIN_WIDTH, MAX_WIDTH, WRAP_WIDTH = 6.0, 40.0, 36.0
@@ -37,6 +37,9 @@ class Col:
     """One column: the frame's ``key``, how to write it, and its header."""
 
     key: str
+    # text | wrap (long text, wrapped) | id | label (a value shown by its label) | status (green / amber
+    # / red, coloured) | bool (yes / no) | flag (only the yeses) | money | int | number | pct | change
+    # | date | datetime
     kind: str = "text"
     header: str = ""
     values: Mapping[Any, str] | None = None  # label per value (choices, statuses, grades)
@@ -95,10 +98,10 @@ def _strings(s: pd.Series, values: Mapping[Any, str] | None) -> list[str | None]
     return [None if _missing(v) or v == "" else v if type(v) is str else str(v) for v in out]
 
 
-def _bools(s: pd.Series, yes_no: tuple[str, str]) -> list[str | None]:
-    return [
-        None if v is None or v is pd.NA else (yes_no[0] if bool(v) else yes_no[1]) for v in s.astype(object)
-    ]
+def _bools(s: pd.Series, yes_no: tuple[str, str], flag: bool = False) -> list[str | None]:
+    """Yes / no labels; a ``flag`` column shows only its yeses (a blank reads as no)."""
+    no = None if flag else yes_no[1]
+    return [None if v is None or v is pd.NA else (yes_no[0] if bool(v) else no) for v in s.astype(object)]
 
 
 def _numbers(s: pd.Series) -> list[float | None]:
@@ -116,8 +119,8 @@ def _serials(s: pd.Series) -> list[float | None]:
 def column_values(df: pd.DataFrame, col: Col, yes_no: tuple[str, str]) -> list[Any]:
     """The column's cells as plain Python values (None = leave the cell empty)."""
     s = df[col.key] if col.key in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
-    if col.kind == "bool":
-        return _bools(s, yes_no)
+    if col.kind in ("bool", "flag"):
+        return _bools(s, yes_no, flag=col.kind == "flag")
     if col.kind in TEXT_KINDS:
         return _strings(s, col.values)
     if col.kind in DATE_KINDS:

@@ -110,6 +110,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Next visits promised in visit reports: overdue (promised within the last {days} days) and due in the "
         "next 7 days.",
     ),
+    "note_followups_company": (
+        "本表只列逾期的；未来 7 天到期的见各区域周报。",
+        " Listed here: the overdue ones; those due in the coming 7 days are in each region's workbook.",
+    ),
     "note_complaints": (
         "截至 {as_of} 的全部投诉及其时限：处理期限按严重程度（工作日），超时标红。",
         "Every complaint received by {as_of} and its limit (working days by severity); overdue ones in red.",

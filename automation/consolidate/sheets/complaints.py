@@ -33,7 +33,7 @@ def write(ws: Worksheet, book: Book) -> None:
         Col("resolved", "date", h("resolved")),
         Col("working_days", "int", lb.header("working_days")),
         Col("limit", "int", lb.header("limit")),
-        Col("overdue", "bool", lb.header("overdue"), rules=(("equal to", yes, "red"),)),
+        Col("overdue", "flag", lb.header("overdue"), rules=(("equal to", yes, "red"),)),
         Col("satisfied", "bool", h("satisfied")),
     ]
     note = say("note_complaints", book.lang, as_of=book.result["as_of"].isoformat())
