@@ -10,7 +10,8 @@ integer cents); dates are ``datetime64[ns]`` normalised to midnight; flags are b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import pandas as pd
 
@@ -68,6 +69,8 @@ COMPLAINTS = {
     "status": "string",  # open | in_progress | resolved | closed
     "resolved": "datetime64[ns]",
     "satisfied": "boolean",
+    "description": "string",  # as the rep typed it (the workbook's complaint sheet)
+    "resolution": "string",
 }
 TARGETS = {
     "period": "string",  # 2026 | 2026-Q4 | 2026-11
@@ -90,6 +93,50 @@ SUBMISSIONS = {
     "status": "string",  # accepted | rejected | duplicate | superseded
     "optional_filled": "float64",  # visit reports: share of optional fields filled (0..1), else NaN
 }
+MARKET_REPORTS = {
+    "rep_id": "string",
+    "region": "string",  # the rep's region (config)
+    "date": "datetime64[ns]",  # report_date
+    "customer_id": "string",  # blank when the row names no known customer
+    "customer_text": "string",  # the customer as typed
+    "category": "string",  # choice key
+    "competitor": "string",
+    "description": "string",
+    "severity": "string",  # high | medium | low
+    "suggestion": "string",
+}
+CONFLICTS = {  # register rows claiming another rep's customer, not yet settled by a manager
+    "customer_id": "string",
+    "owner": "string",  # the rep who owns the customer
+    "claimed_by": "string",  # the rep whose register claimed it
+    "submission_id": "int64",
+    "created_at": "datetime64[ns]",
+    "data": "string",  # JSON of the register row as sent
+}
+WEEKLY_REPORTS = {  # the supervisors' returned weekly management reports (accepted, current)
+    "submission_id": "int64",
+    "region": "string",
+    "week": "string",  # 2026-W48
+    "supervisor": "string",
+    "received_at": "datetime64[ns]",
+    "competitor_dynamics": "string",
+    "abnormal_customers": "string",
+    "issues_measures": "string",
+}
+WEEKLY_TARGETS = {  # their per-rep rows: the week's figures as pre-filled, next week's targets and plan
+    "submission_id": "int64",
+    "region": "string",
+    "week": "string",
+    "rep_id": "string",
+    "visits": "float64",
+    "sales": "float64",
+    "new_customers": "float64",
+    "collections": "float64",
+    "target_sales": "float64",
+    "target_visits": "float64",
+    "target_new_customers": "float64",
+    "plan": "string",
+}
 REPS = {
     "rep_id": "string",
     "name": "string",
@@ -106,6 +153,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "targets": TARGETS,
     "submissions": SUBMISSIONS,
     "reps": REPS,
+    "market_reports": MARKET_REPORTS,
+    "conflicts": CONFLICTS,
+    "weekly_reports": WEEKLY_REPORTS,
+    "weekly_targets": WEEKLY_TARGETS,
 }
 
 
@@ -137,3 +188,14 @@ class LedgerFrames:
     targets: pd.DataFrame = field(default_factory=lambda: empty("targets"))
     submissions: pd.DataFrame = field(default_factory=lambda: empty("submissions"))
     reps: pd.DataFrame = field(default_factory=lambda: empty("reps"))
+    market_reports: pd.DataFrame = field(default_factory=lambda: empty("market_reports"))
+    conflicts: pd.DataFrame = field(default_factory=lambda: empty("conflicts"))
+    weekly_reports: pd.DataFrame = field(default_factory=lambda: empty("weekly_reports"))
+    weekly_targets: pd.DataFrame = field(default_factory=lambda: empty("weekly_targets"))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Frames pickled before a frame was added (a benchmark's cache) get it empty."""
+        for f in fields(self):
+            if f.name not in state:
+                state[f.name] = empty(f.name)
+        self.__dict__.update(state)

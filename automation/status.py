@@ -54,7 +54,14 @@ added). Version 1::
       "conflict_copies": [              # counted files that look like a sync client's conflict copy
         {"submission_id": 60, "file": "日报 (1).xlsx", "copy_of": "R001/日报.xlsx", "status": "accepted",
          "received_at": "2026-11-23T18:40:00", "folder": "R001"}   # received in the last 14 days
-      ]
+      ],
+      "reports": {                      # the consolidated workbooks (reports/<week>/)
+        "pending": [{"region": "east", "week": "2026-W48"}],   # marked by forms, not yet rebuilt
+        "held_open": [                  # last written beside the target, which was open (Windows)
+          {"target": ".../华东 区域周报 2026-W48.xlsx", "written": ".../华东 区域周报 2026-W48 (2).xlsx",
+           "at": "2026-11-23T21:00:05"}
+        ]
+      }
     }
 
 ``watcher.problem`` is the heartbeat's, or, when the heartbeat names none, what ``status`` sees
@@ -82,6 +89,7 @@ import sqlalchemy as sa
 
 from automation import clock, filelock
 from automation.config import Config
+from automation.consolidate.output import held_open
 from automation.ledger import schema as t
 
 SCHEMA_VERSION = 1
@@ -293,6 +301,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 .where(k.resolved_at.is_(None))
                 .order_by(k.id)
             ).all()
+        pending = ledger.dirty_weeks()
     finally:
         if own:
             ledger.close()
@@ -330,4 +339,8 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
             for r in copies
             if (today - r.received_at.date()).days <= CONFLICT_COPY_DAYS
         ],  # fmt: skip
+        "reports": {
+            "pending": [{"region": r, "week": w} for r, w in pending],
+            "held_open": held_open(config.state_root),
+        },
     }

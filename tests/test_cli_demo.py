@@ -51,6 +51,9 @@ def test_demo_adds_up_and_is_reproducible(tmp_path: Path) -> None:
     assert dropped == sum(expected.values())
     assert rej >= 10 and dup >= 2 and ign >= 5
     assert "2026-W47" in result.output
+    # the demo ends with the workbooks built, and says where
+    assert "汇总工作簿 / workbooks:" in result.output and "公司周报 2026-W47.xlsx" in result.output
+    assert list((tmp_path / "a" / "workbooks" / "reports" / "2026-W47").glob("*.xlsx"))
     assert list((tmp_path / "a" / "workbooks" / "archive").rglob("*.*"))
     assert list((tmp_path / "a" / "workbooks" / "rejected").rglob("*.*"))
 
@@ -73,7 +76,8 @@ def test_demo_adds_up_and_is_reproducible(tmp_path: Path) -> None:
         real = ledger.frames()
     finally:
         ledger.close()
-    for name in ("visits", "plans", "customers", "stage_history", "complaints", "targets", "submissions"):
+    for name in ("visits", "plans", "customers", "stage_history", "complaints", "targets", "submissions",
+                 "market_reports", "weekly_reports", "weekly_targets"):  # fmt: skip
         assert len(getattr(built, name)) == len(getattr(real, name)), name
     assert built.visits["order_amount"].sum() == pytest.approx(real.visits["order_amount"].sum())
     assert sorted(built.customers["name"]) == sorted(real.customers["name"])

@@ -32,6 +32,7 @@ KEYS = {
     "mail",  # added by issue 17 (keys are only ever added within schema 1)
     "conflicts",
     "conflict_copies",
+    "reports",  # added by the consolidated workbooks (keys are only ever added within schema 1)
 }
 
 

@@ -12,8 +12,9 @@ from tests.formfactory import FormFactory, install
 
 
 def test_the_log_names_the_region_weeks_waiting_to_be_rebuilt_and_claims_nothing_more(tmp_path: Path) -> None:
-    """Nothing consolidates yet: the line said "marked for consolidation" all the same. It now says
-    which region-weeks the new rows changed, which stays true once consolidation exists."""
+    """The line said "marked for consolidation" before anything consolidated. It names the
+    region-weeks the new rows changed and says what became of them: rebuilt (issue 16), or still
+    waiting when a rebuild failed."""
     cfg_path, config = install(tmp_path)
     factory = FormFactory(config, load_specs(config))
     factory.register("R001").drop(config.inbox)
@@ -24,8 +25,7 @@ def test_the_log_names_the_region_weeks_waiting_to_be_rebuilt_and_claims_nothing
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     line = next(x for x in res.stdout.splitlines() if "batch done" in x)
-    assert line.endswith(
-        "batch done / 本批完成: accepted 1, rejected 1; "
-        "2 region-week(s) to rebuild / 待重建的区域周: east 2026-W48, south 2026-W47"
-    ), line
+    assert "batch done / 本批完成: accepted 1, rejected 1; " in line, line
+    assert "workbooks rebuilt / 已重建工作簿: east 2026-W48, south 2026-W47 (" in line, line
+    assert "to rebuild" not in line, line
     assert "consolidation" not in res.stdout and "汇总" not in res.stdout

@@ -406,6 +406,32 @@ def test_clear_dirty_keeps_marks_newer_than_the_consolidation(ledger) -> None:  
     assert ledger.dirty_weeks() == []
 
 
+def test_a_mark_set_again_while_consolidating_is_not_cleared(ledger) -> None:  # type: ignore[no-untyped-def]
+    rec(ledger, report([visit(("甲", "C1"))]), "a")
+    seen = ledger.dirty_marks()  # what a consolidation reads before building
+    assert seen == {("east", "2026-W48"): 0}
+    rec(ledger, report([visit(("乙", "C2"))], day=date(2026, 11, 24)), "b")  # recorded while it builds
+    rec(ledger, report([visit(("丙", "C3"))], day=date(2026, 11, 16)), "c")  # a week it did not read
+    ledger.clear_dirty(list(seen), seen=seen)
+    assert ledger.dirty_marks() == {("east", "2026-W47"): 0, ("east", "2026-W48"): 1}
+    ledger.clear_dirty([("east", "2026-W47"), ("east", "2026-W48")], seen=ledger.dirty_marks())
+    assert ledger.dirty_weeks() == []
+
+
+def test_migration_7_adds_the_mark_counter_to_an_older_ledger(cfg) -> None:  # type: ignore[no-untyped-def]
+    with open_ledger(cfg) as led:
+        rec(led, report([visit(("甲", "C1"))]), "a")
+        with led.engine.begin() as conn:  # the ledger as version 6 left it: no counter, v7 not applied
+            conn.execute(sa.text("ALTER TABLE dirty_weeks DROP COLUMN seq"))
+            conn.execute(sa.text("DELETE FROM schema_version WHERE version >= 7"))
+    with open_ledger(cfg) as led:
+        assert led.dirty_marks() == {("east", "2026-W48"): 0}  # the old mark survives with count 0
+        rec(led, report([visit(("乙", "C2"))]), "b")
+        assert led.dirty_marks() == {("east", "2026-W48"): 1}
+        with led.engine.connect() as conn:
+            assert current_version(conn) == LATEST
+
+
 def test_every_frame_has_exactly_the_contract_columns_and_dtypes(ledger) -> None:  # type: ignore[no-untyped-def]
     rec(ledger, report([visit(("甲", "C1"), next_visit=date(2026, 11, 30))]), "a")
     rec(ledger, register([customer_row("华东机械", "13812345678", potential_value=Decimal("12345.67"))]), "r")

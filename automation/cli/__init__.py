@@ -25,6 +25,7 @@ COMMANDS: list[str] = [
     "status",
     "service",
     "figures",
+    "consolidate",
     "mail",
     "demo",
 ]

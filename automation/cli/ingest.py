@@ -76,7 +76,8 @@ def collect(paths: list[Path], config: Any) -> tuple[list[Path], list[Path]]:
 
 
 def summary(outcomes: list[Outcome], config: Any) -> dict[str, Any]:
-    """What happened, as the JSON ``--json`` prints (keys: counts, files, new_ids)."""
+    """What happened, as the JSON ``--json`` prints (keys: counts, files, new_ids; the command adds
+    ``reports``: the workbooks and weekly reports rebuilt for the region-weeks the forms touched)."""
     counts = Counter(o.status for o in outcomes)
     root = config.shared_root
 
@@ -125,6 +126,9 @@ def print_summary(data: dict[str, Any], config: Any) -> None:
         click.echo(
             f"失败的文件留在原处，将重试；详见日志 / failed files stay where they are for a retry; see {config.state_root / 'logs'}"
         )
+    if data.get("reports"):
+        folders = sorted({str(Path(p).parent) for p in data["reports"]})
+        click.echo(f"汇总 / reports: {len(data['reports'])} file(s) in {', '.join(folders)}")
 
 
 @click.command("ingest")
@@ -152,6 +156,7 @@ def command(app, paths: tuple[Path, ...], folder: str | None, as_json: bool) -> 
             err=True,
         )
         sys.exit(EXIT_USAGE)
+    from automation.consolidate import rebuild_dirty
     from automation.watch.state import setup_log_file
 
     setup_log_file(config.state_root)
@@ -171,8 +176,10 @@ def command(app, paths: tuple[Path, ...], folder: str | None, as_json: bool) -> 
                 else [process(chunk[0], config, ledger=ledger, folder=items[0][1])]
             )
             bar.update(len(chunk))
+        reports = rebuild_dirty(config, ledger)  # the workbooks of the region-weeks these forms touched
     outcomes += [Outcome("ignored", p, reason="symbolic link or noise: not processed") for p in skipped]
     data = summary(outcomes, config)
+    data["reports"] = [str(p) for p in reports]
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:

@@ -3,7 +3,7 @@
 Thin: :func:`automation.status.collect` builds the answer; this prints it. ``--json`` prints the
 stable, documented shape (see :mod:`automation.status`; top-level keys ``schema`` (= 1),
 ``generated_at``, ``today``, ``watcher``, ``backlog``, ``counts``, ``awaiting_fix``,
-``missing_today``, ``conflicts``, ``conflict_copies``) for the back office's monitoring.
+``missing_today``, ``conflicts``, ``conflict_copies``, ``reports``) for the back office's monitoring.
 
 Exit codes (a monitor can alert on any non-zero code alone):
 
@@ -106,6 +106,16 @@ def render(data: dict[str, Any]) -> list[str]:
             lines.append(
                 f"  #{c['submission_id']} {c['folder']}/{c['file']} ({c['status']}), a copy of {c['copy_of']}?"
             )
+    reports = data.get("reports") or {}
+    if reports.get("pending"):
+        weeks = sorted({p["week"] for p in reports["pending"]})
+        lines.append(
+            f"待汇总 / workbooks to rebuild: {len(reports['pending'])} region-week(s) ({', '.join(weeks)})"
+        )
+    for h in reports.get("held_open") or []:
+        lines.append(
+            f"汇总工作簿被打开，新版已另存 / workbook open elsewhere, written beside it: {h['target']} -> {h['written']} ({h['at']})"
+        )
     return lines
 
 

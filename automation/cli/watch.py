@@ -26,28 +26,46 @@ SHOWN_WEEKS = 6  # region-weeks named in the log line; the rest are counted
 
 
 def _batch_done(config):  # type: ignore[no-untyped-def]
-    """After each burst: say what it changed. The pipeline marks each region-week whose outputs the
-    new rows change (in the ledger, in the same transaction as the rows, so nothing is lost if the
-    watcher dies before this runs); the line names the ones waiting to be rebuilt. Worded so it
-    stays true whether or not the consolidation stage is installed yet: it says what is waiting,
-    not that anything is being built."""
+    """After each burst: say what it changed and rebuild the workbooks of the region-weeks the
+    pipeline marked dirty in the ledger (in the same transaction as the rows), so nothing is lost
+    if the watcher dies before this runs: the marks stay until a consolidation clears them."""
 
     def hook(outcomes: list) -> None:  # type: ignore[type-arg]
         from collections import Counter
 
+        from automation.consolidate import rebuild_dirty
         from automation.ledger import open_ledger
 
         counts = Counter(getattr(o, "status", "?") for o in outcomes)
         with open_ledger(config) as ledger:
-            dirty = ledger.dirty_weeks()
+            before = ledger.dirty_weeks()
+            written = rebuild_dirty(config, ledger)  # the region and company workbooks the burst touched
+            left = ledger.dirty_weeks()  # a week that failed, or forms recorded meanwhile
         log.info(
             "batch done / 本批完成: %s; %s",
             ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
-            weeks_to_rebuild(dirty),
+            "; ".join(
+                part
+                for part in (
+                    weeks_rebuilt(sorted(set(before) - set(left)), len(written), config),
+                    left and weeks_to_rebuild(left),
+                )
+                if part
+            )
+            or weeks_to_rebuild([]),
         )
-        _mail(config, "after_burst", outcomes)
+        _mail(config, "after_burst", outcomes)  # after the rebuild: the mail attaches those workbooks
 
     return hook
+
+
+def weeks_rebuilt(done: list[tuple[str, str]], files: int, config) -> str:  # type: ignore[no-untyped-def]
+    """``workbooks rebuilt / 已重建工作簿: east 2026-W48 (3 file(s) in .../reports)``; '' for none."""
+    if not done:
+        return ""
+    shown = ", ".join(f"{region} {week}" for region, week in done[:SHOWN_WEEKS])
+    more = f" (+{len(done) - SHOWN_WEEKS})" if len(done) > SHOWN_WEEKS else ""
+    return f"workbooks rebuilt / 已重建工作簿: {shown}{more} ({files} file(s) in {config.reports})"
 
 
 def weeks_to_rebuild(dirty: list[tuple[str, str]]) -> str:

@@ -124,6 +124,7 @@ def frames_of(world: World, config: Config, seed: int) -> LedgerFrames:
     out.targets = conform("targets", tdf)
     people = {**{s.id: s.region for s in config.supervisors}, **region}
     out.submissions = conform("submissions", _submissions(drops, people))
+    _versioned_rows(out, drops, region, people)
     out.reps = conform(
         "reps",
         pd.DataFrame(
@@ -136,6 +137,43 @@ def frames_of(world: World, config: Config, seed: int) -> LedgerFrames:
         ),
     )
     return out
+
+
+def _versioned_rows(
+    out: LedgerFrames, drops: list[Any], region: dict[str, str], people: dict[str, str]
+) -> None:
+    """Market reports and weekly management reports: the last accepted version of each."""
+    latest: dict[tuple[str, str, str], Any] = {}
+    for i, d in enumerate(x for x in drops if x.form_key):
+        if (
+            d.form_key in ("market_report", "weekly_report")
+            and d.expected == "accepted"
+            and d.form is not None
+        ):
+            latest[(d.form_key, d.person, d.period)] = (i + 1, d)
+    market, reports, targets = [], [], []
+    for (form, person, period), (sid, d) in sorted(latest.items(), key=lambda kv: kv[1][0]):
+        if form == "market_report":
+            for r in d.form.rows:
+                c = r.get("_customer")
+                market.append({"rep_id": person, "region": region.get(person, ""), "date": period,
+                               "customer_id": c.cid if c else None, "customer_text": r.get("customer"),
+                               **{k: r.get(k) for k in ("category", "competitor", "description", "severity", "suggestion")}})  # fmt: skip
+            continue
+        info = d.form.info
+        reports.append({"submission_id": sid, "region": people.get(person, ""), "week": period,
+                        "supervisor": info.get("supervisor"), "received_at": d.received,
+                        **{k: info.get(k) for k in ("competitor_dynamics", "abnormal_customers", "issues_measures")}})  # fmt: skip
+        for r in d.form.rows:
+            targets.append({"submission_id": sid, "region": people.get(person, ""), "week": period,
+                            **{k: r.get(k) for k in ("rep_id", "visits", "sales", "new_customers", "collections",
+                                                     "target_sales", "target_visits", "target_new_customers", "plan")}})  # fmt: skip
+    if market:
+        out.market_reports = conform("market_reports", _dates(pd.DataFrame(market), "date"))
+    if reports:
+        out.weekly_reports = conform("weekly_reports", _dates(pd.DataFrame(reports), "received_at"))
+    if targets:
+        out.weekly_targets = conform("weekly_targets", pd.DataFrame(targets))
 
 
 def _dates(df: pd.DataFrame, *cols: str) -> pd.DataFrame:

@@ -68,6 +68,7 @@ class DemoReport:
     archive: Path | None = None
     rejected: Path | None = None
     outbox: Path | None = None
+    workbooks: list[Path] = field(default_factory=list)  # consolidated workbooks and weekly reports
     seconds: float = 0.0
 
     @property
@@ -132,6 +133,7 @@ def run_demo(
     gen = generate(rootp, size, seed, end, libreoffice=libreoffice)
     from tqdm import tqdm
 
+    from automation.consolidate import rebuild_dirty
     from automation.ledger import open_ledger
     from automation.pipeline import process
 
@@ -161,6 +163,7 @@ def run_demo(
                 )
         _figures(report, config, ledger, end)
         report.outbox = _outbox(config, ledger, end)
+        report.workbooks = rebuild_dirty(config, ledger)  # as the watcher would after the last burst
     finally:
         ledger.close()
         if saved is None:
@@ -272,6 +275,13 @@ def format_report(r: DemoReport) -> str:
         f"邮件 / outbox (.eml): {r.outbox}",
         f"配置 / config:        {r.config_path}",
     ]
+    if r.workbooks:
+        weeks = sorted({p.parent.name for p in r.workbooks})
+        lines.append(
+            f"汇总工作簿 / workbooks: {len(r.workbooks)} file(s) for {len(weeks)} week(s) in {r.workbooks[0].parent.parent}"
+        )
+        latest = [p for p in r.workbooks if p.parent.name == (r.week or weeks[-1])]
+        lines += [f"  {p}" for p in sorted(latest)]
     return "\n".join(lines)
 
 

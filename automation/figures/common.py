@@ -7,6 +7,7 @@ region's visits, so :func:`rollup` sums the counts per level first and computes 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import TypeVar
@@ -140,16 +141,20 @@ def prepare(frames: LedgerFrames) -> LedgerFrames:
         code, cats = pd.factorize(both)  # one hash pass over both frames; missing -> -1
         v[col] = pd.Categorical.from_codes(code[: len(v)], categories=cats)
         p[col] = pd.Categorical.from_codes(code[len(v) :], categories=cats)
-    return LedgerFrames(
-        visits=v,
-        plans=p,
-        customers=frames.customers,
-        stage_history=frames.stage_history,
-        complaints=frames.complaints,
-        targets=frames.targets,
-        submissions=frames.submissions,
-        reps=frames.reps,
-    )
+    return dataclasses.replace(frames, visits=v, plans=p)
+
+
+def prepared(frames: LedgerFrames) -> LedgerFrames:
+    """:func:`prepare`, done once per frames value: every week built from one ledger read (a
+    workbook per region, ``consolidate --all-weeks``) shares the prepared frames and so their
+    period-independent intermediates (:func:`memo`). The cache is keyed by the identity of each
+    frame, so assigning a new frame to an attribute prepares afresh."""
+    key = tuple(id(getattr(frames, f.name)) for f in dataclasses.fields(frames))
+    cache = frames.__dict__.get("_prepared")
+    if cache is None or cache[0] != key:
+        cache = (key, prepare(frames))
+        frames.__dict__["_prepared"] = cache
+    return cache[1]
 
 
 def memo(frames: LedgerFrames, key: str, fn: Callable[[], T]) -> T:
@@ -162,6 +167,15 @@ def memo(frames: LedgerFrames, key: str, fn: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = fn()
     return cache[key]
+
+
+def memo_by(frames: LedgerFrames, key: str, anchors: tuple[object, ...], fn: Callable[[], T]) -> T:
+    """:func:`memo` for an intermediate that also depends on other objects (the config, a target
+    book): keyed by their identities, and they are kept alive with the value, so no id can be
+    reused by another object while the entry exists."""
+    ids = ".".join(str(id(a)) for a in anchors)
+    pair = memo(frames, f"{key}@{ids}", lambda: (anchors, fn()))
+    return pair[1]
 
 
 def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:

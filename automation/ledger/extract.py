@@ -1,7 +1,7 @@
 """The ledger as :class:`automation.frames.LedgerFrames`: what the figures read.
 
-Only accepted, current rows of the versioned forms (visits, plans) appear; the register,
-complaints and targets are current state; ``submissions`` lists every submission with its status
+Only accepted, current rows of the versioned forms (visits, plans, market reports, weekly reports)
+appear; the register, complaints, targets and unsettled register conflicts are current state; ``submissions`` lists every submission with its status
 (timeliness and data quality need the rejected and superseded ones too). Money leaves the ledger as
 float yuan rounded to cents, dates as ``datetime64[ns]`` at midnight.
 
@@ -31,6 +31,7 @@ MONEY = {
     "potential_value",
     "sales",
     "collections",
+    "target_sales",
 }
 BOOLS = {"met_decision_maker", "quoted", "satisfied"}
 
@@ -51,12 +52,35 @@ SELECT customer_id, name, owner, region, stage, created, industry, potential_val
 """
 _STAGES = "SELECT customer_id, stage, changed_at FROM customer_history ORDER BY customer_id, changed_at, id"
 _COMPLAINTS = """
-SELECT complaint_id, customer_id, rep_id, received, category, severity, status, resolved, satisfied
+SELECT complaint_id, customer_id, rep_id, received, category, severity, status, resolved, satisfied,
+       description, resolution
 FROM complaints ORDER BY complaint_id
 """
 _TARGETS = """
 SELECT period, level, owner, product, sales, gross_margin, new_customers, collections, visits
 FROM targets ORDER BY period, level, owner, product
+"""
+_MARKET = """
+SELECT m.rep_id, m.date, m.customer_id, m.customer_text, m.category, m.competitor, m.description, m.severity,
+       m.suggestion
+FROM market_reports m JOIN submissions s ON s.id = m.submission_id
+WHERE s.status = 'accepted' ORDER BY m.date, m.rep_id, m.id
+"""
+_CONFLICTS = """
+SELECT customer_id, owner, claimed_by, submission_id, created_at, data
+FROM conflicts WHERE resolved_at IS NULL ORDER BY id
+"""
+_WEEKLY = """
+SELECT w.submission_id, w.region, w.week, w.supervisor, s.received_at, w.competitor_dynamics,
+       w.abnormal_customers, w.issues_measures
+FROM weekly_reports w JOIN submissions s ON s.id = w.submission_id
+WHERE s.status = 'accepted' ORDER BY w.week, w.region
+"""
+_WEEKLY_TARGETS = """
+SELECT t.submission_id, t.region, t.week, t.rep_id, t.visits, t.sales, t.new_customers, t.collections,
+       t.target_sales, t.target_visits, t.target_new_customers, t.plan
+FROM weekly_targets t JOIN submissions s ON s.id = t.submission_id
+WHERE s.status = 'accepted' ORDER BY t.week, t.region, t.row_number
 """
 _SUBMISSIONS = """
 SELECT id AS submission_id, rep_id, region, form, period_key, received_at, status, optional_filled
@@ -87,7 +111,7 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
         s = df[col]
         if dtype.startswith("datetime64"):
             df[col] = pd.to_datetime(s, format="ISO8601", errors="coerce").astype("datetime64[ns]")
-            if col in ("date", "created", "received", "resolved", "next_visit"):
+            if col in ("date", "created", "received", "resolved", "next_visit"):  # days, not times
                 df[col] = df[col].dt.normalize()
         elif dtype == "float64":
             num = pd.to_numeric(s, errors="coerce").astype("float64")
@@ -114,8 +138,12 @@ def frames(ledger: Ledger) -> LedgerFrames:
             "complaints": _query(conn, _COMPLAINTS),
             "targets": _query(conn, _TARGETS),
             "submissions": _query(conn, _SUBMISSIONS),
+            "market_reports": _query(conn, _MARKET),
+            "conflicts": _query(conn, _CONFLICTS),
+            "weekly_reports": _query(conn, _WEEKLY),
+            "weekly_targets": _query(conn, _WEEKLY_TARGETS),
         }
-    for name in ("visits", "plans", "complaints"):
+    for name in ("visits", "plans", "complaints", "market_reports"):
         raw[name]["region"] = raw[name]["rep_id"].map(region_of)
     reps = pd.DataFrame(
         {

@@ -87,6 +87,14 @@ def _v6_mail_log(conn: sa.Connection) -> None:
     schema.mail_log.create(conn, checkfirst=True)
 
 
+def _v7_dirty_week_seq(conn: sa.Connection) -> None:
+    """A counter on each dirty region-week, so consolidation can tell a mark set again while it built
+    the workbooks from the one it read (timestamps cannot: the clock may be pinned)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("dirty_weeks")}
+    if "seq" not in columns:  # a fresh ledger got it at version 1
+        conn.execute(sa.text("ALTER TABLE dirty_weeks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"))
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
@@ -95,6 +103,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (4, "customer ids the product assigned", _v4_assigned_ids),
     (5, "conflict copies", _v5_conflict_copies),
     (6, "mail sent log", _v6_mail_log),
+    (7, "dirty week counter", _v7_dirty_week_seq),
 ]
 LATEST = MIGRATIONS[-1][0]
 

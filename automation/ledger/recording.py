@@ -100,10 +100,10 @@ def _current_versions(who: sa.ColumnElement[bool]) -> sa.Select[Any]:
 
 CURRENT_BY_REP = Fast(_current_versions(_S.rep_id == sa.bindparam("who")))
 CURRENT_BY_REGION = Fast(_current_versions(_S.region == sa.bindparam("who")))
-DIRTY_THERE = Fast(
-    sa.select(t.dirty_weeks.c.week).where(
-        t.dirty_weeks.c.region == sa.bindparam("r"), t.dirty_weeks.c.week == sa.bindparam("w")
-    )
+BUMP_DIRTY = Fast(
+    sa.update(t.dirty_weeks)
+    .where(t.dirty_weeks.c.region == sa.bindparam("r"), t.dirty_weeks.c.week == sa.bindparam("w"))
+    .values(seq=t.dirty_weeks.c.seq + 1, marked_at=sa.bindparam("at"))
 )
 
 
@@ -465,6 +465,8 @@ class Recording:
         return messages
 
     def _mark_dirty(self, conn: sa.Connection, dirty: set[tuple[str, str]], now: datetime) -> None:
+        """Mark region-weeks for consolidation; a mark already there is counted up (``seq``), so a
+        consolidation that read the old count leaves it in place (see ``Ledger.clear_dirty``)."""
         for region, week in sorted(dirty):
-            if DIRTY_THERE(conn, {"r": region, "w": week}).first() is None:
-                INSERT_DIRTY(conn, {"region": region, "week": week, "marked_at": now})
+            if not BUMP_DIRTY(conn, {"r": region, "w": week, "at": now}).rowcount:
+                INSERT_DIRTY(conn, {"region": region, "week": week, "marked_at": now, "seq": 0})

@@ -333,12 +333,15 @@ audit_log = sa.Table(
 )
 
 # (region, ISO week) whose consolidated workbook must be rebuilt; the consolidation stage clears it.
+# ``seq`` counts the marks (v4): consolidation clears a mark only if no form marked it again while
+# the workbooks were being built, whatever the clock says (SALESFLOW_NOW may stand still).
 dirty_weeks = sa.Table(
     "dirty_weeks",
     metadata,
     sa.Column("region", sa.String(64), primary_key=True),
     sa.Column("week", sa.String(10), primary_key=True),
     sa.Column("marked_at", sa.DateTime, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False, default=0, server_default="0"),
 )
 
 # The sent log (issue 17): one row per message, keyed by what it is (``weekly:2026-W48:rep:R001``),

@@ -14,7 +14,7 @@ submission. Whatever crashes after it commits is finished by the next run (see `
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -372,14 +372,34 @@ class Ledger(Recording):
             ).all()
         return [(r.region, r.week) for r in rows]
 
-    def clear_dirty(self, pairs: list[tuple[str, str]], *, marked_before: datetime | None = None) -> None:
-        """Called by consolidation once the outputs are rebuilt; marks newer than it started are kept."""
+    def dirty_marks(self) -> dict[tuple[str, str], int]:
+        """(region, ISO week) -> its mark count: what :meth:`clear_dirty` needs to clear exactly the
+        marks a consolidation read, and no mark set again while it was building."""
+        d = t.dirty_weeks.c
+        with self.read() as conn:
+            rows = conn.execute(sa.select(d.region, d.week, d.seq).order_by(d.region, d.week)).all()
+        return {(r.region, r.week): int(r.seq or 0) for r in rows}
+
+    def clear_dirty(
+        self,
+        pairs: list[tuple[str, str]],
+        *,
+        marked_before: datetime | None = None,
+        seen: Mapping[tuple[str, str], int] | None = None,
+    ) -> None:
+        """Called by consolidation once the outputs are rebuilt. With ``seen`` (from
+        :meth:`dirty_marks`, read before building), a pair is cleared only if nothing marked it
+        since; with ``marked_before``, only marks not newer than that time are cleared."""
         d = t.dirty_weeks.c
         with self.write() as conn:
             for region, week in pairs:
                 q = sa.delete(t.dirty_weeks).where(d.region == region, d.week == week)
                 if marked_before is not None:
                     q = q.where(d.marked_at <= marked_before)
+                if seen is not None:
+                    if (region, week) not in seen:
+                        continue
+                    q = q.where(d.seq == seen[(region, week)])
                 conn.execute(q)
 
     # ----- readers ---------------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""The consolidation stage's entry points: build a week's outputs, and rebuild what forms touched.
+
+One computation per week (:func:`automation.figures.week.compute_week`) serves the company workbook,
+every region workbook (:func:`automation.figures.for_region` of it) and every pre-filled weekly
+report. Each file is written atomically (:func:`output.save`).
+
+* :func:`rebuild_dirty` — after a burst of accepted forms (the watcher's hook, the end of
+  ``salesflow ingest``): the region-weeks the ledger marked (``Ledger.dirty_marks``) are rebuilt —
+  each marked region's workbook and weekly report, and the company workbook of each marked week —
+  then exactly the marks it read are cleared: a form recorded while it was building marks its
+  region-week again and so stays dirty for the next burst.
+* :func:`consolidate` — ``salesflow consolidate``: one week (default: the week of the last day whose
+  activity counts, so on a Monday morning last week's), one region or all, or every week from the
+  first form on (``--all-weeks``).
+
+Decisions: the company workbook is in the config's language and a region's in its supervisor's
+(:mod:`paths`). Pre-filled weekly reports are made for every week built, except that
+``--all-weeks`` makes them only for its latest two weeks (older ones can no longer be returned in
+time; ``--week`` makes them for that week on request). A late form for an earlier week rebuilds that
+week's outputs; a later week's month-to-date columns take it in at that week's next rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from automation import clock
+from automation.config import Config
+from automation.consolidate import output, paths
+from automation.consolidate.weekly_form import weekly_form
+from automation.consolidate.workbook import build
+from automation.figures import RegionError, for_region, resolve_region
+from automation.figures.week import compute_week
+from automation.formspec import FormSet, load_specs
+from automation.frames import LedgerFrames
+from automation.workcal import WeekError, default_as_of, parse_week, week_key
+
+log = logging.getLogger("automation.consolidate")
+
+FORM_WEEKS = 2  # --all-weeks: pre-filled weekly reports for this many latest weeks
+
+
+class ConsolidateError(ValueError):
+    """A week or region that does not exist (the message names it and what is allowed)."""
+
+
+@dataclass
+class Written:
+    """One output: where it was meant to go and where it went (beside it when the target was open)."""
+
+    kind: str  # company | region | weekly_report
+    week: str
+    target: Path
+    path: Path
+
+    @property
+    def beside(self) -> bool:
+        return self.path != self.target
+
+
+@dataclass
+class Report:
+    """What one consolidation wrote."""
+
+    weeks: list[str] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [w.path for w in self.written]
+
+
+def build_week(
+    config: Config,
+    frames: LedgerFrames,
+    week: str,
+    *,
+    as_of: date,
+    regions: Iterable[str],
+    company: bool = True,
+    forms: bool = True,
+    specs: FormSet | None = None,
+    now: datetime | None = None,
+) -> list[Written]:
+    """Compute ``week`` once and write the company workbook (``company``), each of ``regions``'
+    workbook, and (``forms``) each of their supervisors' pre-filled weekly report."""
+    specs = specs or load_specs(config)
+    now = now or clock.now()
+    result = compute_week(frames, config, week, as_of=as_of)
+    key = result["week"]
+    out: list[Written] = []
+
+    def save(kind: str, target: Path, write: Any) -> None:
+        out.append(Written(kind, key, target, output.save(target, write, config.state_root)))
+
+    for region in regions:  # first: a supervisor waiting for a dropped form's region workbook
+        view = for_region(result, region)
+        lang = paths.region_language(config, region)
+        save("region", paths.region_workbook(config, key, region),
+             lambda p, v=view, lg=lang: build(p, v, config, specs, lg, now))  # fmt: skip
+        sup = config.supervisor_of(region)
+        if forms and sup is not None:
+            save("weekly_report", paths.weekly_report_form(config, key, sup.id),
+                 lambda p, v=view, s=sup: weekly_form(config, specs, v, s).save(p))  # fmt: skip
+    if company:
+        save("company", paths.company_workbook(config, key),
+             lambda p: build(p, result, config, specs, config.language, now))  # fmt: skip
+    return out
+
+
+def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
+    """Rebuild the outputs of every region-week forms marked, then clear those marks (see module
+    docstring). A week that fails is logged and stays marked for the next burst; returns the paths
+    written. Never raises: its callers (the watcher, ``ingest``, the demo) have recorded their
+    forms already, and a fault here is ours, logged, and retried after the next form."""
+    try:
+        marks = ledger.dirty_marks()
+        if not marks:
+            return []
+        frames = ledger.frames()
+    except Exception:
+        log.exception("汇总失败 / could not read the ledger to consolidate; retried after the next form")
+        return []
+    specs = getattr(ledger, "specs", None) or load_specs(config)
+    now = clock.now()
+    as_of = default_as_of(now, config)
+    weeks: dict[str, set[str]] = {}
+    for region, week in marks:
+        weeks.setdefault(week, set()).add(region)
+    written: list[Path] = []
+    for week, regions in sorted(weeks.items()):
+        pairs = [(r, week) for r in sorted(regions)]
+        try:
+            parse_week(week)
+        except WeekError:
+            log.warning("dirty mark for a week that does not exist: %r; cleared", week)
+            ledger.clear_dirty(pairs, seen=marks)
+            continue
+        known = sorted(r for r in regions if config.region(r) is not None)
+        try:
+            done = build_week(config, frames, week, as_of=as_of, regions=known, specs=specs, now=now)
+        except Exception:
+            log.exception(
+                "汇总失败 / consolidating %s failed; it stays marked and is retried after the next form", week
+            )
+            continue
+        written += [w.path for w in done]
+        try:
+            ledger.clear_dirty(pairs, seen=marks)
+        except Exception:  # built, but marked still: the next burst builds it again, harmlessly
+            log.exception("could not clear the consolidated marks of %s", week)
+        log.info("汇总 / consolidated %s: %s", week, ", ".join(w.path.name for w in done))
+    return written
+
+
+def consolidate(
+    config: Config,
+    week: str | None = None,
+    region: str | None = None,
+    *,
+    all_weeks: bool = False,
+    ledger: Any | None = None,
+) -> Report:
+    """``salesflow consolidate``: one week (or every week), the company and every region, or one
+    region. Raises :class:`ConsolidateError` for a bad week or region."""
+    try:
+        region_id = resolve_region(config, region)
+        key = week_key(parse_week(week)[0]) if week else None
+    except (WeekError, RegionError) as exc:
+        raise ConsolidateError(str(exc)) from exc
+    from automation.ledger import open_ledger
+
+    own = ledger is None
+    ledger = ledger or open_ledger(config)
+    try:
+        marks = ledger.dirty_marks()
+        frames = ledger.frames()
+        now = clock.now()
+        as_of = default_as_of(now, config)
+        weeks = _all_weeks(frames, as_of) if all_weeks else [key or week_key(as_of)]
+        regions = [region_id] if region_id else [r.id for r in config.regions]
+        specs = getattr(ledger, "specs", None) or load_specs(config)
+        from automation.consolidate.weeks import build_weeks
+
+        forms = frozenset(weeks[-FORM_WEEKS:] if all_weeks else weeks)
+        written = build_weeks(
+            config, frames, weeks, as_of=as_of, regions=regions, company=region_id is None, form_weeks=forms,
+            now=now, specs=specs,
+        )  # fmt: skip
+        built = {(r, w) for w in weeks for r in regions}
+        if region_id is None:  # the company workbook covers every mark of its week
+            built |= {(r, w) for r, w in marks if w in weeks}
+        ledger.clear_dirty(sorted(built), seen=marks)
+        return Report(weeks=weeks, written=written)
+    finally:
+        if own:
+            ledger.close()
+
+
+def _all_weeks(frames: LedgerFrames, as_of: date) -> list[str]:
+    """Every ISO week from the first form received (or visit reported) to the week of ``as_of``."""
+    firsts = [
+        pd.to_datetime(frames.submissions["received_at"]).min(),
+        pd.to_datetime(frames.visits["date"]).min(),
+    ]
+    first = min((d for d in firsts if pd.notna(d)), default=pd.Timestamp(as_of)).date()
+    first = min(first, as_of)
+    monday = first - timedelta(days=first.isoweekday() - 1)
+    out = []
+    while monday <= as_of:
+        out.append(week_key(monday))
+        monday += timedelta(days=7)
+    return out
