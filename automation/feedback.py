@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from automation.model import parse_a1
-from automation.problems import SEVERITY_LABELS, render
+from automation.core.model import parse_a1
+from automation.core.problems import SEVERITY_LABELS, render
 
 if TYPE_CHECKING:
-    from automation.model import Issue, Submission
+    from automation.core.model import Issue, Submission
     from automation.validate import Report
 
 SUFFIX = {"zh": "反馈", "en": "feedback"}
@@ -148,7 +148,7 @@ def _zip_grid(data: bytes, fmt: str, name: str, max_row: int, max_col: int) -> l
     import io
     import zipfile
 
-    from automation.config import DEFAULT_MAX_UNPACKED_MB
+    from automation.core.config import DEFAULT_MAX_UNPACKED_MB
     from automation.intake.readers import read_calamine, sheet_parts
     from automation.intake.safety import scan_zip
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from automation.config import Config, parse_config
-from automation.model import Cell, Row, Submission
+from automation.core.config import Config, parse_config
+from automation.core.model import Cell, Row, Submission
 
 ROOT = Path(__file__).resolve().parents[1]
 

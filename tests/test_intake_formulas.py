@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from automation.core.problems import render
 from automation.intake import read_submission
 from automation.intake.formulas import MAX_CELLS, UncachedCells, uncached_cells
-from automation.problems import render
+from automation.pipeline.check import directory_for
 from automation.validate import ValidationContext, validate
-from automation.validate.run import directory_for
 
 DATA = Path(__file__).resolve().parent / "data"
 CODE = "formula-no-value"

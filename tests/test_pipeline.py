@@ -11,11 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from automation import pipeline
-from automation.content_store import ContentStore
-from automation.formspec import load_specs
+from automation.core.content_store import ContentStore
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process
+from automation.pipeline import stages as pipeline
 from tests.formfactory import FormFactory, install, sha
 
 DAY = date(2026, 11, 23)

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from automation import read_ahead
 from automation.demo.generator import generate, read_manifest
 from automation.ledger import open_ledger
 from automation.pipeline import process_batch
+from automation.pipeline.flood import read_ahead
 from tests.formfactory import install, ledger_rows
 
 END = date(2026, 11, 23)

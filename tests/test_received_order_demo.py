@@ -32,15 +32,15 @@ from typing import Any
 import pytest
 import yaml
 
-from automation.config import Config, load_config
+from automation.core.config import Config, load_config
+from automation.core.workcal import WorkCalendar
 from automation.demo.generator import generate, read_manifest
-from automation.figures import compute_all
-from automation.figures.export import to_json
 from automation.ledger import open_ledger
 from automation.pipeline import process, process_batch
-from automation.received_order import tie_key
+from automation.pipeline.order import tie_key
+from automation.score import compute_all
+from automation.score.export import to_json
 from automation.watch import Watcher
-from automation.workcal import WorkCalendar
 
 END = date(2026, 11, 22)  # a Sunday: the demo's last week, 2026-W47, is whole
 WEEK = "2026-W47"

@@ -13,7 +13,7 @@ import sys
 import click
 
 from automation import __version__
-from automation.config import ConfigError, load_config
+from automation.core.config import ConfigError, load_config
 
 # Modules under automation.cli, each exposing ``command``; order = order in --help.
 COMMANDS: list[str] = [

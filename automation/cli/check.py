@@ -5,7 +5,7 @@ the verdict and each problem in the form's language (``--lang`` forces one), and
 unless ``--feedback DIR`` asks for feedback workbooks. ``--folder`` names the inbox folder the file
 would be dropped into, to check who may submit it; without it folder rules are skipped.
 Customers are checked against the ledger when there is one; without a ledger they cannot be, and
-unknown customers are shown as warnings (see :mod:`automation.validate.run`).
+unknown customers are shown as warnings (see :mod:`automation.pipeline.check`).
 Exit codes: 0 every file accepted; 1 any file rejected; 2 bad usage or config; 3 a file could not
 be checked because of a fault of ours (its line says so, the traceback goes to stderr; the other
 files are checked as usual: whatever a file's bytes make a reader raise is already a rejection).
@@ -21,10 +21,10 @@ from typing import Any
 
 import click
 
-from automation.formspec import load_specs
-from automation.problems import SEVERITY_LABELS, render
+from automation.core.formspec import load_specs
+from automation.core.problems import SEVERITY_LABELS, render
+from automation.pipeline.check import check_file, directory_for
 from automation.validate import Report
-from automation.validate.run import check_file, directory_for
 
 log = logging.getLogger("automation.cli.check")
 EXIT_FAILED = 3

@@ -1,12 +1,12 @@
 """``salesflow figures [--week 2026-W48] [--region NAME] [--json]``: every figure of SPEC §3.
 
-Thin: reads the ledger's frames, calls :func:`automation.figures.compute_all` for the week, MTD, QTD
+Thin: reads the ledger's frames, calls :func:`automation.score.compute_all` for the week, MTD, QTD
 and YTD, and prints either a compact table per period or, with ``--json``, the stable shape
-documented in :mod:`automation.figures.export` (schema ``salesflow.figures/1``).
+documented in :mod:`automation.score.export` (schema ``salesflow.figures/1``).
 
 The default week is the current ISO week of the product clock (``SALESFLOW_NOW``); activity counts up
 to today once today's visit-report deadline has passed, else up to yesterday
-(:func:`automation.workcal.default_as_of`). ``--region`` takes a region id or its Chinese / English
+(:func:`automation.core.workcal.default_as_of`). ``--region`` takes a region id or its Chinese / English
 name. Exit codes: 0 printed; 2 a bad week or region, a config error, or the ledger cannot be opened.
 """
 
@@ -20,10 +20,10 @@ from typing import Any
 
 import click
 
-from automation import clock
-from automation.figures import RegionError, compute_all
-from automation.figures.export import to_json
-from automation.workcal import WeekError, WorkCalendar, default_as_of, parse_week, week_key
+from automation.core import clock
+from automation.core.workcal import WeekError, WorkCalendar, default_as_of, parse_week, week_key
+from automation.score import RegionError, compute_all
+from automation.score.export import to_json
 
 EXIT_ERROR = 2
 _TABLE = [

@@ -1,12 +1,12 @@
 """``salesflow ingest PATH... [--folder NAME] [--json]``: process forms once, without the watcher.
 
-The same pipeline the watcher runs (:func:`automation.pipeline.process_batch`: one durable
+The same pipeline the watcher runs (:func:`automation.pipeline.stages.process_batch`: one durable
 ledger commit per chunk of files, same guarantees as ``process``), over files and folders given on the
 command line (a backlog copied from a laptop, a re-run after an outage). The inbox folder — whose
 form it is — comes from the path when it lies in ``inbox/<id>/``; for files elsewhere ``--folder``
 must say it. Files outside the inbox are copied into archive/rejected, never moved or changed.
 
-Files are processed in received order (:mod:`automation.received_order`: received time, ties by
+Files are processed in received order (:mod:`automation.pipeline.order`: received time, ties by
 inbox path), not in the order given or found: the same files give the same ledger whether they
 are ingested together, one by one or in several runs in that order.
 
@@ -29,10 +29,10 @@ from typing import Any
 import click
 from tqdm import tqdm
 
+from automation.core.noise import inbox_folder, is_noise_name
 from automation.ledger import LedgerError, open_ledger
-from automation.pipeline import Outcome, inbox_folder_of, process, process_batch
-from automation.received_order import in_received_order
-from automation.watch.noise import inbox_folder, is_noise_name
+from automation.pipeline.order import in_received_order
+from automation.pipeline.stages import Outcome, inbox_folder_of, process, process_batch
 
 INGEST_BATCH = 200  # files per process_batch call (the tqdm bar moves per chunk)
 EXIT_REJECTED = 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from automation.installer import init_installation
+from automation.templates.installer import init_installation
 
 
 def _rel(path: Path, base: Path) -> str:

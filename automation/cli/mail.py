@@ -13,11 +13,11 @@ from datetime import date
 
 import click
 
-from automation.config import MAIL_KINDS
+from automation.core.config import MAIL_KINDS
+from automation.core.workcal import WeekError, parse_week
 from automation.ledger import LedgerError
 from automation.mail import MailError, mail
 from automation.mail.render import TemplatesMissing
-from automation.workcal import WeekError, parse_week
 
 EXIT_ATTENTION = 1
 EXIT_ERROR = 2

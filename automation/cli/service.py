@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from automation.config import find_config_path
+from automation.core.config import find_config_path
 from automation.watch import service as svc_files
 
 

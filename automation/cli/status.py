@@ -1,7 +1,7 @@
 """``salesflow status [--json]``: is the watcher alive, what waits, what was counted, who must act.
 
-Thin: :func:`automation.status.collect` builds the answer; this prints it. ``--json`` prints the
-stable, documented shape (see :mod:`automation.status`; top-level keys ``schema`` (= 1),
+Thin: :func:`automation.watch.status.collect` builds the answer; this prints it. ``--json`` prints the
+stable, documented shape (see :mod:`automation.watch.status`; top-level keys ``schema`` (= 1),
 ``generated_at``, ``today``, ``watcher``, ``backlog``, ``counts``, ``awaiting_fix``,
 ``missing_today``, ``conflicts``, ``conflict_copies``, ``reports``) for the back office's monitoring.
 
@@ -24,7 +24,7 @@ from typing import Any
 import click
 
 from automation.ledger import LedgerError
-from automation.status import collect
+from automation.watch.status import collect
 
 EXIT_NOT_ALIVE = 1
 EXIT_ERROR = 2

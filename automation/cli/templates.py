@@ -1,6 +1,6 @@
 """``salesflow templates [--lang zh|en] [--rep ID] [--out DIR]``: write blank templates or per-rep copies.
 
-Thin: parses options, calls :func:`automation.template_builder.write_templates`, prints where the files
+Thin: parses options, calls :func:`automation.templates.builder.write_templates`, prints where the files
 are. Blank templates go to ``OUT/<lang>/``; a rep's (or supervisor's) copies to ``OUT/<ID>/``.
 Existing files there are replaced: templates are generated, never edited by hand.
 Exit codes: 0 done; 2 config error or an unknown ID.
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from automation.formspec import load_specs
-from automation.installer import TEMPLATES_DIR
-from automation.template_builder import write_templates
+from automation.core.formspec import load_specs
+from automation.templates.builder import write_templates
+from automation.templates.installer import TEMPLATES_DIR
 
 
 @click.command("templates")

@@ -1,7 +1,7 @@
 """The consolidation stage's entry points: build a week's outputs, and rebuild what forms touched.
 
-One computation per week (:func:`automation.figures.week.compute_week`) serves the company workbook,
-every region workbook (:func:`automation.figures.for_region` of it) and every pre-filled weekly
+One computation per week (:func:`automation.score.week.compute_week`) serves the company workbook,
+every region workbook (:func:`automation.score.for_region` of it) and every pre-filled weekly
 report. Each file is written atomically (:func:`output.save`).
 
 * :func:`rebuild_dirty` — after a burst of accepted forms (the watcher's hook, the end of
@@ -31,16 +31,16 @@ from typing import Any
 
 import pandas as pd
 
-from automation import clock
-from automation.config import Config
 from automation.consolidate import output, paths
 from automation.consolidate.weekly_form import weekly_form
 from automation.consolidate.workbook import build
-from automation.figures import RegionError, for_region, resolve_region
-from automation.figures.week import compute_week
-from automation.formspec import FormSet, load_specs
-from automation.frames import LedgerFrames
-from automation.workcal import WeekError, default_as_of, parse_week, week_key
+from automation.core import clock
+from automation.core.config import Config
+from automation.core.formspec import FormSet, load_specs
+from automation.core.frames import LedgerFrames
+from automation.core.workcal import WeekError, default_as_of, parse_week, week_key
+from automation.score import RegionError, for_region, resolve_region
+from automation.score.week import compute_week
 
 log = logging.getLogger("automation.consolidate")
 

@@ -1,4 +1,4 @@
-"""Intake: turn a dropped file into a :class:`automation.model.Submission`.
+"""Intake: turn a dropped file into a :class:`automation.core.model.Submission`.
 
 The stages, in order (each its own module):
 1. :mod:`.safety` size cap on the file, before reading it;
@@ -24,8 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation import clock
-from automation.formspec import FieldSpec, FormSpec, fold
+from automation.core import clock
+from automation.core.formspec import FieldSpec, FormSpec, fold
+from automation.core.model import Cell, Issue, Row, Submission, a1
+from automation.core.problems import SEVERITY
 from automation.intake import budget
 from automation.intake import layout as lay
 from automation.intake.early import EarlyRead
@@ -56,12 +58,10 @@ from automation.intake.values import (
     parse_text,
 )
 from automation.intake.zipdir import ZipLike, open_zip
-from automation.model import Cell, Issue, Row, Submission, a1
-from automation.problems import SEVERITY
 
 if TYPE_CHECKING:
-    from automation.config import Config
-    from automation.formspec import FormSet
+    from automation.core.config import Config
+    from automation.core.formspec import FormSet
 
 # fill_submission makes each table Cell without calling the dataclass __init__ (the call was a fifth
 # of its hot loop), setting these fields in this order as __init__ does; checked here, at import
@@ -72,7 +72,7 @@ if (
     or hasattr(Cell, "__post_init__")
     or hasattr(Cell, "__slots__")
 ):
-    raise ImportError("automation.model.Cell changed: update the Cell making in intake.fill_submission")
+    raise ImportError("automation.core.model.Cell changed: update the Cell making in intake.fill_submission")
 
 __all__ = ["read_submission", "read_workbook"]
 

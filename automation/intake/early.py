@@ -1,6 +1,6 @@
 """A form's bytes parsed into grids in one process, finished into a Submission in another.
 
-The read-ahead process (:mod:`automation.read_ahead`) runs the byte-level stages of intake
+The read-ahead process (:mod:`automation.pipeline.flood.read_ahead`) runs the byte-level stages of intake
 (size cap, sniff, zip safety scan, calamine) for the next files of a flood; the recording process
 then only finds the form in the grids (:func:`automation.intake.fill_submission`). Grids are lists
 of plain values, so they cross the pipe cheaply (~0.05 ms a form; a whole Submission of Cell
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from automation.intake.readers import Merge, ReadError, SheetGrid, Workbook
 
 if TYPE_CHECKING:
-    from automation.config import Config
-    from automation.formspec import FormSet
+    from automation.core.config import Config
+    from automation.core.formspec import FormSet
 
 
 @dataclass
@@ -46,7 +46,7 @@ class EarlyRead:
                 from automation.intake import read_workbook
 
                 if not full:  # the very bytes, from the content store (they are kept by hash)
-                    from automation.content_store import ContentStore
+                    from automation.core.content_store import ContentStore
 
                     data = ContentStore(config.state_root / "content").read(self.sha256)
                     full.append(read_workbook(data, self.kind, config))

@@ -1,4 +1,4 @@
-"""The ledger as :class:`automation.frames.LedgerFrames`: what the figures read.
+"""The ledger as :class:`automation.core.frames.LedgerFrames`: what the figures read.
 
 Only accepted, current rows of the versioned forms (visits, plans, market reports, weekly reports)
 appear; the register, complaints, targets and unsettled register conflicts are current state; ``submissions`` lists every submission with its status
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import sqlalchemy as sa
 
-from automation.frames import SCHEMAS, LedgerFrames, conform
+from automation.core.frames import SCHEMAS, LedgerFrames, conform
 
 if TYPE_CHECKING:
     from automation.ledger.store import Ledger
@@ -102,7 +102,7 @@ def _query(conn: sa.Connection, sql: str) -> pd.DataFrame:
 
 
 def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Raw driver values -> the dtypes of :mod:`automation.frames` (money cents -> yuan)."""
+    """Raw driver values -> the dtypes of :mod:`automation.core.frames` (money cents -> yuan)."""
     schema = SCHEMAS[name]
     for col in df.columns:
         dtype = schema.get(col)

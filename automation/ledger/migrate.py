@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from automation import clock
+from automation.core import clock
 from automation.ledger import schema
 
 

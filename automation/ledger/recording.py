@@ -17,20 +17,20 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from automation import clock
+from automation.core import clock
+from automation.core.model import Submission
+from automation.core.safenames import safe_part, split_name
 from automation.ledger import customers, writers
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
 from automation.ledger.values import as_date, as_text, iso_week, say, to_json
 from automation.ledger.writers import Apply
-from automation.model import Submission
-from automation.safenames import safe_part, split_name
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
-    from automation.config import Config
-    from automation.formspec import FormSet
+    from automation.core.config import Config
+    from automation.core.formspec import FormSet
 
 APPLY = {
     "visit_report": writers.apply_visit_report,
@@ -211,7 +211,7 @@ class Recording:
         ``same``: the rows of :data:`SAME_CONTENT` the caller read in that same transaction (the
         batch asks it once per file to learn ``new_content``; it is not asked again here).
         ``conflict_copy_of``: the inbox path this file may be a sync client's copy of
-        (``automation.watch.synccopy``), stored with it.
+        (``automation.core.synccopy``), stored with it.
         """
         base = {
             "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,

@@ -23,15 +23,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from automation import clock
-from automation.config import Config
-from automation.formspec import FormSet, load_specs
+from automation.core import clock
+from automation.core.config import Config
+from automation.core.formspec import FormSet, load_specs
+from automation.core.model import CustomerDirectory, CustomerRef
 from automation.ledger import migrate
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
 from automation.ledger.netpath import network_location
 from automation.ledger.recording import COUNTED_STATUS, INSERT_AUDIT, Recording, SubmissionRecord
-from automation.model import CustomerDirectory, CustomerRef
 
 BUSY_TIMEOUT_MS = 30_000
 MAX_UNWRITTEN_MARKS = 200  # "filed" marks held before a write of their own (see Ledger.mark_filed)
@@ -223,7 +223,7 @@ class Ledger(Recording):
     # ----- look-ups the pipeline needs ---------------------------------------------------------
     @contextmanager
     def batch(self) -> Iterator[sa.Connection]:
-        """One write transaction for many files (:func:`automation.pipeline_batch.process_batch`):
+        """One write transaction for many files (:func:`automation.pipeline.flood.batch.process_batch`):
         one durable commit instead of one per file. Same guarantees: all or nothing."""
         with self.write() as conn:
             self.flush_filed(conn)

@@ -23,8 +23,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from automation import clock
-from automation.config import MAIL_KINDS, Config
+from automation.core import clock
+from automation.core.config import MAIL_KINDS, Config
 from automation.mail import daily, events, outbox, schedule, sendlog, weekly
 from automation.mail.compose import compose, sender
 from automation.mail.draft import Draft
@@ -244,7 +244,7 @@ def due(config: Config, ledger: Any, now: datetime | None = None, *, send: bool 
 
 
 def _weekly(config: Config, ledger: Any, frames: Any, week: str, now: datetime) -> list[Draft]:
-    from automation.status import collect
+    from automation.watch.status import collect
 
     figs = weekly.week_figures(config, frames, week, now)
     awaiting = collect(config, ledger)["awaiting_fix"]

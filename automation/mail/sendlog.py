@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from automation import clock
+from automation.core import clock
 from automation.ledger import schema as t
 
 WRITTEN, SENDING, SENT, FAILED, UNSURE = "written", "sending", "sent", "failed", "unsure"

@@ -9,7 +9,7 @@ retrying it while it stays unchanged. Saving a new version, or restarting the wa
 fault is fixed, retries it. The copy keeps the evidence even if the rep later deletes the file.
 
 Faults of the environment (a full disk, a locked ledger, a read-only folder: see
-:mod:`automation.watch.faults`) never count towards those attempts: the watcher waits for them.
+:mod:`automation.core.faults`) never count towards those attempts: the watcher waits for them.
 A note that cannot be written (the state disk is full) is logged instead, never a crash.
 """
 
@@ -24,7 +24,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from automation.watch.names import encodable, readable, shown
+from automation.core.names import encodable, readable, shown
 from automation.watch.state import system_time
 
 log = logging.getLogger("automation.watch")

@@ -7,7 +7,7 @@
 - ``heartbeat.json``: rewritten atomically every :data:`HEARTBEAT_SECONDS` by a running watcher;
   ``salesflow status`` and the back office's monitoring read it. Stable keys (documented in
   :func:`heartbeat_payload`). Its times come from the system clock on purpose, not from
-  :func:`automation.clock.now`: liveness is judged against the machine's real time, even when
+  :func:`automation.core.clock.now`: liveness is judged against the machine's real time, even when
   ``SALESFLOW_NOW`` replays a recorded business day.
 - ``logs/salesflow.log``: rotating, so a watcher that runs for months never fills the disk.
 """
@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from automation import filelock
+from automation.core import filelock
 
 LOCK_NAME = "watcher.lock"
 HEARTBEAT_NAME = "heartbeat.json"
@@ -51,7 +51,7 @@ class AlreadyRunning(RuntimeError):
 
 
 class InstallationLock:
-    """Exclusive, non-blocking lock (:mod:`automation.filelock`) on ``state_root/watcher.lock``;
+    """Exclusive, non-blocking lock (:mod:`automation.core.filelock`) on ``state_root/watcher.lock``;
     a context manager."""
 
     def __init__(self, state_root: Path):

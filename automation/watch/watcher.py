@@ -16,7 +16,7 @@ Everything the watcher knows lives in memory: after a crash, the start-up catch-
 file still in the inbox, and the pipeline's idempotent stages finish whatever a crash interrupted.
 
 The watcher outlives its environment: a failure the environment caused (a full disk, a locked or
-unreachable ledger, a read-only folder, a share that went away: :mod:`automation.watch.faults`)
+unreachable ledger, a read-only folder, a share that went away: :mod:`automation.core.faults`)
 holds the file back with back-off, without using up its retries, and is reported in the heartbeat
 and the log until it is gone (:mod:`automation.watch.waits`); the ledger is opened again and again
 until it opens; a vanished inbox is waited for and watched again when it is back.
@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from automation.config import Config
-from automation.received_order import in_received_order
+from automation.core.config import Config
+from automation.core.faults import Fault, classify
+from automation.core.names import shown
+from automation.core.noise import inbox_folder, misplaced
+from automation.pipeline.order import in_received_order
 from automation.watch.complete import WriteTracker
-from automation.watch.faults import Fault, classify
-from automation.watch.names import shown
-from automation.watch.noise import inbox_folder, misplaced
 from automation.watch.observe import InboxObserver, files_in, scan_inbox
 from automation.watch.quarantine import quarantine
 from automation.watch.settle import Settler, signature
@@ -108,23 +108,24 @@ class RunSummary:
 
 
 def _default_process() -> ProcessFn:
-    from automation.pipeline import process
+    from automation.pipeline.stages import process
 
     return process
 
 
 def _default_batch() -> BatchFn:
-    from automation.pipeline import process_batch
+    from automation.pipeline.stages import process_batch
 
     return process_batch
 
 
 def _warm_read_ahead() -> None:
-    """Start the read-ahead process (``automation.read_ahead``) with the watcher, while it opens
+    """Start the read-ahead process (``automation.pipeline.flood.read_ahead``) with the watcher, while it opens
     the ledger and scans the inbox: a flood then finds it ready. Started by the first large batch
     instead, it took ~0.5 s to come up, and the recorder did those files alone meanwhile. Idle, it
     waits on its pipe and costs only memory."""
-    from automation import pipeline_batch, read_ahead
+    from automation.pipeline.flood import batch as pipeline_batch
+    from automation.pipeline.flood import read_ahead
 
     if pipeline_batch.read_ahead_on():
         read_ahead.shared()
@@ -132,7 +133,7 @@ def _warm_read_ahead() -> None:
 
 def _repair(config: Config, ledger: Any) -> None:
     """Before the catch-up: file what an earlier crash left recorded but not filed."""
-    from automation.pipeline import repair_unfiled
+    from automation.pipeline.stages import repair_unfiled
 
     try:
         repair_unfiled(config, ledger)
@@ -470,7 +471,7 @@ class Watcher:
 
     def _wait_on_environment(self, res: _Result) -> bool:
         """A failure the environment caused: hold the file back with the problem's back-off,
-        without counting an attempt (see :mod:`automation.watch.faults`). False when it is ours."""
+        without counting an attempt (see :mod:`automation.core.faults`). False when it is ours."""
         exc = res.exc if res.exc is not None else getattr(res.outcome, "error", None)
         fault = classify(exc, self.config) if exc is not None else None
         if fault is None:
@@ -671,7 +672,7 @@ class Watcher:
 
     # ----- helpers -----------------------------------------------------------------------------
     def _rel(self, path: Path) -> str:
-        """The inbox-relative path as people read it (:mod:`automation.watch.names`)."""
+        """The inbox-relative path as people read it (:mod:`automation.core.names`)."""
         try:
             return shown(path.relative_to(self.inbox))
         except ValueError:
