@@ -14,7 +14,7 @@ from checkforms import visit_info, visit_row, write_form
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.cli.check import NO_LEDGER
+from automation.feedback.text import NO_LEDGER
 
 ROOT = Path(__file__).resolve().parents[1]
 

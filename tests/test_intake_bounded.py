@@ -28,13 +28,13 @@ import yaml
 
 from automation.core.config import load_config
 from automation.core.formspec import load_specs
+from automation.core.logfile import LOG_DIR, LOG_NAME
 from automation.core.problems import render
 from automation.intake import budget, read_submission
 from automation.intake import layout as lay
 from automation.intake.readers import ReadError, SheetGrid, Workbook, parsing
 from automation.ledger import open_ledger
 from automation.pipeline import process_batch
-from automation.watch.state import LOG_DIR, LOG_NAME
 from tests.formfactory import FormFactory, install
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -241,7 +241,7 @@ def _running(pid: int) -> bool:
 def test_the_read_ahead_process_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
     script = (
         "import sys, time\n"
-        "from automation import read_ahead\n"
+        "from automation.pipeline.flood import read_ahead\n"
         "ra = read_ahead.shared()\n"
         "print(ra._proc.pid, flush=True)\n"
         "time.sleep(60)\n"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 
-from automation.consolidate.run import Written, build_week
+from automation.consolidate.build import Written, build_week
 from automation.core.config import Config
 from automation.core.formspec import FormSet, load_specs
 from automation.core.frames import LedgerFrames

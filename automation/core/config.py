@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from automation.core.formspec import DEFAULT_INDUSTRIES, SpecError, load_specs
+
 CONFIG_ENV = "SALESFLOW_CONFIG"
 DEFAULT_CONFIG_NAME = "config.yaml"
 
@@ -353,20 +355,6 @@ class Targets(_Model):
         return v
 
 
-DEFAULT_INDUSTRIES = [
-    ("manufacturing", "制造业", "Manufacturing"),
-    ("wholesale", "批发", "Wholesale"),
-    ("retail", "零售", "Retail"),
-    ("construction", "建筑", "Construction"),
-    ("it", "信息技术", "IT"),
-    ("healthcare", "医疗", "Healthcare"),
-    ("education", "教育", "Education"),
-    ("food", "食品餐饮", "Food and catering"),
-    ("logistics", "物流", "Logistics"),
-    ("other", "其他", "Other"),
-]
-
-
 def switched_off(name: str) -> bool:
     """A troubleshooting switch in the environment (``SALESFLOW_READ_AHEAD``,
     ``SALESFLOW_FAST_SQL``) set to 0, no, off or false; unset, it is on."""
@@ -596,8 +584,6 @@ def parse_config(data: Any, base_dir: Path, source: str = "config.yaml") -> Conf
     problems = _check_paths(cfg)
     if problems:
         raise ConfigError(source, problems)
-    from automation.core.formspec import SpecError, load_specs  # late: formspec reads Config
-
     try:
         load_specs(cfg)
     except SpecError as exc:

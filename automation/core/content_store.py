@@ -53,6 +53,25 @@ def _read_to_end(fd: int, size: int) -> bytes:
     return first if len(parts) == 1 else b"".join(parts)
 
 
+def sha256_of(source: str | os.PathLike[str] | int) -> tuple[str, int]:
+    """The SHA-256 hex digest and size of a file, read a chunk at a time (never whole in memory):
+    a path, or an open descriptor, read from where it stands to its end. The one chunked hash of
+    the product: the content store's key for a file too large to copy, the check that a filed
+    original still holds what was recorded, a quarantined file's name."""
+    if not isinstance(source, int):
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            return sha256_of(fd)
+        finally:
+            os.close(fd)
+    h = hashlib.sha256()
+    size = 0
+    while chunk := os.read(source, CHUNK):
+        h.update(chunk)
+        size += len(chunk)
+    return h.hexdigest(), size
+
+
 def write_all(fd: int, data: bytes) -> None:
     """All of ``data`` to ``fd`` (``os.write`` may take only part of it)."""
     view = memoryview(data)
@@ -134,12 +153,7 @@ class ContentStore:
         try:
             size = os.fstat(fd).st_size
             if size > max_bytes:
-                h = hashlib.sha256()
-                size = 0
-                while chunk := os.read(fd, CHUNK):
-                    h.update(chunk)
-                    size += len(chunk)
-                return Stored(h.hexdigest(), size, None)
+                return Stored(*sha256_of(fd), None)
             data = _read_to_end(fd, size)
         finally:
             os.close(fd)

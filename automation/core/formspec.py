@@ -9,15 +9,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import yaml
 
-if TYPE_CHECKING:
-    from automation.core.config import Config
+
+class CompanyLists(Protocol):
+    """What a company adds to the forms (a :class:`automation.core.config.Config` is one): its
+    industries and regions as choice lists, and its form extensions. A protocol, so the specs need
+    not import the config, which builds the specs to check a company's extensions when it loads."""
+
+    @property
+    def industries(self) -> Sequence[Any]: ...
+
+    @property
+    def regions(self) -> Sequence[Any]: ...
+
+    @property
+    def forms(self) -> Mapping[str, Any]: ...
+
 
 FieldType = Literal[
     "text", "int", "money", "date", "bool", "choice", "rep", "customer", "region", "week", "period"
@@ -49,6 +63,21 @@ FORM_KEYS: tuple[str, ...] = (
 BOOL_LABELS = {"zh": ("是", "否"), "en": ("Y", "N")}
 BOOL_TRUE = {"是", "y", "yes", "true", "√", "✓", "✔", "1", "t", "对", "有"}
 BOOL_FALSE = {"否", "n", "no", "false", "×", "✗", "✘", "x", "0", "f", "无", "没有"}
+
+
+# The industry choices of a company whose config names none (config.industries defaults to these).
+DEFAULT_INDUSTRIES = [
+    ("manufacturing", "制造业", "Manufacturing"),
+    ("wholesale", "批发", "Wholesale"),
+    ("retail", "零售", "Retail"),
+    ("construction", "建筑", "Construction"),
+    ("it", "信息技术", "IT"),
+    ("healthcare", "医疗", "Healthcare"),
+    ("education", "教育", "Education"),
+    ("food", "食品餐饮", "Food and catering"),
+    ("logistics", "物流", "Logistics"),
+    ("other", "其他", "Other"),
+]
 
 
 class SpecError(ValueError):
@@ -274,7 +303,7 @@ def _with_aliases(
     return tuple(info_list), fields
 
 
-def load_specs(config: Config | None = None) -> FormSet:
+def load_specs(config: CompanyLists | None = None) -> FormSet:
     """Build every form spec, with the company's regions, industries and form extensions from config."""
     raw_choices, raw_info, raw_forms = _raw()
     lists: dict[str, tuple[Choice, ...]] = {k: _choices(v, f"choices.{k}") for k, v in raw_choices.items()}
@@ -282,8 +311,6 @@ def load_specs(config: Config | None = None) -> FormSet:
         lists["industry"] = tuple(Choice(i.key, i.zh, i.en) for i in config.industries)
         lists["region"] = tuple(Choice(r.id, r.zh, r.en) for r in config.regions)
     else:
-        from automation.core.config import DEFAULT_INDUSTRIES
-
         lists["industry"] = tuple(Choice(k, z, e) for k, z, e in DEFAULT_INDUSTRIES)
         lists["region"] = ()
     extensions = config.forms if config is not None else {}

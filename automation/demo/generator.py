@@ -35,6 +35,7 @@ from automation.core import clock
 from automation.core.config import Config, load_config
 from automation.core.formspec import load_specs
 from automation.demo import company as co
+from automation.demo import office
 from automation.demo import writers as wr
 from automation.demo.mistakes import Drop, plan_drops
 from automation.demo.world import World
@@ -89,7 +90,7 @@ def build_world(size: str = "small", seed: int = 7, end: date | None = None) -> 
         else co.large_company(random.Random(f"{seed}:company"), start)
     )
     world = World(cfg, seed, start, end, **SIZES[size])
-    world.run()
+    office.run(world)
     return cfg, world
 
 

@@ -162,8 +162,9 @@ def run_demo(
                     {**e, "outcome": outcome.status, "messages": list(outcome.messages)[:3]}
                 )
         _figures(report, config, ledger, end)
-        report.outbox = _outbox(config, ledger, end)
+        os.environ[clock.ENV_VAR] = _evening(end).isoformat()
         report.workbooks = rebuild_dirty(config, ledger)  # as the watcher would after the last burst
+        report.outbox = _outbox(config, ledger, end)  # after the rebuild: the weekly mail attaches them
     finally:
         ledger.close()
         if saved is None:
@@ -211,15 +212,19 @@ def _outbox(config: Config, ledger: Any, end: date) -> Path:
     """The mail the company would have got: the latest full week's summaries (as on the Monday
     after it at 08:00) and the last day's brief, reminders and notices (as that evening at 21:00),
     written as .eml into outbox/ (nothing is sent: the demo has no mail server)."""
-    from automation import mail
+    from automation.pipeline import send_mail
 
     week, sunday = latest_full_week(end)
     monday = datetime.combine(sunday + timedelta(days=1), datetime.min.time()).replace(hour=8)
-    evening = datetime.combine(end, datetime.min.time()).replace(hour=21)
-    for now, kw in ((monday, {"week": week}), (evening, {"day": end})):
+    for now, kw in ((monday, {"week": week}), (_evening(end), {"day": end})):
         os.environ[clock.ENV_VAR] = now.isoformat()
-        mail.mail(config, ledger, now=now, **kw)  # type: ignore[arg-type]
+        send_mail(config, ledger=ledger, now=now, **kw)  # type: ignore[arg-type]
     return config.outbox
+
+
+def _evening(end: date) -> datetime:
+    """The last day's evening, 21:00: when the demo's day ends."""
+    return datetime.combine(end, datetime.min.time()).replace(hour=21)
 
 
 def _plain(v: Any) -> Any:

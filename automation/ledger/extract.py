@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from automation.core.frames import SCHEMAS, LedgerFrames, conform
 
 if TYPE_CHECKING:
-    from automation.ledger.store import Ledger
+    from automation.core.config import Config
 
 MONEY = {
     "quote_amount",
@@ -125,24 +125,23 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return conform(name, df)[list(schema)]
 
 
-def frames(ledger: Ledger) -> LedgerFrames:
-    """One consistent snapshot of the ledger as typed frames (one read transaction)."""
-    config = ledger.config
+def frames(config: Config, conn: sa.Connection) -> LedgerFrames:
+    """One consistent snapshot of the ledger as typed frames, read in ``conn`` (one read transaction:
+    :meth:`automation.ledger.Ledger.frames`)."""
     region_of = {r.id: r.region for r in config.reps}
-    with ledger.read() as conn:
-        raw = {
-            "visits": _query(conn, _VISITS),
-            "plans": _query(conn, _PLANS),
-            "customers": _query(conn, _CUSTOMERS),
-            "stage_history": _query(conn, _STAGES),
-            "complaints": _query(conn, _COMPLAINTS),
-            "targets": _query(conn, _TARGETS),
-            "submissions": _query(conn, _SUBMISSIONS),
-            "market_reports": _query(conn, _MARKET),
-            "conflicts": _query(conn, _CONFLICTS),
-            "weekly_reports": _query(conn, _WEEKLY),
-            "weekly_targets": _query(conn, _WEEKLY_TARGETS),
-        }
+    raw = {
+        "visits": _query(conn, _VISITS),
+        "plans": _query(conn, _PLANS),
+        "customers": _query(conn, _CUSTOMERS),
+        "stage_history": _query(conn, _STAGES),
+        "complaints": _query(conn, _COMPLAINTS),
+        "targets": _query(conn, _TARGETS),
+        "submissions": _query(conn, _SUBMISSIONS),
+        "market_reports": _query(conn, _MARKET),
+        "conflicts": _query(conn, _CONFLICTS),
+        "weekly_reports": _query(conn, _WEEKLY),
+        "weekly_targets": _query(conn, _WEEKLY_TARGETS),
+    }
     for name in ("visits", "plans", "complaints", "market_reports"):
         raw[name]["region"] = raw[name]["rep_id"].map(region_of)
     reps = pd.DataFrame(

@@ -9,6 +9,7 @@ say they could not be checked, instead of rejecting every form.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ import sqlalchemy as sa
 from automation.core import clock
 from automation.core.model import CustomerDirectory
 from automation.validate.base import Report, ValidationContext
+
+log = logging.getLogger("automation.cli.check")  # the name ``salesflow check`` logged under
 
 if TYPE_CHECKING:
     from automation.core.config import Config
@@ -82,3 +85,51 @@ def check_file(
         strict_references=directory.strict,
     )
     return validate(sub, ctx)
+
+
+@dataclass
+class Checked:
+    """One file checked by hand: its report, or the fault of ours that kept it from being checked,
+    and the feedback workbook written for it (when asked)."""
+
+    path: Path
+    report: Report | None = None
+    error: BaseException | None = None
+    feedback: Path | None = None
+
+
+def check_files(
+    files: list[Path],
+    config: Config,
+    *,
+    folder: str = "",
+    feedback_dir: Path | None = None,
+    lang: str | None = None,
+    directory: Directory | None = None,
+    specs: FormSet | None = None,
+) -> list[Checked]:
+    """``salesflow check``: read and validate each file as the pipeline would, writing nothing but
+    (``feedback_dir``) a feedback workbook for each file with problems, in ``lang`` or the form's.
+
+    A fault of ours on one file (a bug, never the file's: whatever its bytes make a reader raise is
+    already a rejection) is logged with its traceback and that file is :attr:`Checked.error`; the
+    other files are checked as usual."""
+    from automation.core.formspec import load_specs
+
+    specs = specs or load_specs(config)
+    directory = directory or directory_for(config)
+    out: list[Checked] = []
+    for path in files:
+        try:
+            report = check_file(path, config, specs, directory, folder=folder)
+        except Exception as exc:  # a fault of ours, not of the file: say so, check the others
+            log.exception("could not check %s", path)
+            out.append(Checked(path, error=exc))
+            continue
+        written = None
+        if feedback_dir is not None and report.issues:
+            from automation.feedback import write_feedback
+
+            written = write_feedback(report, feedback_dir, lang=lang or report.language, config=config)
+        out.append(Checked(path, report, feedback=written))
+    return out

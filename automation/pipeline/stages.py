@@ -2,7 +2,8 @@
 
 The stages, in order (each a function below, each safe to run again):
 
-0. **lock** — one process per file at a time (:func:`path_lock`): the watcher and ``ingest`` may meet.
+0. **lock** — one process per file at a time (:func:`~automation.pipeline.paths.path_lock`): the
+   watcher and ``ingest`` may meet.
 1. **look** — a regular file, not a symbolic link nor under a linked folder, not noise; else ``ignored``.
 2. **store** — copy the bytes into the immutable content store under their SHA-256; note
    size and mtime (the watcher waits for a file to settle; here we check it did not change
@@ -13,16 +14,21 @@ The stages, in order (each a function below, each safe to run again):
    that version is filed from the content store first, so it is not lost either.
 4. **first seen** — recorded before any work (when it can matter, see :func:`first_sight`), so the
    received time (``min(mtime, first seen)``, SPEC §2) does not move when a crash makes us start over.
-5. **intake** — read the form (skipped when the content is a known duplicate).
-6. **validate** — against the ledger's customer directory; a rejected form's feedback workbook
-   is written to a staging folder *before* the transaction, so it exists once the state does.
-7. **record** — ONE ledger transaction: terminal state (accepted | rejected | duplicate), the rows,
-   superseding an older version, new ids, the audit log, and the region-weeks to consolidate
-   (marked dirty here, in the same transaction, so no crash can lose the mark).
-8. **file** — move the original to ``archive/<folder>/<yyyy-mm>/<name>`` (accepted, duplicate) or
-   ``rejected/<folder>/<name>`` with the feedback beside it, then mark the submission filed (a
-   mark that rides on the ledger's next write: see ``Ledger.mark_filed``; :func:`repair_unfiled`
-   finishes what a crash left recorded but not filed).
+5. **intake** (:func:`read`) — read the form (skipped when the content is a known duplicate).
+6. **validate** (:func:`check`) — against the ledger's customer directory; a rejected form's
+   feedback workbook is written to a staging folder *before* the transaction, so it exists once
+   the state does.
+7. **record** (:func:`record`) — ONE ledger transaction: terminal state (accepted | rejected |
+   duplicate), the rows, superseding an older version, new ids, the audit log, and the region-weeks
+   to consolidate (marked dirty here, in the same transaction, so no crash can lose the mark).
+8. **file** (:func:`file_away`) — move the original to ``archive/<folder>/<yyyy-mm>/<name>``
+   (accepted, duplicate) or ``rejected/<folder>/<name>`` with the feedback beside it, then mark the
+   submission filed (a mark that rides on the ledger's next write: see ``Ledger.mark_filed``;
+   :func:`repair_unfiled` finishes what a crash left recorded but not filed).
+
+The stages take a plain ``ledger``: the one-file path passes the :class:`~automation.ledger.Ledger`,
+a flood (:mod:`automation.pipeline.flood`) passes its open batch, which answers the same look-ups
+and records with the same arguments inside its one transaction.
 
 Faults of ours (any exception) give ``failed``, are logged with the reason and leave the file in
 the inbox to be tried again; they are never blamed on the rep. Files given from outside the inbox
@@ -32,41 +38,45 @@ written outside the shared folder and the state folder.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
 import logging
 import os
 import shutil
-import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation.core import clock, filelock
+from automation.core import clock
 from automation.core.config import Config
-from automation.core.content_store import ContentStore, SymlinkRefused
+from automation.core.content_store import ContentStore, Stored, SymlinkRefused
+from automation.core.faults import classify
 from automation.core.formspec import FormSet
-from automation.core.model import CustomerDirectory
-from automation.core.names import ShownPath, encodable, readable, shown
-from automation.core.safenames import safe_name, split_name
+from automation.core.model import CustomerDirectory, Submission
+from automation.core.names import ShownPath, readable, shown
+from automation.core.noise import is_noise_name
+from automation.core.outcomes import ACCEPTED, DUPLICATE, FAILED, IGNORED, REJECTED
+from automation.core.safenames import safe_name
+from automation.core.synccopy import originals
+from automation.pipeline.filing import Placed, put_in_place
+from automation.pipeline.paths import inbox_file, inbox_folder_of, path_lock, source_key
+from automation.pipeline.staging import stage_feedback, staged_feedback, staging_key
 
 if TYPE_CHECKING:  # the ledger (SQLAlchemy) is imported when first used: the read-ahead process,
     # which runs this module's intake stages, never uses it and starts ~0.2 s sooner without it
     from automation.ledger import Ledger, SubmissionRecord
+    from automation.validate import Report
 
 log = logging.getLogger("automation.pipeline")  # under "automation": the watcher's log file gets it
 
-ACCEPTED, REJECTED, DUPLICATE, IGNORED, FAILED = "accepted", "rejected", "duplicate", "ignored", "failed"
+__all__ = ["ACCEPTED", "DUPLICATE", "FAILED", "IGNORED", "REJECTED", "Outcome", "process", "SymlinkRefused"]
 
 
 @dataclass
 class Outcome:
     """What became of one file; ``messages`` are for the rep (bilingual), ``reason`` for the log."""
 
-    status: str  # accepted | rejected | duplicate | ignored | failed
+    status: str  # accepted | rejected | duplicate | ignored | failed (automation.core.outcomes)
     path: Path
     submission_id: int | None = None
     archived_to: Path | None = None
@@ -79,6 +89,19 @@ class Outcome:
     # a failure's exception: the watcher tells a fault of the environment (a full disk, a locked
     # ledger: wait, do not count it against the file) from one of ours (retry, then set aside)
     error: BaseException | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A file taken in (stages 1-4): what the later stages know of it."""
+
+    path: Path
+    before: os.stat_result  # size and mtime when it was taken in
+    stored: Stored  # its copy in the content store (the bytes, when they were small enough to hold)
+    folder: str  # the inbox folder: whose form it is
+    source: str  # its identity in the ledger (:func:`~automation.pipeline.paths.source_key`)
+    first_seen: datetime
+    received: datetime  # min(mtime, first seen), SPEC §2
 
 
 def process(
@@ -119,19 +142,15 @@ def process(
                 log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
                 return file_away(pending, path, config, ledger, before=before)
             first_seen = first_sight(ledger, stored.sha256, source, before)  # 4
-            received = min(mtime_of(before), first_seen)
+            arrival = Arrival(
+                path, before, stored, folder, source, first_seen, min(mtime_of(before), first_seen)
+            )
             record = read_and_record(  # 5, 6, 7
-                path,
-                before,
-                stored,
+                arrival,
                 config=config,
                 specs=specs or ledger.specs,
                 ledger=ledger,
                 customers=lambda: ledger.directory(generation),
-                folder=folder,
-                source=source,
-                first_seen=first_seen,
-                received=received,
                 new_content=not counted,
             )
             if isinstance(record, Outcome):
@@ -147,8 +166,6 @@ def process(
 
 def environmental(exc: BaseException, config: Config) -> bool:
     """The environment caused ``exc`` (see :mod:`automation.core.faults`)."""
-    from automation.core.faults import classify
-
     return classify(exc, config) is not None
 
 
@@ -156,8 +173,6 @@ def log_failure(config: Config, exc: BaseException, msg: str, *args: Any) -> Non
     """A failure in the log: with its traceback when it is ours; in one line when the environment
     caused it (a full disk, a locked ledger: :mod:`automation.core.faults`), since the watcher
     waits on those and logs the problem itself, and a flood would repeat the traceback per file."""
-    from automation.core.faults import classify
-
     fault = classify(exc, config)
     if fault is None:
         log.error(msg, *args, exc_info=exc)
@@ -166,32 +181,6 @@ def log_failure(config: Config, exc: BaseException, msg: str, *args: Any) -> Non
 
 
 # ----- the stages ------------------------------------------------------------------------------
-LOCK_STRIPES = 64
-
-
-@contextlib.contextmanager
-def path_lock(config: Config, source: str) -> Iterator[None]:
-    """Hold one of :data:`LOCK_STRIPES` lock files for this path while it is processed.
-
-    The watcher and a one-shot ``ingest`` may meet on the same file; without this the second could
-    record a duplicate of a file the first just filed. Held, the second waits (milliseconds), then
-    finds the file gone. Striped so the state folder does not fill with one lock file per name;
-    the lock (:mod:`automation.core.filelock`) is released when a process dies, so a crash leaves no stale lock.
-    """
-    with filelock.held(lock_file(config, source)):
-        yield
-
-
-def lock_file(config: Config, source: str) -> Path:
-    """The stripe lock file that guards ``source`` (see :func:`path_lock`)."""
-    folder = config.state_root / "locks"
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-    # surrogateescape: a source is readable text (``source_key``), but a lock must never be what fails
-    stripe = int(hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest(), 16) % LOCK_STRIPES
-    return folder / f"path-{stripe:02d}.lock"
-
-
 def max_bytes(config: Config) -> int:
     """The largest file intake reads (``intake.max_file_mb``); a larger one is hashed, not copied."""
     return int(config.intake.max_file_mb * 1024 * 1024)
@@ -201,8 +190,8 @@ def take_in(path: Path, config: Config, store: ContentStore, *, sync: bool = Tru
     """Stages 1-2: ``(refusal, before, stored)``: why the file is not a form to process (then
     nothing else), else '' with its size and mtime as first seen and its copy in the content store.
 
-    Shared by :func:`process`, the batch (``sync`` False: one ``os.sync`` before its commit) and
-    the read-ahead process."""
+    ``sync`` False: the copy is not fsynced (a flood makes its copies durable with one ``os.sync``
+    before its commit)."""
     refusal = look(path) or linked_folder(path, config)
     if refusal:
         return refusal, None, None
@@ -212,8 +201,6 @@ def take_in(path: Path, config: Config, store: ContentStore, *, sync: bool = Tru
 
 def look(path: Path) -> str:
     """Why this path is not a form to process ('' when it is one)."""
-    from automation.core.noise import is_noise_name
-
     if path.is_symlink():
         return "symbolic link: never followed"
     if not path.exists():
@@ -229,7 +216,7 @@ def mtime_of(st: os.stat_result) -> datetime:
     return datetime.fromtimestamp(st.st_mtime).replace(microsecond=0)
 
 
-def first_sight(ledger: Ledger, sha256: str, source: str, st: os.stat_result, conn: Any = None) -> datetime:
+def first_sight(ledger: Any, sha256: str, source: str, st: os.stat_result) -> datetime:
     """When the product first saw this content here. Persisted (one durable commit) only when it can
     matter: received = min(mtime, first seen) is the mtime whenever the mtime is not in the future,
     whatever run computes it, so only a future mtime (a share with a skewed clock) needs the record
@@ -237,7 +224,7 @@ def first_sight(ledger: Ledger, sha256: str, source: str, st: os.stat_result, co
     now = clock.now()
     if mtime_of(st) <= now:
         return now
-    return ledger.sighting(sha256, source, now, conn)
+    return ledger.sighting(sha256, source, now)
 
 
 def linked_folder(path: Path, config: Config) -> str:
@@ -251,52 +238,6 @@ def linked_folder(path: Path, config: Config) -> str:
     return ""
 
 
-def inbox_folder_of(path: Path, config: Config) -> str | None:
-    """``R001`` for ``inbox/R001/x.xlsx``; None outside the inbox."""
-    try:
-        rel = path.absolute().relative_to(config.inbox.absolute())
-    except ValueError:
-        return None
-    return rel.parts[0] if len(rel.parts) >= 2 else None
-
-
-def in_inbox(path: Path, config: Config) -> bool:
-    return inbox_folder_of(path, config) is not None
-
-
-def source_key(path: Path, config: Config) -> str:
-    """The file's identity in the ledger: its inbox-relative path, else its absolute path.
-
-    As the file system spells it (an NFD name stays NFD), except that a name whose bytes are not
-    UTF-8 becomes its readable form (:mod:`automation.core.names`): a ledger holds text."""
-    try:
-        key = path.absolute().relative_to(config.inbox.absolute()).as_posix()
-    except ValueError:
-        key = path.absolute().as_posix()
-    return key if encodable(key) else readable(key)
-
-
-def inbox_file(config: Config, source: str) -> Path | None:
-    """The file in the inbox whose source key is ``source``, or None when there is none.
-
-    The key of a name that is not UTF-8 is its readable form, which is not the name on disk: such
-    a file is found by comparing the keys of the files in its folder, never by decoding back."""
-    direct = config.inbox / source
-    if _there_unlinked(direct) and source_key(direct, config) == source:
-        return direct
-    folder = direct.parent
-    if folder == config.inbox or config.inbox not in folder.parents:
-        return None
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return None
-    for entry in entries:
-        if not encodable(entry.name) and source_key(Path(entry.path), config) == source:
-            return Path(entry.path)
-    return None
-
-
 def changed(path: Path, before: os.stat_result) -> bool:
     """Size or mtime moved since we started: someone is still writing it."""
     try:
@@ -307,27 +248,23 @@ def changed(path: Path, before: os.stat_result) -> bool:
 
 
 def read(
-    path: Path,
-    config: Config,
-    specs: FormSet,
-    folder: str,
-    received: datetime,
-    stored: Any = None,
-    early: Any = None,
-) -> Any:
-    """Intake. Given what the content store kept (``stored``), the very bytes that were stored
-    are parsed, without reading the file again (a change meanwhile shows in its size or mtime).
-    ``early``: those bytes already parsed into grids by the read-ahead process."""
+    path: Path, config: Config, specs: FormSet, folder: str, received: datetime, stored: Any = None
+) -> Submission:
+    """Stage 5, intake. Given what the content store kept (``stored``), the very bytes that were
+    stored are parsed, without reading the file again (a change meanwhile shows in its size or mtime)."""
     from automation.intake import read_submission
 
-    data = getattr(stored, "data", None) if early is None else None
+    data = getattr(stored, "data", None)
     return read_submission(
         ShownPath.of(path), config, specs, folder=folder, received_at=received, data=data,
-        sha256=stored.sha256 if data is not None else None, early=early,
+        sha256=stored.sha256 if data is not None else None,
     )  # fmt: skip
 
 
-def check(sub: Any, config: Config, specs: FormSet, customers: CustomerDirectory, received: datetime) -> Any:
+def check(
+    sub: Submission, config: Config, specs: FormSet, customers: CustomerDirectory, received: datetime
+) -> Report:
+    """Stage 6, validate, against the customer directory the ledger holds."""
     from automation.validate import ValidationContext, validate
 
     ctx = ValidationContext(
@@ -337,289 +274,95 @@ def check(sub: Any, config: Config, specs: FormSet, customers: CustomerDirectory
 
 
 def read_and_record(
-    path: Path,
-    before: os.stat_result,
-    stored: Any,
+    arrival: Arrival,
     *,
     config: Config,
     specs: FormSet,
-    ledger: Ledger,
+    ledger: Any,
     customers: Callable[[], CustomerDirectory],
-    folder: str,
-    source: str,
-    first_seen: datetime,
-    received: datetime,
     new_content: bool,
-    conn: Any = None,
-    deferred: Any = None,
-    same: Any = None,
-    early: Any = None,
-    stage: Callable[[Any, str], None] | None = None,
 ) -> SubmissionRecord | Outcome:
-    """Stages 5-7: read and validate new content (known content is not read again), then record.
-
-    Shared by :func:`process` and the batch path; the batch passes its transaction as ``conn``,
-    its chunk's directory and its ``deferred`` writes (see ``Recording.record``), and ``early``
-    when its read-ahead process already parsed the stored bytes, and ``stage``, which writes a
-    rejected form's feedback workbook into the staging folder for it. Returns an ``ignored`` Outcome when the file changed while it was read.
-    """
+    """Stages 5-7: read and validate new content (known content is not read again), stage a
+    rejected form's feedback workbook, then record. An ``ignored`` Outcome when the file changed
+    while it was read."""
     sub, report = None, None
     if new_content:
-        sub = read(path, config, specs, folder, received, stored, early)  # 5
-        if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
-            return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-        report = check(sub, config, specs, customers(), received)  # 6
+        sub = read(arrival.path, config, specs, arrival.folder, arrival.received, arrival.stored)  # 5
+        if changed_while_read(sub, arrival):
+            return Outcome(IGNORED, arrival.path, reason=CHANGED_WHILE_READ)
+        report = check(sub, config, specs, customers(), arrival.received)  # 6
         if not report.valid:
-            (stage or (lambda r, key: stage_feedback(r, key, config)))(
-                report, staging_key(stored.sha256, source)
-            )
-    elif changed(path, before):
-        return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-    # In a batch, "new content" was decided inside the same transaction; alone, record decides.
-    batch = {"conn": conn, "new_content": sub is not None, "deferred": deferred, "same": same} if conn is not None else {}  # fmt: skip
-    return ledger.record(  # 7
+            stage_feedback(report, staging_key(arrival.stored.sha256, arrival.source), config)
+    elif changed(arrival.path, arrival.before):
+        return Outcome(IGNORED, arrival.path, reason=CHANGED_WHILE_READ)
+    return record(arrival, sub, report, config, ledger)  # 7
+
+
+CHANGED_WHILE_READ = "file changed while it was read; will be read again"
+
+
+def changed_while_read(sub: Submission, arrival: Arrival) -> bool:
+    """The form read is not the content stored, or the file moved on while it was read."""
+    return bool(sub.sha256 and sub.sha256 != arrival.stored.sha256) or changed(arrival.path, arrival.before)
+
+
+def record(
+    arrival: Arrival, sub: Submission | None, report: Report | None, config: Config, ledger: Any
+) -> SubmissionRecord:
+    """Stage 7: the file's terminal state and rows in one transaction (``sub`` None: known content,
+    a duplicate). ``ledger``: the Ledger, or a flood's open batch."""
+    return ledger.record(  # type: ignore[no-any-return]
         sub,
-        conflict_copy_of=copied_from(path, source, ledger, conn),
+        conflict_copy_of=copied_from(arrival.path, arrival.source, ledger),
         valid=bool(report and report.valid),
         error_count=len(report.errors) if report else 0,
         warning_count=len(report.warnings) if report else 0,
-        sha256=stored.sha256,
-        source=source,
-        folder=folder,
-        name=safe_name(readable(path.name)),
-        size=stored.size,
-        first_seen=first_seen,
-        received_at=received,
+        sha256=arrival.stored.sha256,
+        source=arrival.source,
+        folder=arrival.folder,
+        name=safe_name(readable(arrival.path.name)),
+        size=arrival.stored.size,
+        first_seen=arrival.first_seen,
+        received_at=arrival.received,
         language=sub.language if sub is not None else config.language,
-        **batch,
     )
 
 
-def staging_key(sha256: str, source: str) -> str:
-    """Where one file's feedback waits to be filed: by content *and* inbox path. Keyed by content
-    alone, two byte-identical rejected files in one batch shared a folder: the second's workbook
-    (its own file name inside) replaced the first's, and the second file got none (issue 13: the
-    demo's drops in random batches)."""
-    return f"{sha256}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}"
-
-
-def copied_from(path: Path, source: str, ledger: Ledger, conn: Any = None) -> str | None:
+def copied_from(path: Path, source: str, ledger: Any) -> str | None:
     """The inbox path of the file ``path`` may be a sync client's conflict copy of (``日报 (1).xlsx``
     of ``日报.xlsx``): one that lies beside it or was submitted from the same folder; None for an
     ordinary name (see :mod:`automation.core.synccopy`)."""
-    from automation.core.synccopy import originals
-
     candidates = originals(readable(path.name))
     if not candidates:
         return None
     folder = source.rpartition("/")[0]
     for name, _client in candidates:
         orig = f"{folder}/{name}" if folder else name
-        if (path.parent / name).is_file() or ledger.has_source(orig, conn):
+        if (path.parent / name).is_file() or ledger.has_source(orig):
             return orig
     return None
 
 
-def staging_dir(config: Config, key: str) -> Path:
-    """The staging folder of :func:`staging_key` ``key`` (a bare sha256: one staged before that key)."""
-    return config.state_root / "staging" / key
-
-
-def staged_feedback(config: Config, record: SubmissionRecord) -> Path:
-    """The record's staged feedback workbook (or where it would be)."""
-    keyed = staging_dir(config, staging_key(record.sha256, record.source)) / "feedback.xlsx"
-    older = staging_dir(config, record.sha256) / "feedback.xlsx"  # staged by an earlier version
-    return keyed if keyed.exists() or not older.exists() else older
-
-
-def stage_feedback(report: Any, key: str, config: Config) -> Path:
-    """Write the feedback workbook into the state folder; :func:`file_away` moves it beside the original."""
-    from automation.feedback import write_feedback
-
-    out = staging_dir(config, key)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    written = write_feedback(report, out)
-    final = out / "feedback.xlsx"
-    os.replace(written, final)
-    return final
-
-
-def _sha_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return _resolved(folder) in path.resolve().parents
-
-
-@functools.lru_cache(maxsize=64)
-def _resolved(folder: Path) -> Path:
-    """A configured folder, resolved once: were it later swapped for a symlink, paths through it
-    would resolve elsewhere and be refused, so caching only makes :func:`_inside` stricter."""
-    return folder.resolve()
-
-
-def place(
-    src: Path, target: Path, sha256: str, *, keep_source: bool, sync_dir: bool = True, made: bool = False
-) -> Path:
-    """Put ``src`` at ``target`` without ever overwriting another file; idempotent.
-
-    A hard link then unlink is atomic and refuses an existing target (a crash in between leaves two
-    names of one file, which the next run resolves). Where links are not supported (some SMB
-    mounts) it copies to a temporary name, fsyncs and renames. If the target already holds the
-    same content (a crash after placing), only the source is removed. ``made``: the target's
-    folder is known to exist (a batch placed a file there already).
-    """
-    if not made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        if _sha_of(target) != sha256:
-            raise FileExistsError(f"{target} exists with other content")
-    elif keep_source:
-        tmp = target.with_name(f".{target.name}.part")
-        shutil.copyfile(src, tmp)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    else:
-        try:
-            os.link(src, target, follow_symlinks=False)
-        except FileExistsError:
-            return place(src, target, sha256, keep_source=keep_source, sync_dir=sync_dir, made=True)
-        except OSError:
-            tmp = target.with_name(f".{target.name}.part")
-            shutil.copyfile(src, tmp)
-            with tmp.open("rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-    if not keep_source and _there_unlinked(src):  # one lstat: there, and not a symlink
-        src.unlink(missing_ok=True)  # another process may have finished the same file
-    if sync_dir:
-        fsync_dir(target.parent)
-    return target
-
-
-def _still_holds(path: Path, sha256: str, before: os.stat_result | None) -> bool:
-    """The file at ``path`` still has the content ``sha256`` (see :func:`file_away`)."""
-    if before is not None:
-        try:
-            now = path.stat()
-        except OSError:
-            return True  # gone: place() finds nothing to move either
-        if (now.st_size, now.st_mtime_ns, now.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino):
-            return True
-    try:
-        return _sha_of(path) == sha256
-    except OSError:
-        return True
-
-
-def _there_unlinked(path: Path) -> bool:
-    """``path.exists() and not path.is_symlink()`` (there, and not a symbolic link) in one ``lstat``."""
-    try:
-        return not stat.S_ISLNK(os.lstat(path).st_mode)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a folder's entries (a file moved in) durable; best effort where folders cannot be opened."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def file_away(
-    record: SubmissionRecord,
-    path: Path,
-    config: Config,
-    ledger: Ledger,
-    *,
-    synced: set[Path] | None = None,
-    checked: set[tuple[Path, Path]] | None = None,
-    before: os.stat_result | None = None,
+    record: SubmissionRecord, path: Path, config: Config, ledger: Any, *, before: os.stat_result | None = None
 ) -> Outcome:
-    """Stage 8: feedback first, then the original, then mark filed (each step safe to repeat).
+    """Stage 8: feedback first, then the original (:func:`~automation.pipeline.filing.put_in_place`),
+    then mark filed; each step safe to repeat. ``before``: the file's stat when it was read."""
+    placed = put_in_place(record, path, config, ledger, before=before)
+    ledger.mark_filed(record.id)
+    shutil.rmtree(staged_feedback(config, record).parent, ignore_errors=True)
+    return filed(record, path, placed)
 
-    ``synced`` (a batch): the target folders are collected there instead of fsynced one file at a
-    time, and the submission is *not* marked filed; the caller fsyncs each folder once, then marks
-    the batch filed in one transaction (:func:`automation.pipeline.flood.batch.process_batch`).
-    ``checked`` (a batch): archive folders this batch already resolved inside the archive and made;
-    a file going there has only its own name checked (not a symlink), not the whole path resolved
-    again (a dozen system calls a form).
 
-    The original in the inbox must still hold the bytes that were recorded: a copy that paused
-    and went on after the form was read (or a rep who saved again) has changed it. Then the
-    recorded version is filed from the content store and the file is left where it is, to be
-    processed as a new version (the watcher sees its new signature), so neither is lost.
-    ``before``: the file's stat when it was read; an unchanged size and mtime spare the re-hash.
-    """
-    how: dict[str, Any] = {"sync_dir": False} if synced is not None else {}
-    root = config.shared_root
-    if not record.archive_path:
-        raise RuntimeError(f"submission #{record.id} has no planned place")
-    target = root / record.archive_path
-    top = config.rejected if record.status == REJECTED else config.archive
-    known = checked is not None and (target.parent, top) in checked and not os.path.islink(target)
-    if not known and not _inside(target, top):
-        raise RuntimeError(f"refusing to write outside {top}: {target}")
-    if known:
-        how["made"] = True
-    feedback = None
-    if record.feedback_path:
-        feedback = root / record.feedback_path
-        staged = staged_feedback(config, record)
-        if staged.exists() and not _inside(feedback, config.rejected):
-            raise RuntimeError(f"refusing to write outside {config.rejected}: {feedback}")
-        if staged.exists() and not feedback.exists():
-            feedback.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(staged), str(feedback))
-    keep = not in_inbox(path, config)
-    src = path  # what is moved (or copied) into place
-    if not keep and _there_unlinked(path) and not _still_holds(path, record.sha256, before):
-        store = ContentStore(config.state_root / "content")
-        if store.has(record.sha256):
-            log.warning(
-                "%s changed after it was read: #%s is filed from the content store, the new content "
-                "stays in the inbox and is processed as a new version",
-                shown(path),
-                record.id,
-            )
-            src, keep = store.path_for(record.sha256), True
-    if _there_unlinked(src):
-        try:
-            place(src, target, record.sha256, keep_source=keep, **how)
-        except FileExistsError:
-            stem, ext = split_name(target.name)
-            alt = target.with_name(f"{stem}_{record.id}{ext}")
-            place(src, alt, record.sha256, keep_source=keep, **how)
-            record.archive_path = alt.relative_to(root).as_posix()
-            ledger.set_archive_path(record.id, record.archive_path)
-            target = alt
-        if checked is not None:
-            checked.add((target.parent, top))  # resolved inside ``top`` above (or earlier), and made
-    if synced is not None:
-        synced.add(target.parent)
-        if feedback is not None:
-            synced.add(feedback.parent)
-    else:
-        ledger.mark_filed(record.id)
-        shutil.rmtree(staged_feedback(config, record).parent, ignore_errors=True)
+def filed(record: SubmissionRecord, path: Path, placed: Placed) -> Outcome:
+    """The Outcome of a file put in place (logged)."""
     log.info("submission #%s %s: %s -> %s", record.id, record.status, record.source, record.archive_path)
+    feedback = placed.feedback
     return Outcome(
         record.status,
         path,
         submission_id=record.id,
-        archived_to=target,
+        archived_to=placed.target,
         feedback=feedback if feedback is not None and feedback.exists() else None,
         messages=list(record.messages),
         form=record.form or None,
@@ -639,34 +382,18 @@ def repair_unfiled(config: Config, ledger: Ledger) -> int:
     """
     store = ContentStore(config.state_root / "content")
     repaired = 0
-    for record in ledger.unfiled_records():
-        if not record.archive_path or inbox_file(config, record.source) is not None:
+    for unfiled in ledger.unfiled_records():
+        if not unfiled.archive_path or inbox_file(config, unfiled.source) is not None:
             continue  # the pipeline finishes it when it meets the file
-        if not store.has(record.sha256):
-            log.warning("submission #%s is not filed and its content is gone", record.id)
+        if not store.has(unfiled.sha256):
+            log.warning("submission #%s is not filed and its content is gone", unfiled.id)
             continue
         try:
-            file_away(record, store.path_for(record.sha256), config, ledger)
+            file_away(unfiled, store.path_for(unfiled.sha256), config, ledger)
             repaired += 1
         except Exception:
-            log.exception("could not file submission #%s", record.id)
+            log.exception("could not file submission #%s", unfiled.id)
     if repaired:
         ledger.flush_filed()
         log.info("filed %d submission(s) a crash had left recorded but not filed", repaired)
     return repaired
-
-
-def process_batch(
-    items: list[tuple[Path, str | None]],
-    config: Config,
-    *,
-    ledger: Ledger,
-    specs: FormSet | None = None,
-) -> list[Outcome]:
-    """Many files at once with one ledger commit; see :mod:`automation.pipeline.flood.batch`."""
-    from automation.pipeline.flood.batch import process_batch as run
-
-    return run(items, config, ledger=ledger, specs=specs)
-
-
-__all__ = ["Outcome", "process", "process_batch", "repair_unfiled", "SymlinkRefused"]

@@ -20,9 +20,7 @@ of the reps in config; columns marked ``prefilled`` (weekly report figures) are 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,26 +33,27 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.core import clock
 from automation.core.formspec import BOOL_LABELS, FieldSpec, FormSet, FormSpec
+from automation.templates.grid import (
+    LIST_SHEET,
+    Layout,
+    display_width,
+    layout,
+    put,
+)
+from automation.templates.sheets import add_form_sheet, add_instructions
 from automation.templates.text import (
     MAX_TITLE,
-    TYPE_NAMES,
     allowed_text,
     clip,
     notes_text,
-    pick,
     t,
 )
 
 if TYPE_CHECKING:
     from automation.core.config import Config, Person
 
-DATA_ROWS = 200
-FIRST_INFO_ROW = 3
-FORM_SHEET = "_form"
-LIST_SHEET = "_lists"
 LANGUAGES = ("zh", "en")
 INLINE_LIST_LIMIT = 255
-INFO_VALUE_SPAN = 3  # value cells span B:D
 DATE_SERIAL_MIN = 43831  # 2020-01-01
 DATE_SERIAL_MAX = 73050  # 2099-12-31
 MONEY_FORMAT = "#,##0.00"
@@ -75,59 +74,10 @@ _UNLOCKED = Protection(locked=False)
 _LOCKED = Protection(locked=True)
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Where everything sits on a template's form sheet."""
-
-    info_rows: dict[str, int]
-    header_row: int
-    columns: dict[str, int]
-    value_span: dict[str, int] = field(default_factory=dict)  # info key -> last column of its merged value
-
-    @property
-    def first_data_row(self) -> int:
-        return self.header_row + 1
-
-    @property
-    def last_data_row(self) -> int:
-        return self.header_row + DATA_ROWS
-
-    @property
-    def last_col(self) -> int:
-        return max(self.columns.values())
-
-    def info_cell(self, key: str) -> str:
-        """A1 reference of an info value cell (label in A, value in B)."""
-        return f"B{self.info_rows[key]}"
-
-
-def layout(spec: FormSpec) -> Layout:
-    """The deterministic position of every label, value and column of ``spec``'s template."""
-    columns = {f.key: i + 1 for i, f in enumerate(spec.fields)}
-    last = len(spec.fields)
-    info_rows = {f.key: FIRST_INFO_ROW + i for i, f in enumerate(spec.info)}
-    span = {f.key: max(2, last if f.wide else min(last, 1 + INFO_VALUE_SPAN)) for f in spec.info}
-    header = FIRST_INFO_ROW + len(spec.info) + 1 if spec.info else FIRST_INFO_ROW + 1
-    return Layout(info_rows=info_rows, header_row=header, columns=columns, value_span=span)
-
-
-def display_width(text: str) -> int:
-    """Width in Excel character units: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
-
-
 def template_filename(spec: FormSpec, lang: str, person_id: str | None = None) -> str:
     """The file name a rep recognises: the form's title in its language (plus the rep's ID on copies)."""
     base = spec.title(lang)
     return f"{base}_{person_id}.xlsx" if person_id else f"{base}.xlsx"
-
-
-def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
-    """Write a value; text that starts with "=" stays text (form data is never a formula)."""
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
 
 
 class _Lists:
@@ -310,8 +260,6 @@ def build_template(
     ws.protection.selectUnlockedCells = False
     ws.sheet_view.zoomScale = 100
 
-    from automation.templates.sheets import add_form_sheet, add_instructions
-
     add_instructions(wb, spec, config, lang, lay)
     if lists.ws is not None:
         wb.move_sheet(lists.ws, offset=len(wb.sheetnames))
@@ -465,10 +413,6 @@ def _print_setup(ws: Worksheet, lay: Layout) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
-
-
-def type_name(f: FieldSpec, lang: str) -> str:
-    return pick(TYPE_NAMES.get(f.type, (f.type, f.type)), lang)
 
 
 # ----- writing files ---------------------------------------------------------------------------

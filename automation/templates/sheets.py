@@ -13,11 +13,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from automation.core.formspec import FormSpec
+from automation.templates.grid import DATA_ROWS, FORM_SHEET, LIST_SHEET, Layout, display_width, put, type_name
 from automation.templates.text import allowed_text, notes_text, pick, steps, t
 
 if TYPE_CHECKING:
     from automation.core.config import Config
-    from automation.templates.builder import Layout
 
 _THIN = Side(style="thin", color="8EA0B8")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -28,8 +28,6 @@ _WIDTHS = (26, 14, 14, 10, 46, 46)
 
 def add_instructions(wb: Workbook, spec: FormSpec, config: Config, lang: str, lay: Layout) -> None:
     """The instructions sheet: numbered steps, then one line per info value and per column."""
-    from automation.templates.builder import DATA_ROWS, FORM_SHEET, LIST_SHEET, display_width, put, type_name
-
     font = "DengXian" if lang == "zh" else "Calibri"
     ws = wb.create_sheet(t("instructions_sheet", lang))
     put(ws, 1, 1, f"{spec.title(lang)} · {t('instructions_sheet', lang)}")
@@ -103,8 +101,6 @@ def add_instructions(wb: Workbook, spec: FormSpec, config: Config, lang: str, la
 
 def add_form_sheet(wb: Workbook, spec: FormSpec, lang: str, person_id: str | None = None) -> None:
     """The hidden ``_form`` sheet of SPEC §2: form key, template version, language (and the owner on copies)."""
-    from automation.templates.builder import FORM_SHEET, put
-
     ws = wb.create_sheet(FORM_SHEET)
     rows = [("form", spec.key), ("version", spec.version), ("language", lang)]
     if person_id:

@@ -15,7 +15,7 @@ A note that cannot be written (the state disk is full) is logged instead, never 
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import logging
 import os
@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from automation.core.content_store import sha256_of
 from automation.core.names import encodable, readable, shown
 from automation.watch.state import system_time
 
@@ -52,14 +53,8 @@ def _quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attem
     qdir = state_root / QUARANTINE_DIR
     qdir.mkdir(parents=True, exist_ok=True)
     digest = ""
-    try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        digest = h.hexdigest()
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        digest = sha256_of(path)[0]
     stem = f"{digest[:12] or 'unreadable'}-{_safe(folder)}-{_safe(readable(path.name))}"
     copy = qdir / stem
     if digest and not copy.exists():

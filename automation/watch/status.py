@@ -90,11 +90,13 @@ import sqlalchemy as sa
 from automation.consolidate.output import held_open
 from automation.core import clock, filelock
 from automation.core.config import Config
+from automation.core.outcomes import COUNTED, RECORDED
+from automation.ledger import awaiting
 from automation.ledger import schema as t
 
 SCHEMA_VERSION = 1
 STALE_AFTER_SECONDS = 30.0
-TERMINAL = ("accepted", "rejected", "duplicate", "superseded")
+TERMINAL = RECORDED
 CONFLICT_COPY_DAYS = 14  # conflict copies received this recently are listed
 
 
@@ -208,28 +210,6 @@ def _counts(rows: Sequence[Any], today: date) -> dict[str, dict[str, int]]:
     return {"today": {s: day.get(s, 0) for s in TERMINAL}, "total": {s: total.get(s, 0) for s in TERMINAL}}
 
 
-def _awaiting(rows: Sequence[Any]) -> list[dict[str, Any]]:
-    def key(r: Any) -> tuple[str, ...]:
-        return ("", r.folder, r.original_name) if not r.form else (r.form, r.rep_id, r.period_key)
-
-    last_accepted: dict[tuple[str, ...], int] = {}
-    for r in rows:
-        if r.status in ("accepted", "superseded"):
-            last_accepted[key(r)] = max(last_accepted.get(key(r), 0), r.id)
-    out = []
-    for r in rows:
-        if r.status == "rejected" and last_accepted.get(key(r), 0) < r.id:
-            out.append(
-                {
-                    "submission_id": r.id, "folder": r.folder, "rep_id": r.rep_id, "form": r.form or None,
-                    "period_key": r.period_key, "received_at": r.received_at.isoformat(timespec="seconds"),
-                    "file": r.original_name, "rejected_path": r.archive_path, "feedback_path": r.feedback_path,
-                    "errors": r.error_count,
-                }
-            )  # fmt: skip
-    return out
-
-
 def _missing(config: Config, rows: Sequence[Any], today: date) -> dict[str, Any]:
     now = clock.now()
     deadline = config.deadlines.visit_report
@@ -237,9 +217,7 @@ def _missing(config: Config, rows: Sequence[Any], today: date) -> dict[str, Any]
     have = {
         r.rep_id
         for r in rows
-        if r.form == "visit_report"
-        and r.period_key == today.isoformat()
-        and r.status in ("accepted", "superseded")
+        if r.form == "visit_report" and r.period_key == today.isoformat() and r.status in COUNTED
     }
     reps = [
         {"rep_id": rep.id, "name": rep.name, "region": rep.region}
@@ -285,10 +263,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
     try:
         c = t.submissions.c
         with ledger.read() as conn:
-            rows = conn.execute(
-                sa.select(c.id, c.status, c.form, c.rep_id, c.folder, c.period_key, c.received_at, c.original_name,
-                          c.archive_path, c.feedback_path, c.error_count).order_by(c.id)
-            ).all()  # fmt: skip
+            rows = conn.execute(awaiting.ROWS).all()
             copies = conn.execute(
                 sa.select(c.id, c.original_name, c.conflict_copy_of, c.status, c.received_at, c.folder)
                 .where(c.conflict_copy_of.is_not(None), c.status != "duplicate")
@@ -314,7 +289,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
         "watcher": watcher_state(config),
         "backlog": backlog(config),
         "counts": _counts(rows, today),
-        "awaiting_fix": _awaiting(rows),
+        "awaiting_fix": awaiting.awaiting(rows),
         "missing_today": _missing(config, rows, today),
         "mail": _mail(ledger_state),
         "conflicts": [

@@ -10,7 +10,7 @@ that reads requests from its stdin and answers on its stdout, pickled.
 What the child does for a file is stages 1-5a of ``pipeline.process``: look at it (noise, links,
 gone), take its size and mtime, copy it into the content store (no fsync: the batch's
 ``os.sync`` before its commit covers these copies as it covers its own) and parse its workbook
-into grids (:func:`automation.intake.early_read`). Nothing here touches the ledger, so nothing
+into grids (:func:`automation.pipeline.flood.grids.early_read`). Nothing here touches the ledger, so nothing
 here can count a form. Every answer is only a head start that the recording process checks:
 
 - the bytes the grids came from are the stored bytes (same hash), and the file's size and mtime
@@ -66,7 +66,7 @@ class Early(NamedTuple):
 def early(path: Path, config: Any, specs: Any) -> Early:
     """Stages 1-5a for ``path``: look, stat, store, parse. Raises what the plain path would meet."""
     from automation.core.content_store import ContentStore
-    from automation.intake.early import early_read
+    from automation.pipeline.flood.grids import early_read
     from automation.pipeline.stages import take_in
 
     refusal, before, stored = take_in(path, config, ContentStore(config.state_root / "content"), sync=False)
@@ -113,7 +113,7 @@ def serve(requests: BinaryIO, answers_fd: int) -> None:
         if msg[0] == "feedback":  # ("feedback", seq, key, report, staging key): True once staged
             _, seq, key, report, staged_as = msg
             try:
-                from automation.pipeline.stages import stage_feedback
+                from automation.pipeline.staging import stage_feedback
 
                 stage_feedback(report, staged_as, configs[key][0])
                 answer = True
@@ -141,7 +141,7 @@ def main() -> None:
     # Import what the work needs now, while the parent is still busy with its first files (~0.4 s;
     # lazily, the first answers would come that much later and the parent would do them itself).
     import automation.feedback
-    import automation.intake.early
+    import automation.pipeline.flood.grids
     import automation.pipeline.stages
     import automation.validate  # noqa: F401  rejected forms' reports are unpickled into its classes
 

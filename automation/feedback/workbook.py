@@ -7,13 +7,11 @@ to do; each cell reference links to the marked cell. The second sheet is a value
 form sheet with each bad cell filled (red for an error, yellow for a warning) and commented.
 
 Safety: the original is only *read* (cached values; macros never loaded or run), through intake's
-readers, so the copy shows the values validation judged: python-calamine for xlsx/xlsm/ods (~25x
-faster than openpyxl, and it knows Excel's built-in Chinese date formats, ids 27-36 and 50-58,
-which openpyxl shows as serial numbers), xlrd for xls, the csv module for CSV. A zip-based file is
-first put through intake's zip scan again (the rep may have saved over it since): a bomb gets no
-copy, and an xlsx sheet with a far-away cell (which would make calamine allocate the whole
-rectangle and abort the process) is streamed by openpyxl in read-only mode, bounded to the rows and
-columns the form uses. Calamine reads error cells (``#DIV/0!``) as blanks, so their text is taken
+own reader (:func:`automation.intake.read_workbook`) with the installation's limits, so the copy
+shows the values validation judged and a file gets no more leeway here than at intake: the zip
+scan runs again (the rep may have saved over it since; a bomb gets no copy), an xlsx sheet with a
+far-away cell is streamed sparsely as at intake, and only the rows and columns the form uses are
+copied. Calamine reads error cells (``#DIV/0!``) as blanks, so their text is taken
 from the sheet's XML. Text from the form is written as text (xlsxwriter with
 ``strings_to_formulas`` off and ``write_string``), never as a formula. A file that could not be read
 at all (file-level problem) gets only the list sheet.
@@ -38,6 +36,7 @@ from automation.core.model import parse_a1
 from automation.core.problems import SEVERITY_LABELS, render
 
 if TYPE_CHECKING:
+    from automation.core.config import Config
     from automation.core.model import Issue, Submission
     from automation.validate import Report
 
@@ -65,18 +64,21 @@ def feedback_path(original: Path, out_dir: Path, lang: str) -> Path:
     return out_dir / f"{stem}.{SUFFIX.get(lang, SUFFIX['zh'])}.xlsx"
 
 
-def write_feedback(report: Report, out_dir: Path | str, lang: str | None = None) -> Path:
+def write_feedback(
+    report: Report, out_dir: Path | str, lang: str | None = None, *, config: Config | None = None
+) -> Path:
     """Write the feedback workbook for ``report`` into ``out_dir`` and return its path.
 
     ``lang`` forces the language; by default the form's own, so a rep reads it in the language
-    they filled in.
+    they filled in. ``config``: the installation's, whose intake limits apply to reading the
+    rep's sheet again for the marked copy (None: the default limits).
     """
     sub = report.submission
     lang = lang if lang in ("zh", "en") else (report.language if report.language in ("zh", "en") else "zh")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = feedback_path(sub.path, out_dir, lang)
-    grid = _source_grid(sub, report.issues)
+    grid = _source_grid(sub, report.issues, config)
     copy_name = _copy_sheet_name(sub.sheet or "form", lang) if grid is not None else None
     wb = xlsxwriter.Workbook(
         str(path),
@@ -115,60 +117,44 @@ def _bounds(sub: Submission, issues: list[Issue]) -> tuple[int, int]:
     return max(rows, default=1) + EXTRA_ROWS, max_col
 
 
-def _source_grid(sub: Submission, issues: list[Issue]) -> list[list[Any]] | None:
-    """The form sheet's values as rows of cells from A1, or None when it cannot be read again."""
+def _source_grid(sub: Submission, issues: list[Issue], config: Config | None) -> list[list[Any]] | None:
+    """The form sheet's values as rows of cells from A1, or None when it cannot be read again.
+
+    Read again through intake's own reader (:func:`automation.intake.read_workbook`) under the
+    configured limits (``intake.max_unpacked_mb``; ``config`` None: the defaults): the file is not
+    trusted because it passed intake once (the rep may have saved over it since), and the copy
+    shows the values validation judged."""
     if not sub.readable or not sub.sheet or not sub.path.exists():
         return None
     max_row, max_col = _bounds(sub, issues)
     try:
-        from automation.intake.readers import read_calamine, read_csv, read_xls
+        from automation.intake import read_workbook
 
         data = sub.path.read_bytes()
-        if sub.file_format in ("xlsx", "xlsm", "ods"):
-            return _zip_grid(data, sub.file_format, sub.sheet, max_row, max_col)
-        # xls through xlrd as at intake: a damaged xls can make calamine abort the process
-        readers = {"csv": read_csv, "xls": read_xls}
-        book = readers.get(sub.file_format, read_calamine)(data)
+        book = read_workbook(data, sub.file_format, config)
         sheet = book.sheet(sub.sheet) or (
             book.sheets[0] if sub.file_format == "csv" and book.sheets else None
         )
         if sheet is None:
             return None
-        return [list(r[:max_col]) for r in sheet.rows[:max_row]]
+        grid = [list(r[:max_col]) for r in sheet.rows[:max_row]]
+        if sub.file_format in ("xlsx", "xlsm"):
+            _put_errors(grid, _sheet_xml(data, sub.sheet), max_row, max_col)
+        return grid
     except Exception:  # the copy is a courtesy: the list sheet still says everything
         return None
 
 
-def _zip_grid(data: bytes, fmt: str, name: str, max_row: int, max_col: int) -> list[list[Any]] | None:
-    """An xlsx/xlsm/ods sheet's values within the bounds: calamine after intake's zip scan, as at intake.
-
-    The file is scanned again rather than trusted: the rep may have saved over it since intake.
-    Raises what zipfile/calamine raise for a damaged file (the caller gives no copy then).
-    """
+def _sheet_xml(data: bytes, name: str) -> bytes:
+    """The XML part of sheet ``name`` of an xlsx/xlsm (already through intake's zip scan)."""
     import io
     import zipfile
 
-    from automation.core.config import DEFAULT_MAX_UNPACKED_MB
-    from automation.intake.readers import read_calamine, sheet_parts
-    from automation.intake.safety import scan_zip
+    from automation.intake.readers import sheet_parts
 
+    part = sheet_parts(data).get(name)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        scan = scan_zip(z, DEFAULT_MAX_UNPACKED_MB, data)
-        if scan.problem:
-            return None
-        if not scan.dense_ok:  # intake refuses such an ods; an xlsx sheet is streamed instead
-            return _openpyxl_grid(data, name, max_row, max_col) if fmt != "ods" else None
-        sheet = read_calamine(data, scan.date1904).sheet(name)
-        if sheet is None:
-            return None
-        grid = [list(r[:max_col]) for r in sheet.rows[:max_row]]
-        if fmt == "ods":
-            return grid
-        part = sheet_parts(data).get(name)
-        xml = z.read(part) if part and part in z.NameToInfo else b""
-    if b't="e"' in xml:
-        _put_errors(grid, xml, max_row, max_col)
-    return grid
+        return z.read(part) if part and part in z.NameToInfo else b""
 
 
 def _put_errors(grid: list[list[Any]], xml: bytes, max_row: int, max_col: int) -> None:
@@ -176,6 +162,8 @@ def _put_errors(grid: list[list[Any]], xml: bytes, max_row: int, max_col: int) -
 
     The rep sees the error in their sheet, so the copy shows it too (as openpyxl reads it).
     """
+    if b't="e"' not in xml:
+        return
     from defusedxml.ElementTree import fromstring
 
     root = fromstring(xml)
@@ -196,22 +184,6 @@ def _put_errors(grid: list[list[Any]], xml: bytes, max_row: int, max_col: int) -
         if len(row) <= col:
             row.extend([None] * (col + 1 - len(row)))
         row[col] = v.text
-
-
-def _openpyxl_grid(data: bytes, name: str, max_row: int, max_col: int) -> list[list[Any]]:
-    """A sheet too large for a dense grid, streamed by openpyxl in read-only mode within the bounds."""
-    import io
-
-    import openpyxl
-
-    wb = openpyxl.load_workbook(
-        io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
-    )
-    try:
-        ws = wb[name]
-        return [list(r) for r in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True)]
-    finally:
-        wb.close()
 
 
 # ----- writing ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The read-ahead process (:mod:`automation.pipeline.flood.read_ahead`) runs the byte-level stages of intake
 (size cap, sniff, zip safety scan, calamine) for the next files of a flood; the recording process
-then only finds the form in the grids (:func:`automation.intake.fill_submission`). Grids are lists
+then only finds the form in the grids (:func:`automation.intake.read_parsed`). Grids are lists
 of plain values, so they cross the pipe cheaply (~0.05 ms a form; a whole Submission of Cell
 objects costs ~1 ms to unpickle, as much as reading it).
 
@@ -16,13 +16,21 @@ message about it comes from the one plain path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from automation.core.content_store import ContentStore
+from automation.intake import budget, read_parsed, read_workbook
+from automation.intake import layout as lay
 from automation.intake.readers import Merge, ReadError, SheetGrid, Workbook
+from automation.intake.safety import too_large
+from automation.intake.sniff import sniff
 
 if TYPE_CHECKING:
     from automation.core.config import Config
     from automation.core.formspec import FormSet
+    from automation.core.model import Submission
 
 
 @dataclass
@@ -37,17 +45,29 @@ class EarlyRead:
     # in the workbook's order
     sheets: list[tuple[str, bool, list[list[Any]] | None, list[Merge], frozenset[tuple[int, int]]]]
 
+    def read(
+        self,
+        path: Path,
+        config: Config,
+        specs: FormSet,
+        *,
+        folder: str = "",
+        received_at: datetime | None = None,
+    ) -> Submission:
+        """The Submission :func:`automation.intake.read_submission` would make of these bytes: only
+        the form is found in the grids (:func:`automation.intake.read_parsed`)."""
+        return read_parsed(
+            path, self.workbook(config), config, specs, folder=folder, received_at=received_at,
+            size=self.size, sha256=self.sha256, kind=self.kind,
+        )  # fmt: skip
+
     def workbook(self, config: Config) -> Workbook:
         """The Workbook :func:`automation.intake.read_workbook` would return for these bytes."""
         full: list[Workbook] = []
 
         def parsed_now(name: str) -> Any:
             def load() -> tuple[list[list[Any]], list[Merge]]:
-                from automation.intake import read_workbook
-
                 if not full:  # the very bytes, from the content store (they are kept by hash)
-                    from automation.core.content_store import ContentStore
-
                     data = ContentStore(config.state_root / "content").read(self.sha256)
                     full.append(read_workbook(data, self.kind, config))
                 sheet = full[0].sheet(name)
@@ -70,11 +90,6 @@ def early_read(data: bytes, sha256: str, config: Config, specs: FormSet) -> Earl
     """Parse ``data`` as intake would, keeping the grids its form reading needs; None when the
     file has a file-level problem (too large, not a workbook, corrupt, locked...), which the
     recording process then finds and reports itself."""
-    from automation.intake import budget, read_workbook
-    from automation.intake import layout as lay
-    from automation.intake.safety import too_large
-    from automation.intake.sniff import sniff
-
     if too_large(len(data), config.intake.max_file_mb):
         return None
     sniffed = sniff(data)
