@@ -162,8 +162,8 @@ def run_demo(
                     {**e, "outcome": outcome.status, "messages": list(outcome.messages)[:3]}
                 )
         _figures(report, config, ledger, end)
-        report.outbox = _outbox(config, ledger, end)
         report.workbooks = rebuild_dirty(config, ledger)  # as the watcher would after the last burst
+        report.outbox = _outbox(config, ledger, end)  # after the workbooks: the mail attaches them
     finally:
         ledger.close()
         if saved is None:
