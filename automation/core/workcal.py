@@ -162,11 +162,6 @@ class Period:
     as_of: date  # clipped into start-1 .. end
 
     @property
-    def actual_end(self) -> date:
-        """Last day whose activity counts (``as_of``)."""
-        return self.as_of
-
-    @property
     def calendar_days(self) -> int:
         """Calendar days the actuals cover (start..as_of inclusive); 7 for a finished week."""
         return max((self.as_of - self.start).days + 1, 0)

@@ -250,7 +250,8 @@ class Ledger(Recording):
         return [SubmissionRecord.from_row(r) for r in rows if r.id not in self._filed]
 
     def prior(self, source: str, sha256: str) -> tuple[list[SubmissionRecord], bool, int]:
-        """In one read: :meth:`unfiled_at` ``source``, whether ``sha256`` is :meth:`counted`, and the
+        """In one read: :meth:`unfiled_at` ``source``, whether a counted submission (accepted, or
+        superseded since) has ``sha256``, and the
         directory's generation (for :meth:`directory`, saving it a transaction)."""
         with self.read() as conn:
             rows = PRIOR(conn, {"src": source, "sha": sha256}).all()

@@ -1,0 +1,71 @@
+"""No dead functions in ``automation/`` (issue 15): every function and method is named somewhere.
+
+Each function or method defined in the package must be referenced by name (a call, an attribute, an
+import, a ``:meth:`` mention in a docstring, a string passed to ``getattr``) somewhere in the
+package, its tests or its benchmarks. What a framework calls is exempt, and found without a list:
+a decorated function (the decorator registers it: click commands, pydantic validators, SQLAlchemy
+event listeners), a dunder, and a method that overrides one of a base class (watchdog's
+``on_any_event``, logging's ``handleError``). Name-based, so a name used anywhere keeps every
+function of that name: it misses some dead code but never accuses live code.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _names_used() -> Counter[str]:
+    used: Counter[str] = Counter()
+    for folder in ("automation", "tests", "benchmarks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Name):
+                    used[node.id] += 1
+                elif isinstance(node, ast.Attribute):
+                    used[node.attr] += 1
+                elif isinstance(node, ast.alias):
+                    used[node.name.rpartition(".")[2]] += 1
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    used.update(WORDS.findall(node.value))
+    return used
+
+
+def _overrides(module: str, cls: str, name: str) -> bool:
+    """Whether ``module.cls.name`` overrides a method of a base class (a framework calls it)."""
+    owner = getattr(importlib.import_module(module), cls, None)
+    return owner is not None and any(hasattr(base, name) for base in owner.__mro__[1:])
+
+
+def test_every_function_is_used_somewhere() -> None:
+    used = _names_used()
+    dead = []
+    for path in sorted((ROOT / "automation").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        owners = {
+            id(item): node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef)
+            for item in node.body
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if node.decorator_list or node.name.startswith("__") or used[node.name]:
+                continue  # registered by a decorator, a dunder, or named somewhere
+            cls = owners.get(id(node))
+            if cls and _overrides(_module_name(path), cls, node.name):
+                continue
+            dead.append(f"{path.relative_to(ROOT)}:{node.lineno} {cls + '.' if cls else ''}{node.name}")
+    assert not dead, "functions nobody calls (remove them):\n" + "\n".join(dead)
