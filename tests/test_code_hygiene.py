@@ -69,3 +69,27 @@ def test_every_function_is_used_somewhere() -> None:
                 continue
             dead.append(f"{path.relative_to(ROOT)}:{node.lineno} {cls + '.' if cls else ''}{node.name}")
     assert not dead, "functions nobody calls (remove them):\n" + "\n".join(dead)
+
+
+def _calls(path: Path) -> list[tuple[int, str]]:
+    """``(line, dotted name)`` of every call in a module (``hashlib.sha256``, ``h.update`` ...)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            out.append((node.lineno, ast.unparse(node.func)))
+    return out
+
+
+def test_every_sha256_goes_through_one_helper() -> None:
+    """A file's SHA-256 is computed in one place, ``core.content_store.sha256_of`` (chunked for a
+    path or descriptor, direct for bytes already read): a second copy of the chunk loop is how the
+    content store's key and the filed-original check could drift apart."""
+    helper = ROOT / "automation" / "core" / "content_store.py"
+    stray = []
+    for path in sorted([*(ROOT / "automation").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]):
+        if path == helper:
+            continue
+        for line, name in _calls(path):
+            if name in {"hashlib.sha256", "hashlib.new", "hashlib.file_digest", "sha256"}:
+                stray.append(f"{path.relative_to(ROOT)}:{line} {name}()")
+    assert not stray, "hash through automation.core.content_store.sha256_of instead:\n" + "\n".join(stray)
