@@ -93,3 +93,28 @@ def test_every_sha256_goes_through_one_helper() -> None:
             if name in {"hashlib.sha256", "hashlib.new", "hashlib.file_digest", "sha256"}:
                 stray.append(f"{path.relative_to(ROOT)}:{line} {name}()")
     assert not stray, "hash through automation.core.content_store.sha256_of instead:\n" + "\n".join(stray)
+
+
+def test_status_words_are_defined_once() -> None:
+    """What became of a file (accepted, rejected, duplicate, superseded, ignored, failed) is spelt in
+    ``core/outcomes.py`` alone: a tuple, list, set or dict of two or more of these words elsewhere is a
+    copy that could drift (``("accepted", "superseded")`` where ``COUNTED`` is meant)."""
+    from automation.core import outcomes
+
+    words = {*outcomes.RECORDED, *outcomes.OUTCOMES}
+    home = ROOT / "automation" / "core" / "outcomes.py"
+    copies = []
+    for path in sorted((ROOT / "automation").rglob("*.py")):
+        if path == home:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                items = node.elts
+            elif isinstance(node, ast.Dict):
+                items = [k for k in node.keys if k is not None]
+            else:
+                continue
+            spelt = {i.value for i in items if isinstance(i, ast.Constant) and i.value in words}
+            if len(spelt) >= 2:
+                copies.append(f"{path.relative_to(ROOT)}:{node.lineno} {sorted(spelt)}")
+    assert not copies, "use automation.core.outcomes instead:\n" + "\n".join(copies)

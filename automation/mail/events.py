@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from automation.core.config import Config
+from automation.core.outcomes import COUNTED, REJECTED
 from automation.ledger import schema as t
 from automation.mail import blocks, routing
 from automation.mail.draft import Attachment, Draft
@@ -42,8 +43,8 @@ def recent_ids(ledger: Any, now: datetime) -> list[int]:
             sa.select(_S.id).where(
                 _S.created_at >= now - EVENT_HORIZON,
                 _S.created_at <= now,
-                sa.or_(_S.status == "rejected",
-                       sa.and_(_S.status.in_(("accepted", "superseded")),
+                sa.or_(_S.status == REJECTED,
+                       sa.and_(_S.status.in_(COUNTED),
                                _S.form.in_(("market_report", "complaint", "customer_register")))),
             ).order_by(_S.id)
         ).all()  # fmt: skip
@@ -58,7 +59,7 @@ def drafts(config: Config, ledger: Any, submission_ids: list[int]) -> list[Draft
     with ledger.read() as conn:
         subs = conn.execute(sa.select(t.submissions).where(_S.id.in_(submission_ids)).order_by(_S.id)).all()
         for s in subs:
-            kind = "rejection" if s.status == "rejected" else {
+            kind = "rejection" if s.status == REJECTED else {
                 "market_report": "escalation", "complaint": "escalation", "customer_register": "receipt"
             }.get(s.form)  # fmt: skip
             if kind is None or kind not in config.mail.kinds:

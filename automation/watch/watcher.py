@@ -44,6 +44,7 @@ from automation.core.config import Config
 from automation.core.faults import Fault, classify
 from automation.core.names import shown
 from automation.core.noise import inbox_folder, misplaced
+from automation.core.outcomes import FAILED
 from automation.pipeline.order import in_received_order
 from automation.watch.complete import WriteTracker
 from automation.watch.observe import InboxObserver, files_in, scan_inbox
@@ -69,7 +70,6 @@ MAX_RETRY_BACKOFF = 300.0
 MAX_BATCH = 200  # files handed to pipeline.run at once (the flood commits every 100)
 BATCH_QUIET_SECONDS = 1.0  # a burst ends when nothing was handled or waiting for this long
 PERIODIC_SECONDS = 60.0  # how often ``on_periodic`` (scheduled mail) runs on the worker thread
-FAILED = "failed"
 WAITED = "waited"  # counts: attempts held back by a fault of the environment (see faults)
 _STOP = object()
 _REPAIR = object()  # file what a fault held up once it is gone (pipeline.repair_unfiled)
