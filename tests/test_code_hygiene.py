@@ -118,3 +118,23 @@ def test_status_words_are_defined_once() -> None:
             if len(spelt) >= 2:
                 copies.append(f"{path.relative_to(ROOT)}:{node.lineno} {sorted(spelt)}")
     assert not copies, "use automation.core.outcomes instead:\n" + "\n".join(copies)
+
+
+def test_each_problem_carries_its_own_severity() -> None:
+    """A problem's severity is in its catalog entry, not in a separate code -> severity table that
+    an added code could miss: no dict literal in the catalog maps codes to severity words, and
+    ``SEVERITY`` is what the entries say."""
+    from automation.core import problems
+
+    path = ROOT / "automation" / "core" / "problems.py"
+    levels = {problems.ERROR, problems.WARNING, problems.NOTE}
+    tables = [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Dict)
+        and node.values
+        and all(isinstance(v, ast.Constant) and v.value in levels for v in node.values)
+    ]
+    assert tables == [], f"severity tables in problems.py at lines {tables}"
+    assert {p.code: p.severity for p in problems.CATALOG.values()} == problems.SEVERITY
+    assert all(p.severity in levels for p in problems.CATALOG.values())
