@@ -22,6 +22,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from automation.core.config import Config, load_config
+from automation.core.texts import both
 
 EXIT_OK = 0
 EXIT_ATTENTION = 1  # a rejected form, an unsent message, a quarantined file, a watcher not running
@@ -73,7 +74,7 @@ def folder_option(help: str, default: str | None = None) -> Callable[[F], F]:  #
 def checked_folder(config: Config, folder: str | None) -> str | None:
     """``folder`` when it names an inbox folder (or is empty), else :func:`fail` naming the allowed ones."""
     if folder and folder not in config.folder_names():
-        fail(f"未知文件夹 / unknown folder {folder!r}; allowed: {', '.join(config.folder_names())}")
+        fail(both("unknown-folder", folder=folder, allowed=", ".join(config.folder_names())))
     return folder
 
 
