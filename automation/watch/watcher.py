@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.core.config import Config
+from automation.core.exits import EXIT_ATTENTION, EXIT_OK, EXIT_USAGE
 from automation.core.faults import Fault, classify
 from automation.core.names import shown
 from automation.core.noise import inbox_folder, misplaced
@@ -104,8 +105,8 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         if self.fatal:
-            return 2
-        return 1 if self.quarantined or self.waiting else 0
+            return EXIT_USAGE
+        return EXIT_ATTENTION if self.quarantined or self.waiting else EXIT_OK
 
 
 def _warm_read_ahead() -> None:
