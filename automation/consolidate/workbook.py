@@ -34,9 +34,9 @@ from automation.consolidate.sheets import (
     visits,
 )
 from automation.consolidate.style import Styles, default_format
-from automation.consolidate.texts import Labels, sheet_name
 from automation.core.config import Config
 from automation.core.formspec import FormSet
+from automation.core.texts.workbooks import Labels, sheet_name
 
 # The sheets, in order (the summary first: the workbook opens on it).
 SHEETS = (summary, scorecard, customers, visits, followups, complaints, market, submissions, commentary,

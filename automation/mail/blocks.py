@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from automation.core.config import Config
+from automation.core.texts.mail import labels
 from automation.core.workcal import WorkCalendar
 from automation.mail import fmt
-from automation.mail.texts import labels
 from automation.score.targets import METRICS
 
 MAX_ROWS = 15  # rows of a list shown in a message; the rest are in the workbook

@@ -24,10 +24,10 @@ from typing import Any
 
 from automation.core.config import Config
 from automation.core.content_store import sha256_of
+from automation.core.texts.mail import labels
 from automation.mail.draft import Draft
 from automation.mail.render import render
 from automation.mail.routing import Recipient
-from automation.mail.texts import labels
 
 log = logging.getLogger("automation.mail")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")

@@ -25,10 +25,10 @@ import sqlalchemy as sa
 
 from automation.core.config import Config
 from automation.core.outcomes import COUNTED, REJECTED
+from automation.core.texts.mail import FORM_NAMES, labels
 from automation.ledger import schema as t
 from automation.mail import blocks, routing
 from automation.mail.draft import Attachment, Draft
-from automation.mail.texts import FORM_NAMES, labels
 
 log = logging.getLogger("automation.mail")
 EVENT_HORIZON = timedelta(hours=36)  # how far back the periodic sweep looks for unmailed events

@@ -13,11 +13,11 @@ from typing import Any
 
 from automation.consolidate import paths
 from automation.core.config import Config
+from automation.core.texts.mail import FORM_NAMES, labels
 from automation.core.workcal import default_as_of, parse_week
 from automation.mail import blocks, fmt, routing
 from automation.mail.draft import Attachment, Draft
 from automation.mail.routing import MANAGER, REP, SUPERVISOR, Recipient
-from automation.mail.texts import FORM_NAMES, labels
 from automation.score import compute_all
 from automation.score.common import rep_universe
 from automation.score.daily import by_day

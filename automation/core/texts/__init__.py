@@ -8,7 +8,7 @@ Every user-facing word in Chinese and English lives here, one module per audienc
 - :mod:`.workbooks` — the consolidated weekly workbooks' sheets, headers and notes;
 - :mod:`.mail` — every word an email shows;
 - :mod:`.figures` — the names of the figures and their columns;
-- :mod:`.templates` — the form templates' instructions and helper sheets.
+- :mod:`.forms` — the form templates' instructions and helper sheets.
 
 Decision: one catalog *package* rather than one file, and rather than a ``texts.py`` per stage
 (mail and consolidate had their own): one place to look, one lookup, one test that every entry has
