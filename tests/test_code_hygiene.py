@@ -138,3 +138,96 @@ def test_each_problem_carries_its_own_severity() -> None:
     assert tables == [], f"severity tables in problems.py at lines {tables}"
     assert {p.code: p.severity for p in problems.CATALOG.values()} == problems.SEVERITY
     assert all(p.severity in levels for p in problems.CATALOG.values())
+
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Where Chinese words may be written: the text catalog, the problem catalog, the demo company.
+TEXT_HOMES = ("automation/core/texts/", "automation/core/problems.py", "automation/demo/")
+# Chinese literals elsewhere that are vocabulary the code *reads* from forms, data or file names,
+# not text it shows: (module, literal) -> why it stays with the code that matches it.
+VOCABULARY = {
+    # bool words: the dropdown's two labels are also the first spellings accepted when reading
+    ("automation/core/formspec.py", "是"): "yes, as typed in a form",
+    ("automation/core/formspec.py", "否"): "no, as typed in a form",
+    ("automation/core/formspec.py", "对"): "yes, as typed in a form",
+    ("automation/core/formspec.py", "有"): "yes, as typed in a form",
+    ("automation/core/formspec.py", "无"): "no, as typed in a form",
+    ("automation/core/formspec.py", "没有"): "no, as typed in a form",
+    ("automation/intake/values.py", "是"): "yes, read from a cell",
+    ("automation/intake/values.py", "否"): "no, read from a cell",
+    # sync clients' conflict-copy names, matched in file names
+    ("automation/core/synccopy.py", r"^(?P<orig>.+?) - (?:副本|复制|Copy)(?: ?[(（]\d{1,3}[)）])?$"): "copy names",
+    ("automation/core/synccopy.py", r"^(?P<orig>.+?) ?[(（][^()（）]*(?:冲突|conflict)[^()（）]*[)）]$"): "conflict names",
+    # a total row under a table: matched to stop reading rows
+    ("automation/intake/layout.py", "合计"): "total row",
+    ("automation/intake/layout.py", "总计"): "total row",
+    ("automation/intake/layout.py", "小计"): "subtotal row",
+    # how reps write money, counts, dates, weeks and periods: matched when reading a cell
+    ("automation/intake/values.py", r"(?i)(rmb|cny|人民币|元整|元|圆|¥|￥|\$|,|，|'|\s|\u3000|\u00a0|\u202f)"): "currency",
+    ("automation/intake/values.py", "万"): "ten-thousand suffix of an amount",
+    ("automation/intake/values.py", "(个|次|家|人)$"): "unit after a count",
+    ("automation/intake/values.py", r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?"): "date",
+    ("automation/intake/values.py", r"(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?"): "date without a year",
+    ("automation/intake/values.py", r"(\d{4})\s*(?:-?\s*W|年\s*第?)\s*(\d{1,2})\s*周?"): "week",
+    ("automation/intake/values.py", r"(\d{4})\s*(?:-?\s*Q|年\s*第?|年\s*Q)\s*([1-4])\s*(?:季度|季)?"): "quarter",
+    ("automation/intake/values.py", r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?"): "month",
+    ("automation/intake/values.py", r"(\d{4})\s*年?"): "year",
+    # a landline's extension word (转), matched in a phone number
+    ("automation/validate/fields.py", r"(?:\+?86)?(?:\(0\d{2,3}\)|0\d{2,3})-?[1-9]\d{6,7}(?:(?:-|转|ext\.?|x|#)\d{1,6})?"): "phone",
+}  # fmt: skip
+
+
+def _chinese_literals(source: str) -> list[tuple[int, str]]:
+    """(line, literal) of every string constant holding a Chinese character, f-string parts
+    included; docstrings (a module's, class's or function's first statement) and comments are not
+    literals."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and CJK.search(node.value)
+    ]
+
+
+def test_chinese_literals_are_found_in_code_not_in_docstrings() -> None:
+    """The scanner below sees an inline message, an f-string's words and a dict value, and skips
+    docstrings and comments, so a new inline message fails it."""
+    source = (
+        '"""模块说明"""\n'
+        "def f(n):\n"
+        '    """函数说明"""\n'
+        "    x = 1  # 注释\n"
+        '    return f"有 {n} 处错误 / {n} problem(s)", {"zh": "未设置"}\n'
+    )
+    assert _chinese_literals(source) == [(5, "有 "), (5, " 处错误 / "), (5, "未设置")]
+
+
+def test_user_facing_chinese_lives_in_the_text_catalog() -> None:
+    """Every Chinese word the product shows is in ``automation/core/texts/`` (or the problem
+    catalog, or the demo company's invented data): a Chinese literal anywhere else is an inline
+    message to move there, unless it is vocabulary the code reads, named in ``VOCABULARY``."""
+    found: set[tuple[str, str]] = set()
+    inline = []
+    for path in sorted((ROOT / "automation").rglob("*.py")):
+        module = path.relative_to(ROOT).as_posix()
+        if module.startswith(TEXT_HOMES):
+            continue
+        for line, literal in _chinese_literals(path.read_text(encoding="utf-8")):
+            if (module, literal) in VOCABULARY:
+                found.add((module, literal))
+            else:
+                inline.append(f"{module}:{line} {literal!r}")
+    assert not inline, "move these words to automation/core/texts/:\n" + "\n".join(inline)
+    stale = sorted(set(VOCABULARY) - found)
+    assert not stale, f"VOCABULARY names literals no longer in the code: {stale}"

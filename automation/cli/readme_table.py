@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from automation.cli import COMMANDS, cli
+from automation.core.texts.cli import README_HEAD
 
 BEGIN = "<!-- commands:begin (generated from --help: python -m automation.cli.readme_table --write) -->"
 END = "<!-- commands:end -->"
@@ -49,7 +50,7 @@ def table() -> str:
     """The Markdown table of every command, as the README carries it (without the markers)."""
     parent = click.Context(cli, info_name="salesflow")
     rows = [_row(name, cli.commands[name], parent) for name in COMMANDS]
-    head = ["| command | 命令 | what it does | options |", "|---|---|---|---|"]
+    head = [README_HEAD, "|---|---|---|---|"]
     return "\n".join(head + rows)
 
 

@@ -36,6 +36,7 @@ from automation.core import clock
 from automation.core.config import Config
 from automation.core.formspec import load_specs
 from automation.core.frames import LedgerFrames
+from automation.core.texts.log import LOG
 from automation.core.workcal import WeekError, default_as_of, parse_week, week_key
 from automation.score import RegionError, resolve_region
 
@@ -71,7 +72,7 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
             return []
         frames = ledger.frames()
     except Exception:
-        log.exception("汇总失败 / could not read the ledger to consolidate; retried after the next form")
+        log.exception(LOG["consolidate-no-ledger"])
         return []
     specs = getattr(ledger, "specs", None) or load_specs(config)
     now = clock.now()
@@ -92,16 +93,14 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
         try:
             done = build_week(config, frames, week, as_of=as_of, regions=known, specs=specs, now=now)
         except Exception:
-            log.exception(
-                "汇总失败 / consolidating %s failed; it stays marked and is retried after the next form", week
-            )
+            log.exception(LOG["consolidate-failed"], week)
             continue
         written += [w.path for w in done]
         try:
             ledger.clear_dirty(pairs, seen=marks)
         except Exception:  # built, but marked still: the next burst builds it again, harmlessly
             log.exception("could not clear the consolidated marks of %s", week)
-        log.info("汇总 / consolidated %s: %s", week, ", ".join(w.path.name for w in done))
+        log.info(LOG["consolidated"], week, ", ".join(w.path.name for w in done))
     return written
 
 

@@ -231,7 +231,9 @@ def _summary(report: Report, lang: str, copy_name: str | None) -> list[str]:
     sub = report.submission
     name = sub.path.name
     n_err, n_warn = len(report.errors), len(report.warnings)
-    verdict = SUMMARY["rejected" if not report.valid else "accepted"][lang].format(n_err=n_err, n_warn=n_warn)
+    verdict = SUMMARY["not-passed" if not report.valid else "taken-in"][lang].format(
+        n_err=n_err, n_warn=n_warn
+    )
     todo = SUMMARY["todo"][lang]
     if copy_name:
         todo += SUMMARY["todo-copy"][lang].format(copy_name=copy_name)

@@ -384,7 +384,7 @@ class Recording:
         dirty: set[tuple[str, str]] = set()
         week_of = iso_week(day or base["received_at"].date())
         if status == t.REJECTED:
-            messages.append(NOTES["rejected"].format(n=errors))
+            messages.append(NOTES["sent-back"].format(n=errors))
             if region:
                 dirty.add((region, period_key if sub.form == "weekly_report" and period_key else week_of))
         else:
@@ -463,7 +463,7 @@ class Recording:
                 loser, winner, text = (
                     sid,
                     old.id,
-                    (NOTES["superseded"].format(id=old.id, name=old.original_name)),
+                    (NOTES["later-version"].format(id=old.id, name=old.original_name)),
                 )
             else:
                 loser, winner, text = (

@@ -46,6 +46,7 @@ from automation.core.faults import Fault, classify
 from automation.core.names import shown
 from automation.core.noise import inbox_folder, misplaced
 from automation.core.outcomes import FAILED
+from automation.core.texts.log import LOG
 from automation.pipeline.order import in_received_order
 from automation.watch.complete import WriteTracker
 from automation.watch.observe import InboxObserver, files_in, scan_inbox
@@ -247,7 +248,7 @@ class Watcher:
                 if self._inbox_there(create=True):
                     self.observer.start()
             log.info(
-                "watching %s (%s, settle %.1fs) / 开始监视",
+                LOG["watching"],
                 self.inbox,
                 self.observer.kind if not once else "catch-up only",
                 self.settler.settle,
@@ -264,7 +265,7 @@ class Watcher:
                 self._drain_results()
                 self._state = "stopped"
                 self._heartbeat()
-                log.info("stopped / 已停止: %s", dict(self.summary.counts))
+                log.info(LOG["stopped"], dict(self.summary.counts))
         return self.summary
 
     # ----- control loop ------------------------------------------------------------------------
@@ -315,7 +316,7 @@ class Watcher:
         elif misplaced(path, self.inbox) and path.is_file() and path not in self._warned:
             self._warned.add(path)
             log.warning(
-                "not processed: %s is not directly in inbox/<your id>/ / 文件位置不对，未处理",
+                LOG["misplaced"],
                 self._rel(path),
             )
 
@@ -356,7 +357,7 @@ class Watcher:
         if self._inbox_gone:
             self._inbox_gone = False
             self.waits.clear("inbox")
-            log.info("inbox is back / 收件箱已恢复: %s", shown(self.inbox))
+            log.info(LOG["inbox-back"], shown(self.inbox))
             if self._observing:
                 self.observer.restart()
         elif self._observing and not self.observer.running and not create:
@@ -521,7 +522,7 @@ class Watcher:
                 fault = None if _fatal(exc) else classify(exc, self.config)
                 if fault is None:
                     self.summary.fatal = f"cannot start processing: {exc}"
-                    log.exception("cannot open the ledger / 无法打开台账")
+                    log.exception(LOG["no-ledger"])
                     self._stop.set()
                     return None
                 delay = self.waits.set(fault)
@@ -541,7 +542,7 @@ class Watcher:
             ledger = self._open_ledger()
         except Exception as exc:
             self.summary.fatal = f"cannot start processing: {exc}"
-            log.exception("cannot start processing / 无法开始处理")
+            log.exception(LOG["cannot-start"])
             self._stop.set()
             return
         if self._stop.is_set():  # stopped while it waited for the ledger
@@ -678,7 +679,7 @@ class Watcher:
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
         def handler(signum: int, frame: Any) -> None:
-            log.info("signal %d: finishing the current file, then stopping / 收到停止信号", signum)
+            log.info(LOG["signal"], signum)
             self._stop.set()
 
         for sig in previous:

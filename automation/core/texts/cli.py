@@ -87,3 +87,6 @@ def command_help(name: str) -> str:
     """A command's ``--help`` text: ``中文 / English``."""
     text = COMMANDS[name]
     return f"{text.zh} / {text.en}"
+
+
+README_HEAD = "| command | 命令 | what it does | options |"  # the README command table's header row

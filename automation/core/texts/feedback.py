@@ -16,11 +16,11 @@ COPY_SUFFIX = Text(" 原表", " form")
 NO_PROBLEMS = Text("没有发现问题。", "No problems found.")
 
 SUMMARY: dict[str, Text] = {
-    "rejected": Text(
+    "not-passed": Text(
         "此表未通过检查：{n_err} 个错误，{n_warn} 个提醒。表格已退回，未计入系统。",
         "This form did not pass the check: {n_err} error(s), {n_warn} warning(s). It was sent back and not taken in.",
     ),
-    "accepted": Text(
+    "taken-in": Text(
         "此表已接收，另有 {n_warn} 个提醒，请留意。",
         "This form was taken in, with {n_warn} warning(s) to note.",
     ),

@@ -20,11 +20,11 @@ NOTES: dict[str, str] = {
         "第{row}行 新投诉编号 {id}，请填入投诉编号栏 / row {row}: new complaint got id "
         "{id}; put it in the Complaint ID column"
     ),
-    "rejected": (
+    "sent-back": (
         "有 {n} 处错误，请按反馈表修改后重新提交 / {n} problem(s): fix them as the feedback workbook "
         "shows and drop the form again"
     ),
-    "superseded": (
+    "later-version": (
         "已有更晚收到的版本 #{id}「{name}」，本文件仅存档 / a later version #{id} "
         "'{name}' is already in; this file is kept but not counted"
     ),

@@ -267,3 +267,11 @@ class Labels:
     def yes_no(self) -> tuple[str, str]:
         yes, no = BOOL_LABELS[self.lang]
         return yes, no
+
+
+# The word in a week's output file names (automation.consolidate.paths), zh and en.
+FILE_WORDS: dict[str, tuple[str, str]] = {
+    "company": ("公司周报", "company"),
+    "region": ("区域周报", "region"),
+    "weekly_report": ("周销售管理报告书", "Weekly report"),
+}
