@@ -70,7 +70,7 @@ def _version() -> str:
     h = hashlib.sha256()
     for name in ("company", "world", "office", "mistakes", "writers", "generator", "frames_mode"):
         h.update((ROOT / "automation" / "demo" / f"{name}.py").read_bytes())
-    h.update((ROOT / "automation" / "frames.py").read_bytes())
+    h.update((ROOT / "automation" / "core" / "frames.py").read_bytes())
     return h.hexdigest()[:8]
 
 
