@@ -126,6 +126,8 @@ def test_tables_and_merged_ranges_may_not_overlap(tmp_path: Path) -> None:
         ws.add_table(0, 2, 5, 6, {"name": "Third"})  # over the merged range
     with pytest.raises(OverlappingRange):
         ws.merge_range(5, 2, 5, 4, "over the first table")
+    with pytest.raises(OverlappingRange):  # XlsxWriter's own add_table (a total row), over its 6th row
+        ws.add_table(7, 3, 9, 4, {"name": "Totals", "total_row": True})
     assert ws.add_table(11, 0, 20, 3, {"name": "Fourth"}) == 0  # right below the first table
     wb.close()
 

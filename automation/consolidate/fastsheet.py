@@ -135,16 +135,18 @@ class FastWorksheet(Worksheet):
                 c.get("formula") or c.get("total_function") or c.get("total_string")
                 for c in opts.get("columns", [])
                 if c
-            )  # fmt: skip
+            )
         )
-        if not simple:
+        box = (min(first_row, last_row), min(first_col, last_col), max(first_row, last_row),
+               max(first_col, last_col))  # fmt: skip
+        if not simple:  # XlsxWriter's own, after the check against the tables made below
+            self._check_overlap(box, "Table")
             got: int = super().add_table(first_row, first_col, last_row, last_col, options)
             if got == 0:
-                self._table_boxes.append((first_row, first_col, last_row, last_col))
+                self._table_boxes.append(box)
             return got
         if self._check_dimensions(last_row, last_col, True, True):
             return -1
-        box = (first_row, first_col, last_row, last_col)
         self._check_overlap(box, "Table")
         count = len(self.tables)
         got = super().add_table(first_row, first_col, first_row + 1, last_col, options)
