@@ -211,3 +211,14 @@ def test_watch_once_handles_a_gbk_name_in_a_child_process(inst: tuple[Path, Any,
     assert ledger_rows(config, "SELECT original_name FROM submissions WHERE sha256 = ?", sha(form.data)) == [
         (GBK_NAME,)
     ]
+
+
+def test_only_the_undecodable_part_of_a_line_is_read_as_gbk() -> None:
+    """A path with a UTF-8 folder above a GBK name, or a message in Chinese quoting one, keeps its
+    UTF-8 part as it is; the GBK part reads as the rep wrote it; the result encodes as UTF-8 (a log
+    line with the raw name once failed to be written)."""
+    raw = os.fsdecode(GBK_NAME.encode("gbk"))
+    assert readable(raw) == GBK_NAME
+    assert readable(f"/共享/收件箱/{raw}") == f"/共享/收件箱/{GBK_NAME}"
+    assert readable(f"处理失败: {raw} (2)") == f"处理失败: {GBK_NAME} (2)"
+    assert readable(os.fsdecode(b"\xff\xfe.xlsx")) == "\\xff\\xfe.xlsx"

@@ -26,6 +26,7 @@ Decisions:
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -43,12 +44,22 @@ def encodable(text: str) -> bool:
 def readable(text: str) -> str:
     """The name (or path) as a person should read it: valid Unicode, NFC; see the module docstring."""
     if not encodable(text):
-        raw = os.fsencode(text)
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "backslashreplace")
+        # Only the non-ASCII runs holding undecodable bytes are read as GB18030 (a GBK pair can look
+        # like a UTF-8 character, so the whole run, not just its escapes): the rest is text already
+        # (a UTF-8 folder above a GBK name, a message in Chinese quoting one), which it would garble.
+        text = _ESCAPED.sub(_gb18030, text)
     return unicodedata.normalize("NFC", text)
+
+
+_ESCAPED = re.compile("[^\x00-\x7f]*[\udc80-\udcff][^\x00-\x7f]*")
+
+
+def _gb18030(m: re.Match[str]) -> str:
+    raw = os.fsencode(m.group())
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 def shown(path: Path | str) -> str:

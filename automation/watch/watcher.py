@@ -43,7 +43,7 @@ from typing import Any
 from automation.core.config import Config
 from automation.core.exits import EXIT_ATTENTION, EXIT_OK, EXIT_USAGE
 from automation.core.faults import Fault, classify
-from automation.core.names import shown
+from automation.core.names import readable, shown
 from automation.core.noise import inbox_folder, misplaced
 from automation.core.outcomes import FAILED
 from automation.core.texts.log import LOG
@@ -421,7 +421,7 @@ class Watcher:
             else:
                 self.settler.hold(res.path, now_sig)  # still there unchanged (ignored): leave it be
             return
-        reason = (
+        reason = readable(  # an error's text may carry an undecodable name: the log is UTF-8
             res.error
             or getattr(res.outcome, "reason", "")
             or "; ".join(map(str, getattr(res.outcome, "messages", []) or []))
