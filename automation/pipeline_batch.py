@@ -331,7 +331,7 @@ def _one(
     received = min(mtime_of(before), first_seen)
     # One look-up, inside the transaction, answers both "is this content counted already" (then it
     # is a duplicate and not read) and "is this very file recorded but unfiled" (a racing process).
-    same = SAME_CONTENT(conn, {"sha": stored.sha256, "src": source}).all()  # type: ignore[arg-type]
+    same = SAME_CONTENT(conn, {"sha": stored.sha256, "src": source, "site": config.site}).all()  # type: ignore[arg-type]
     counted = any(r.status in (schema.ACCEPTED, schema.SUPERSEDED) for r in same)
     return read_and_record(
         path,
