@@ -363,20 +363,42 @@ def read_and_record(
     when its read-ahead process already parsed the stored bytes, and ``stage``, which writes a
     rejected form's feedback workbook into the staging folder for it. Returns an ``ignored`` Outcome when the file changed while it was read.
     """
-    sub, report = None, None
+    sub, report, seen = None, None, None
+    stage = stage or (lambda r, key: stage_feedback(r, key, config))
     if new_content:
         sub = read(path, config, specs, folder, received, stored, early)  # 5
         if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
             return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
-        report = check(sub, config, specs, customers(), received)  # 6
+        directory = customers()
+        seen = getattr(directory, "generation", None)
+        report = check(sub, config, specs, directory, received)  # 6
         if not report.valid:
-            (stage or (lambda r, key: stage_feedback(r, key, config)))(
-                report, staging_key(stored.sha256, source)
-            )
+            stage(report, staging_key(stored.sha256, source))
     elif changed(path, before):
         return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
+    if conn is None and sub is not None and seen is not None:
+        # Alone, the form was validated against the register as it was before this transaction;
+        # another process (a second site's watcher, an ``ingest``) may have registered customers
+        # since. Checked again inside the write: the form is validated again when it did.
+        with ledger.write() as own:
+            ledger.flush_filed(own)
+            if ledger.generation(own) != seen:
+                report = check(sub, config, specs, ledger.directory(conn=own), received)
+                if not report.valid:
+                    stage(report, staging_key(stored.sha256, source))
+            return _record(ledger, path, sub, report, stored, config, folder, source, first_seen, received,
+                           {"conn": own})  # fmt: skip
     # In a batch, "new content" was decided inside the same transaction; alone, record decides.
     batch = {"conn": conn, "new_content": sub is not None, "deferred": deferred, "same": same} if conn is not None else {}  # fmt: skip
+    return _record(ledger, path, sub, report, stored, config, folder, source, first_seen, received, batch)
+
+
+def _record(
+    ledger: Ledger, path: Path, sub: Any, report: Any, stored: Any, config: Config, folder: str, source: str,
+    first_seen: datetime, received: datetime, batch: dict[str, Any],
+) -> SubmissionRecord:  # fmt: skip
+    """Stage 7: :meth:`Ledger.record` (``batch``: the transaction and its deferred writes)."""
+    conn = batch.get("conn")
     return ledger.record(  # 7
         sub,
         conflict_copy_of=copied_from(path, source, ledger, conn),

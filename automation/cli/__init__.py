@@ -61,6 +61,26 @@ class SalesflowGroup(click.Group):
             for line in exc.lines:
                 click.echo(f"  - {line}", err=True)
             sys.exit(2)
+        except Exception as exc:
+            line = _ledger_problem(exc)
+            if line is None:
+                raise
+            click.echo(line, err=True)
+            sys.exit(2)
+
+
+def _ledger_problem(exc: BaseException) -> str | None:
+    """One line for a ledger that cannot be used as configured (a missing driver, a database
+    newer than this program) or cannot be reached (a PostgreSQL server down); None otherwise."""
+    from automation.ledger import LedgerError
+    from automation.ledger.migrate import MigrationError
+
+    if isinstance(exc, (LedgerError, MigrationError)):
+        return str(exc)
+    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in ("OperationalError", "InterfaceError"):
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+        return f"台账无法访问 / the ledger cannot be reached: {first}"
+    return None
 
 
 CONFIG_HELP = "config.yaml to use (default ./config.yaml, or $SALESFLOW_CONFIG)."

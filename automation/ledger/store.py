@@ -285,6 +285,10 @@ class Ledger(Recording):
         unfiled = [SubmissionRecord.from_row(r) for r in rows if r.id is not None and r.id not in self._filed]
         return unfiled, bool(rows[0].counted), int(rows[0].generation or 0)
 
+    def generation(self, conn: sa.Connection) -> int:
+        """The directory's generation as ``conn`` (a write transaction) sees it."""
+        return self._generation(conn)
+
     def _generation(self, conn: sa.Connection) -> int:
         """The directory's generation: bumped by every accepted register or complaint drop."""
         return int(GENERATION_NOW(conn).scalar() or 0)

@@ -534,7 +534,10 @@ class Watcher:
                 fault = None if _fatal(exc) else classify(exc, self.config)
                 if fault is None:
                     self.summary.fatal = f"cannot start processing: {exc}"
-                    log.exception("cannot open the ledger / 无法打开台账")
+                    if _fatal(exc):  # refused as configured: the one line says why and what to do
+                        log.error("cannot open the ledger / 无法打开台账: %s", exc)
+                    else:
+                        log.exception("cannot open the ledger / 无法打开台账")
                     self._stop.set()
                     return None
                 delay = self.waits.set(fault)
