@@ -55,6 +55,13 @@ added). Version 1::
         {"submission_id": 60, "file": "日报 (1).xlsx", "copy_of": "R001/日报.xlsx", "status": "accepted",
          "received_at": "2026-11-23T18:40:00", "folder": "R001"}   # received in the last 14 days
       ],
+      "site": "main",                   # the site (branch) this installation serves (issue 18)
+      "sites": [                        # every site's watcher, from the heartbeats in the ledger (issue 18)
+        {"site": "shanghai", "host": "sh-fs01", "pid": 811, "shared_folder": "/srv/sales/workbooks",
+         "state": "running", "heartbeat_age_seconds": 3.2,   # on the database server's clock
+         "alive": true, "backlog": 0, "problem": null, "counts": {"accepted": 12}, "started": "..."}
+      ],
+      "ledger_problem": "...",          # only when the ledger cannot be reached: then the ledger's parts are empty
       "reports": {                      # the consolidated workbooks (reports/<week>/)
         "pending": [{"region": "east", "week": "2026-W48"}],   # marked by forms, not yet rebuilt
         "held_open": [                  # last written beside the target, which was open (Windows)
@@ -91,6 +98,7 @@ from automation import clock, filelock
 from automation.config import Config
 from automation.consolidate.output import held_open
 from automation.ledger import schema as t
+from automation.ledger.recording import COMPANY_MARK
 
 SCHEMA_VERSION = 1
 STALE_AFTER_SECONDS = 30.0
@@ -277,14 +285,41 @@ def _mail(rows: list[Any]) -> dict[str, Any]:
 
 
 def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
-    """The whole status as the stable dict above (opens the ledger when none is given)."""
+    """The whole status as the stable dict above (opens the ledger when none is given).
+
+    A ledger that cannot be reached (a PostgreSQL server down: an environment fault, see
+    ``automation.watch.faults``) still gives the watcher's own state, the backlog and
+    ``ledger_problem``; what only the ledger knows is empty then."""
+    try:
+        return _collect(config, ledger)
+    except Exception as exc:
+        from automation.watch.faults import classify
+
+        fault = classify(exc, config)
+        if fault is None or fault.resource != "ledger":
+            raise
+        now = clock.now()
+        return {
+            "schema": SCHEMA_VERSION, "generated_at": now.isoformat(timespec="seconds"),
+            "today": now.date().isoformat(), "site": config.site, "watcher": watcher_state(config),
+            "backlog": backlog(config), "ledger_problem": fault.message,
+            "counts": {w: dict.fromkeys(TERMINAL, 0) for w in ("today", "total")}, "awaiting_fix": [],
+            "missing_today": _missing(config, [], now.date()), "mail": {"pending": 0, "needs_a_person": []},
+            "conflicts": [], "conflict_copies": [], "reports": {"pending": [], "held_open": held_open(config.state_root)},
+            "sites": [],
+        }  # fmt: skip
+
+
+def _collect(config: Config, ledger: Any | None) -> dict[str, Any]:
     from automation.ledger import open_ledger
+    from automation.ledger.sites import heartbeats
 
     own = ledger is None
     ledger = ledger or open_ledger(config)
     try:
         c = t.submissions.c
         with ledger.read() as conn:
+            sites = heartbeats(conn)
             rows = conn.execute(
                 sa.select(c.id, c.status, c.form, c.rep_id, c.folder, c.period_key, c.received_at, c.original_name,
                           c.archive_path, c.feedback_path, c.error_count).order_by(c.id)
@@ -302,6 +337,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 .order_by(k.id)
             ).all()
         pending = ledger.dirty_weeks()
+        company = [w for r, w in pending if r == COMPANY_MARK]
     finally:
         if own:
             ledger.close()
@@ -311,6 +347,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
         "schema": SCHEMA_VERSION,
         "generated_at": now.isoformat(timespec="seconds"),
         "today": today.isoformat(),
+        "site": config.site,
         "watcher": watcher_state(config),
         "backlog": backlog(config),
         "counts": _counts(rows, today),
@@ -340,7 +377,9 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
             if (today - r.received_at.date()).days <= CONFLICT_COPY_DAYS
         ],  # fmt: skip
         "reports": {
-            "pending": [{"region": r, "week": w} for r, w in pending],
+            "pending": [{"region": r, "week": w} for r, w in pending if r != COMPANY_MARK],
+            "company_pending": company,  # several sites: weeks whose company workbook HQ must rebuild
             "held_open": held_open(config.state_root),
         },
+        "sites": sites,
     }

@@ -33,6 +33,8 @@ KEYS = {
     "conflicts",
     "conflict_copies",
     "reports",  # added by the consolidated workbooks (keys are only ever added within schema 1)
+    "site",  # added by issue 18: this installation's site, and every site's heartbeat from the ledger
+    "sites",
 }
 
 

@@ -47,7 +47,12 @@ def render(data: dict[str, Any]) -> list[str]:
     else:
         alive = "监视程序未运行 / watcher NOT running"
     b = data["backlog"]
-    lines = [alive]
+    site = data.get("site")
+    lines = [alive + (f" · 站点 / site {site}" if site else "")]
+    if data.get("ledger_problem"):
+        lines.append(
+            f"台账无法访问，表单留在收件箱 / LEDGER UNREACHABLE, forms stay in the inbox until it is back: {data['ledger_problem']}"
+        )
     if w.get("problem"):
         lines.append(f"正在等待，修复后自动恢复 / WAITING, resumes by itself once fixed: {w['problem']}")
         for p in w.get("problems", [])[1:]:
@@ -106,6 +111,16 @@ def render(data: dict[str, Any]) -> list[str]:
             lines.append(
                 f"  #{c['submission_id']} {c['folder']}/{c['file']} ({c['status']}), a copy of {c['copy_of']}?"
             )
+    others = data.get("sites") or []
+    if len(others) > 1 or (others and others[0]["site"] != site):
+        lines.append(f"各站点 / sites sharing this ledger: {len(others)}")
+        for o in others:
+            state = "alive" if o["alive"] else f"NOT alive ({o['state'] or '?'})"
+            extra = f", waiting: {o['problem']}" if o.get("problem") else ""
+            lines.append(
+                f"  {o['site']}: {state}, {o['host']} pid {o['pid']}, heartbeat {o['heartbeat_age_seconds']}s ago, "
+                f"backlog {o.get('backlog')}{extra}"
+            )
     reports = data.get("reports") or {}
     if reports.get("pending"):
         weeks = sorted({p["week"] for p in reports["pending"]})
@@ -123,7 +138,7 @@ def exit_code(data: dict[str, Any]) -> int:
     """See the module docstring."""
     w = data["watcher"]
     if w["alive"]:
-        return EXIT_WAITING if w.get("problem") else 0
+        return EXIT_WAITING if w.get("problem") or data.get("ledger_problem") else 0
     return EXIT_STUCK if w.get("stuck") else EXIT_NOT_ALIVE
 
 

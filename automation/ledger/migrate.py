@@ -113,7 +113,10 @@ def _v8_sites(conn: sa.Connection) -> None:
     if "site" not in {c["name"] for c in inspector.get_columns("sightings")}:
         # the key changes (a primary key cannot be altered in SQLite): the table is made again;
         # sightings are few (only files with a future mtime are recorded)
-        old = [dict(r._mapping) for r in conn.execute(sa.text("SELECT sha256, source, first_seen FROM sightings"))]
+        old = [
+            dict(r._mapping)
+            for r in conn.execute(sa.text("SELECT sha256, source, first_seen FROM sightings"))
+        ]
         conn.execute(sa.text("DROP TABLE sightings"))
         schema.sightings.create(conn)
         if old:
@@ -164,7 +167,9 @@ def upgrade(engine: sa.Engine) -> list[int]:
     with engine.connect() as conn:
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
-            shared.serialise(conn, shared.MIGRATE)  # PostgreSQL: two sites upgrading queue (DDL is transactional)
+            shared.serialise(
+                conn, shared.MIGRATE
+            )  # PostgreSQL: two sites upgrading queue (DDL is transactional)
             schema.schema_version.create(conn, checkfirst=True)
         for version, name, step in MIGRATIONS:
             with conn.begin():

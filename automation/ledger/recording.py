@@ -258,10 +258,16 @@ class Recording:
             original = None
         else:  # one look-up for both questions
             rows = list(
-                same if same is not None else SAME_CONTENT(conn, {"sha": sha256, "src": source, "site": base["site"]})
+                same
+                if same is not None
+                else SAME_CONTENT(conn, {"sha": sha256, "src": source, "site": base["site"]})
             )
             existing = next(
-                (r for r in reversed(rows) if r.source == source and r.site == base["site"] and r.filed_at is None),
+                (
+                    r
+                    for r in reversed(rows)
+                    if r.source == source and r.site == base["site"] and r.filed_at is None
+                ),
                 None,
             )
             counted = next((r for r in rows if r.status in (t.ACCEPTED, t.SUPERSEDED)), None)

@@ -268,7 +268,9 @@ class Ledger(Recording):
         hit = SIGHTED(conn, {"sha": sha256, "src": source, "site": self.config.site}).scalar()
         if hit is not None:
             return hit
-        INSERT_SIGHTING(conn, {"sha256": sha256, "source": source, "first_seen": now, "site": self.config.site})
+        INSERT_SIGHTING(
+            conn, {"sha256": sha256, "source": source, "first_seen": now, "site": self.config.site}
+        )
         return now
 
     def unfiled_at(self, source: str) -> list[SubmissionRecord]:
