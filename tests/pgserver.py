@@ -29,7 +29,9 @@ _counter = itertools.count(1)
 def bin_dir() -> Path | None:
     """Debian's newest server binaries, or the ones on PATH."""
     root = Path("/usr/lib/postgresql")
-    versions = sorted((p for p in root.glob("*/bin") if (p / "initdb").exists()), key=lambda p: int(p.parent.name))
+    versions = sorted(
+        (p for p in root.glob("*/bin") if (p / "initdb").exists()), key=lambda p: int(p.parent.name)
+    )
     if versions:
         return versions[-1]
     found = shutil.which("initdb")
@@ -48,7 +50,9 @@ class PgServer:
     def __init__(self) -> None:
         found = bin_dir()
         if found is None:
-            raise RuntimeError("PostgreSQL server binaries not found: apt-get install -y postgresql (.ci/run does)")
+            raise RuntimeError(
+                "PostgreSQL server binaries not found: apt-get install -y postgresql (.ci/run does)"
+            )
         self.bin = found
         self.root = Path(tempfile.mkdtemp(prefix="salesflow-pg-"))
         os.chmod(self.root, 0o755)  # the postgres user must reach its folders inside
@@ -64,7 +68,9 @@ class PgServer:
             shutil.chown(self.sock, "postgres", "postgres")
             self.log.touch()
             shutil.chown(self.log, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+        self._run(
+            "initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"
+        )
         self.start()
         self._make_template()
 
@@ -76,7 +82,9 @@ class PgServer:
     def _run(self, tool: str, *args: str) -> None:
         res = subprocess.run(self._cmd(tool, *args), capture_output=True, text=True, timeout=120)
         if res.returncode != 0:
-            raise RuntimeError(f"{tool} failed ({res.returncode}): {res.stdout}\n{res.stderr}\n{self._log_tail()}")
+            raise RuntimeError(
+                f"{tool} failed ({res.returncode}): {res.stdout}\n{res.stderr}\n{self._log_tail()}"
+            )
 
     def _log_tail(self) -> str:
         with contextlib.suppress(OSError):

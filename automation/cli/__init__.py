@@ -77,7 +77,10 @@ def _ledger_problem(exc: BaseException) -> str | None:
 
     if isinstance(exc, (LedgerError, MigrationError)):
         return str(exc)
-    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in ("OperationalError", "InterfaceError"):
+    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in (
+        "OperationalError",
+        "InterfaceError",
+    ):
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
         return f"台账无法访问 / the ledger cannot be reached: {first}"
     return None

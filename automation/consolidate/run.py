@@ -33,13 +33,14 @@ import pandas as pd
 
 from automation import clock
 from automation.config import Config
-from automation.consolidate import output, paths
+from automation.consolidate import output, paths, sites
 from automation.consolidate.weekly_form import weekly_form
 from automation.consolidate.workbook import build
 from automation.figures import RegionError, for_region, resolve_region
 from automation.figures.week import compute_week
 from automation.formspec import FormSet, load_specs
 from automation.frames import LedgerFrames
+from automation.ledger.shared import CONSOLIDATE, exclusive
 from automation.workcal import WeekError, default_as_of, parse_week, week_key
 
 log = logging.getLogger("automation.consolidate")
@@ -121,13 +122,19 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
     written. Never raises: its callers (the watcher, ``ingest``, the demo) have recorded their
     forms already, and a fault here is ours, logged, and retried after the next form."""
     try:
-        marks = ledger.dirty_marks()
-        if not marks:
-            return []
-        frames = ledger.frames()
+        with exclusive(getattr(ledger, "engine", None), CONSOLIDATE):
+            return _rebuild_dirty(config, ledger)
     except Exception:
         log.exception("汇总失败 / could not read the ledger to consolidate; retried after the next form")
         return []
+
+
+def _rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
+    all_marks = ledger.dirty_marks()
+    marks = {k: v for k, v in all_marks.items() if sites.mine(config, k)}  # several sites: its own only
+    if not marks:
+        return []
+    frames = ledger.frames()
     specs = getattr(ledger, "specs", None) or load_specs(config)
     now = clock.now()
     as_of = default_as_of(now, config)
@@ -137,6 +144,7 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
     written: list[Path] = []
     for week, regions in sorted(weeks.items()):
         pairs = [(r, week) for r in sorted(regions)]
+        company = sites.builds_company(config, regions)
         try:
             parse_week(week)
         except WeekError:
@@ -145,7 +153,9 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
             continue
         known = sorted(r for r in regions if config.region(r) is not None)
         try:
-            done = build_week(config, frames, week, as_of=as_of, regions=known, specs=specs, now=now)
+            done = build_week(
+                config, frames, week, as_of=as_of, regions=known, company=company, specs=specs, now=now
+            )
         except Exception:
             log.exception(
                 "汇总失败 / consolidating %s failed; it stays marked and is retried after the next form", week
@@ -180,28 +190,36 @@ def consolidate(
     own = ledger is None
     ledger = ledger or open_ledger(config)
     try:
-        marks = ledger.dirty_marks()
-        frames = ledger.frames()
-        now = clock.now()
-        as_of = default_as_of(now, config)
-        weeks = _all_weeks(frames, as_of) if all_weeks else [key or week_key(as_of)]
-        regions = [region_id] if region_id else [r.id for r in config.regions]
-        specs = getattr(ledger, "specs", None) or load_specs(config)
-        from automation.consolidate.weeks import build_weeks
-
-        forms = frozenset(weeks[-FORM_WEEKS:] if all_weeks else weeks)
-        written = build_weeks(
-            config, frames, weeks, as_of=as_of, regions=regions, company=region_id is None, form_weeks=forms,
-            now=now, specs=specs,
-        )  # fmt: skip
-        built = {(r, w) for w in weeks for r in regions}
-        if region_id is None:  # the company workbook covers every mark of its week
-            built |= {(r, w) for r, w in marks if w in weeks}
-        ledger.clear_dirty(sorted(built), seen=marks)
-        return Report(weeks=weeks, written=written)
+        with exclusive(getattr(ledger, "engine", None), CONSOLIDATE):
+            return _consolidate(config, ledger, region_id, key, week, all_weeks)
     finally:
         if own:
             ledger.close()
+
+
+def _consolidate(
+    config: Config, ledger: Any, region_id: str | None, key: str | None, week: str | None, all_weeks: bool
+) -> Report:
+    marks = ledger.dirty_marks()
+    frames = ledger.frames()
+    now = clock.now()
+    as_of = default_as_of(now, config)
+    weeks = _all_weeks(frames, as_of) if all_weeks else [key or week_key(as_of)]
+    regions = [region_id] if region_id else sites.own_regions(config)
+    company = region_id is None and config.is_hq
+    specs = getattr(ledger, "specs", None) or load_specs(config)
+    from automation.consolidate.weeks import build_weeks
+
+    forms = frozenset(weeks[-FORM_WEEKS:] if all_weeks else weeks)
+    written = build_weeks(
+        config, frames, weeks, as_of=as_of, regions=regions, company=company, form_weeks=forms,
+        now=now, specs=specs,
+    )  # fmt: skip
+    built = {(r, w) for w in weeks for r in regions}
+    if company:  # the company workbook covers every mark of its week that is this site's
+        built |= {(r, w) for r, w in marks if w in weeks and sites.mine(config, (r, w))}
+    ledger.clear_dirty(sorted(built), seen=marks)
+    return Report(weeks=weeks, written=written)
 
 
 def _all_weeks(frames: LedgerFrames, as_of: date) -> list[str]:

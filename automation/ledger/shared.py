@@ -55,10 +55,10 @@ def serialise(conn: sa.Connection, key: int = WRITE) -> None:
 
 
 @contextlib.contextmanager
-def exclusive(engine: sa.Engine, key: int) -> Iterator[None]:
+def exclusive(engine: sa.Engine | None, key: int) -> Iterator[None]:
     """Hold a session-level advisory lock for a while (consolidation, mail): other processes, at
-    any site, wait. A no-op on SQLite, whose ledger one machine uses."""
-    if engine.dialect.name != "postgresql":
+    any site, wait. A no-op on SQLite, whose ledger one machine uses (and without an engine)."""
+    if engine is None or engine.dialect.name != "postgresql":
         yield
         return
     with engine.connect() as conn:

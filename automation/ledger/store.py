@@ -30,8 +30,8 @@ from automation.ledger import migrate
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
 from automation.ledger.netpath import network_location
-from automation.ledger.shared import serialise
 from automation.ledger.recording import COUNTED_STATUS, INSERT_AUDIT, Recording, SubmissionRecord
+from automation.ledger.shared import serialise
 from automation.model import CustomerDirectory, CustomerRef
 
 BUSY_TIMEOUT_MS = 30_000

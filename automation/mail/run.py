@@ -25,6 +25,7 @@ from typing import Any
 
 from automation import clock
 from automation.config import MAIL_KINDS, Config
+from automation.ledger.shared import MAIL, exclusive
 from automation.mail import daily, events, outbox, schedule, sendlog, weekly
 from automation.mail.compose import compose, sender
 from automation.mail.draft import Draft
@@ -71,6 +72,7 @@ def write(
     ``rewrite`` False (the watcher): a message already written is left as it is."""
     now = now or clock.now()
     report = MailReport()
+    drafts = [d for d in drafts if ours(config, d)]
     known = sendlog.statuses(ledger, [d.key for d in drafts])
     for d in drafts:
         st = known.get(d.key)
@@ -161,6 +163,14 @@ def mail(
     now: datetime | None = None,
 ) -> MailReport:
     """``salesflow mail``: see the module docstring."""
+    with exclusive(getattr(ledger, "engine", None), MAIL):
+        return _mail(config, ledger, week=week, day=day, kinds=kinds, send=send, now=now)
+
+
+def _mail(
+    config: Config, ledger: Any, *, week: str | None, day: date | None, kinds: list[str] | None, send: bool,
+    now: datetime | None,
+) -> MailReport:  # fmt: skip
     now = now or clock.now()
     if send and not config.smtp.configured:
         raise MailError(
@@ -194,6 +204,11 @@ def mail(
 
 def after_burst(config: Config, ledger: Any, outcomes: list[Any]) -> MailReport:
     """After a burst of processed forms: their event messages, written and sent if configured."""
+    with exclusive(getattr(ledger, "engine", None), MAIL):
+        return _after_burst(config, ledger, outcomes)
+
+
+def _after_burst(config: Config, ledger: Any, outcomes: list[Any]) -> MailReport:
     ids = [o.submission_id for o in outcomes if getattr(o, "submission_id", None) is not None]
     drafts = events.drafts(config, ledger, sorted(set(ids)))
     report = write(config, ledger, drafts, rewrite=False)
@@ -213,6 +228,12 @@ def due(config: Config, ledger: Any, now: datetime | None = None, *, send: bool 
     Cheap when nothing is due: scheduled work done once in this process is remembered, event
     keys are checked against the log before anything is built, and figures are only computed
     when a message needs them."""
+    with exclusive(getattr(ledger, "engine", None), MAIL):
+        return _due(config, ledger, now, send=send, kinds=kinds)
+
+
+def _due(config: Config, ledger: Any, now: datetime | None, *, send: bool | None,
+         kinds: list[str] | None) -> MailReport:  # fmt: skip
     now = now or clock.now()
     wanted = set(kinds or config.mail.kinds) & set(config.mail.kinds)
     inst = str(config.state_root)
@@ -251,6 +272,18 @@ def _weekly(config: Config, ledger: Any, frames: Any, week: str, now: datetime) 
     return weekly.drafts(config, figs, ledger, awaiting)
 
 
+def ours(config: Config, draft: Draft) -> bool:
+    """Whether this site writes and sends ``draft`` (issue 18). Each site mails about the forms it
+    received (escalations, rejection notices, receipts: their attachments are in its shared
+    folder) and, on schedule, the people of the regions it serves (their region workbook is in its
+    ``reports/``); HQ mails the managers (the company workbook is HQ's). One site alone mails all."""
+    if not config.multi_site or draft.kind in EVENT_KINDS:
+        return True
+    person = config.person(draft.key.rsplit(":", 1)[-1])
+    region = getattr(person, "region", None)
+    return config.owns_region(region) if region else config.is_hq
+
+
 def _received_on(ledger: Any, day: date) -> list[int]:
     """Submissions received on ``day`` (``salesflow mail --date D`` mails their events)."""
     import sqlalchemy as sa
@@ -262,7 +295,11 @@ def _received_on(ledger: Any, day: date) -> list[int]:
     with ledger.read() as conn:
         rows = conn.execute(
             sa.select(s.id)
-            .where(s.received_at >= start, s.received_at < start + timedelta(days=1))
+            .where(
+                s.received_at >= start,
+                s.received_at < start + timedelta(days=1),
+                s.site == ledger.config.site,
+            )
             .order_by(s.id)
         ).all()
     return [r.id for r in rows]

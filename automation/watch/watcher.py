@@ -142,7 +142,6 @@ def _repair(config: Config, ledger: Any) -> None:
 
 def _default_ledger(config: Config) -> Any:
     from automation.ledger import open_ledger
-
     from automation.ledger.sites import claim
 
     probe_ledger(config)
