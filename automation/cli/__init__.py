@@ -27,6 +27,7 @@ COMMANDS: list[str] = [
     "figures",
     "consolidate",
     "mail",
+    "ledger",
     "demo",
 ]
 
@@ -123,8 +124,9 @@ cli.params.insert(0, config_option(on_group=True))
 def _register() -> None:
     for name in COMMANDS:
         command = importlib.import_module(f"automation.cli.{name}").command
-        if not any(p.name == "config_path" for p in command.params):
-            command.params.append(config_option())
+        for cmd in [command, *getattr(command, "commands", {}).values()]:  # a group's commands too
+            if not any(p.name == "config_path" for p in cmd.params):
+                cmd.params.append(config_option())
         cli.add_command(command)
 
 
