@@ -19,6 +19,8 @@ from tests.formfactory import FormFactory
 from tests.smtpserver import Server
 from tests.test_mail import template  # noqa: F401  (the session's installation)
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

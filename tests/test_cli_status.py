@@ -19,6 +19,8 @@ from automation.pipeline import process
 from automation.watch.state import InstallationLock, heartbeat_payload, write_json_atomic
 from tests.formfactory import FormFactory, install
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 DAY = date(2026, 11, 23)
 KEYS = {
     "schema",

@@ -30,6 +30,8 @@ from automation.pipeline import process
 from automation.template_builder import layout
 from tests.formfactory import LANG, Form, FormFactory, _choice_label, install, write_xlsx
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 WEEK = "2026-W47"
 DAYS = [date(2026, 11, d) for d in (16, 17, 18, 19, 20)]
 PLANTED = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3")

@@ -21,6 +21,8 @@ from automation.ledger import open_ledger
 from automation.pipeline import process
 from tests.formfactory import ledger_rows, write_xlsx
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 FRIDAY, MONDAY, TUESDAY, WEDNESDAY = (
     date(2026, 11, 20),
     date(2026, 11, 23),

@@ -29,6 +29,8 @@ from automation.watch.noise import inbox_folder
 from automation.watch.state import read_heartbeat
 from tests.formfactory import FormFactory, audit, install, ledger_rows, sha
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 DAY = date(2026, 11, 23)
 NOISE_NAMES = [
     "~$日报.xlsx",
