@@ -34,18 +34,24 @@ def _figures(cfg: Path) -> dict[str, Any]:
     return data
 
 
-def test_copy_into_postgresql_counts_and_figures_match_and_a_second_copy_is_refused(tmp_path: Path, pg_server) -> None:  # type: ignore[no-untyped-def]
+def test_copy_into_postgresql_counts_and_figures_match_and_a_second_copy_is_refused(
+    tmp_path: Path, pg_server
+) -> None:  # type: ignore[no-untyped-def]
     cfg_path, config = install(tmp_path)  # SQLite: this test makes its own target
     factory = FormFactory(config, load_specs(config))
     with open_ledger(config) as ledger:
         for rep in ("R001", "R005"):
-            assert process(factory.register(rep).drop(config.inbox), config, ledger=ledger).status == "accepted"
+            assert (
+                process(factory.register(rep).drop(config.inbox), config, ledger=ledger).status == "accepted"
+            )
             for d in range(4):
                 f = factory.visit_report(rep, DAY - timedelta(days=d), seed=d)
                 assert process(f.drop(config.inbox), config, ledger=ledger).status == "accepted"
     target = pg_server.fresh()
     try:
-        res = _salesflow(cfg_path, "ledger", "copy", "--to", target.replace("postgresql+psycopg://", "postgresql://"))
+        res = _salesflow(
+            cfg_path, "ledger", "copy", "--to", target.replace("postgresql+psycopg://", "postgresql://")
+        )
         assert res.returncode == 0, res.stderr
         assert "submissions" in res.stdout and "figures of" in res.stdout and "equal" in res.stdout
         counts = {line.split()[0]: int(line.split()[1]) for line in res.stdout.splitlines()[:-1]}
@@ -55,14 +61,18 @@ def test_copy_into_postgresql_counts_and_figures_match_and_a_second_copy_is_refu
         assert _salesflow(cfg_path, "ledger", "copy", "--to", target, "--replace").returncode == 0
         pg_cfg = tmp_path / "pg.yaml"  # the same installation, pointed at the copy
         data = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
-        pg_cfg.write_text(yaml.safe_dump({**data, "ledger_url": target}, allow_unicode=True), encoding="utf-8")
+        pg_cfg.write_text(
+            yaml.safe_dump({**data, "ledger_url": target}, allow_unicode=True), encoding="utf-8"
+        )
         assert _figures(pg_cfg) == _figures(cfg_path)
         # the copy goes on: a new form recorded into PostgreSQL gets an id past the copied ones
         from automation.config import load_config
 
         pg = load_config(pg_cfg)
         with open_ledger(pg) as ledger:
-            out = process(factory.visit_report("R001", DAY, seed=77).drop(pg.inbox, "new.xlsx"), pg, ledger=ledger)
+            out = process(
+                factory.visit_report("R001", DAY, seed=77).drop(pg.inbox, "new.xlsx"), pg, ledger=ledger
+            )
         assert out.status == "accepted" and out.submission_id == 11
     finally:
         pg_server.drop(target)

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -68,7 +67,9 @@ def _audit(configs: list[Any], drops: list[tuple[Form, list[int]]]) -> list[str]
     inbox), its rows as in the file. ``drops``: each form and the indexes of the sites it was dropped at."""
     problems: list[str] = []
     subs: dict[str, list[tuple[int, str, str, int]]] = {}
-    for sid, digest, status, site, rows in ledger_rows(configs[0], "SELECT id, sha256, status, site, row_count FROM submissions"):
+    for sid, digest, status, site, rows in ledger_rows(
+        configs[0], "SELECT id, sha256, status, site, row_count FROM submissions"
+    ):
         subs.setdefault(digest, []).append((sid, status, site, rows))
     where = [locations(c) for c in configs]
     for form, at in drops:
@@ -110,8 +111,12 @@ def test_two_watchers_500_forms_across_two_branches_each_counted_once(tmp_path: 
             drops.append((f, at))
             if i % 50 == 49:
                 time.sleep(0.3)  # arriving over a while, not all in one scan
-        code, data = _status(pb)
-        assert {s["site"] for s in data["sites"]} == {"a", "b"} and data["site"] == "b", data["sites"]
+        code, data = _wait(
+            lambda: (st := _status(pb)) and len(st[1]["sites"]) == 2 and st, 30, "both sites' beats"
+        )
+        assert {s["site"]: s["alive"] for s in data["sites"]} == {"a": True, "b": True} and data[
+            "site"
+        ] == "b"
     except BaseException:
         for p in procs:
             p.kill()
@@ -130,7 +135,9 @@ def test_two_watchers_500_forms_across_two_branches_each_counted_once(tmp_path: 
 
 
 @pytest.mark.slow
-def test_one_watcher_killed_ten_times_while_the_other_branch_works_loses_nothing(tmp_path: Path, pg_server) -> None:  # type: ignore[no-untyped-def]
+def test_one_watcher_killed_ten_times_while_the_other_branch_works_loses_nothing(
+    tmp_path: Path, pg_server
+) -> None:  # type: ignore[no-untyped-def]
     url = pg_server.fresh()
     pb, b = branch(tmp_path / "b", "b", url)
     factory = FormFactory(b, load_specs(b))
@@ -156,7 +163,9 @@ def test_one_watcher_killed_ten_times_while_the_other_branch_works_loses_nothing
 
 
 @pytest.mark.slow
-def test_postgresql_down_for_30_seconds_mid_flood_loses_nothing_and_the_watchers_resume(tmp_path: Path) -> None:
+def test_postgresql_down_for_30_seconds_mid_flood_loses_nothing_and_the_watchers_resume(
+    tmp_path: Path,
+) -> None:
     from tests.pgserver import PgServer, wait_until_up
 
     server = PgServer()  # its own server: this one is stopped
@@ -183,7 +192,9 @@ def test_postgresql_down_for_30_seconds_mid_flood_loses_nothing_and_the_watchers
             # meanwhile the forms stay in the inbox and status says why, with exit 4 (waiting)
             waiting = _wait(lambda: (s := _status(pb))[0] == 4 and s, 40, "status to say the ledger is down")
             code, data = waiting
-            assert "ledger" in (data["watcher"]["problem"] or "") or data.get("ledger_problem"), data["watcher"]
+            assert "ledger" in (data["watcher"]["problem"] or "") or data.get("ledger_problem"), data[
+                "watcher"
+            ]
             assert data["backlog"]["files"] > 0 and data["watcher"]["alive"]
             time.sleep(max(0.0, 30 - (time.monotonic() - down)))
             assert all(p.poll() is None for p in procs), "a watcher died while the ledger was down"
@@ -198,19 +209,21 @@ def test_postgresql_down_for_30_seconds_mid_flood_loses_nothing_and_the_watchers
         problems = _audit([a, b], [(f, [0]) for f in registers] + [(f, [i % 2]) for i, f in enumerate(forms[:120])]
                           + [(f, [i % 2]) for i, f in enumerate(forms[120:])])  # fmt: skip
         assert not problems, problems[:10]
-        for c in (a, b):
-            assert "恢复" in (c.state_root / "logs" / "salesflow.log").read_text(encoding="utf-8") or True
+        logs = "".join((c.state_root / "logs" / "salesflow.log").read_text(encoding="utf-8") for c in (a, b))
+        assert "resolved / 已恢复" in logs and "unreachable" in logs  # it waited, said so, and resumed
     finally:
         server.close()
 
 
-def test_sites_in_the_ledger_and_status_and_each_site_builds_its_own_workbooks(tmp_path: Path, pg_server) -> None:  # type: ignore[no-untyped-def]
+def test_sites_in_the_ledger_and_status_and_each_site_builds_its_own_workbooks(
+    tmp_path: Path, pg_server
+) -> None:  # type: ignore[no-untyped-def]
     from automation.consolidate import paths
     from automation.ledger import open_ledger
     from automation.pipeline import process
 
     url = pg_server.fresh()
-    (pa, a), (pb, b) = branch(tmp_path / "a", "a", url), branch(tmp_path / "b", "b", url)
+    (_, a), (_, b) = branch(tmp_path / "a", "a", url), branch(tmp_path / "b", "b", url)
     factory = FormFactory(a, load_specs(a))
     with open_ledger(a) as la, open_ledger(b) as lb:
         assert process(factory.register("R001").drop(a.inbox), a, ledger=la).status == "accepted"

@@ -112,8 +112,8 @@ class LedgerBeat(threading.Thread):
 
     def offer(self, payload: dict[str, Any], *, now: bool = False) -> None:
         with self._lock:
-            self._payload = payload
-        if now:
+            first, self._payload = self._payload is None, payload
+        if now or first:
             self._wake.set()
 
     def finish(self, payload: dict[str, Any]) -> None:
