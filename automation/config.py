@@ -424,9 +424,9 @@ class Config(_Model):
         for key, value in (("site", self.site), ("hq_site", self.hq_site)):
             if value and not re.fullmatch(SITE_PATTERN, value):
                 problems.append(f"{key}: {value!r} must be 1-32 letters, digits, '-' or '_'")
-        for i, r in enumerate(self.regions):
-            if r.site and not re.fullmatch(SITE_PATTERN, r.site):
-                problems.append(f"regions[{i}].site: {r.site!r} must be 1-32 letters, digits, '-' or '_'")
+        for i, reg in enumerate(self.regions):
+            if reg.site and not re.fullmatch(SITE_PATTERN, reg.site):
+                problems.append(f"regions[{i}].site: {reg.site!r} must be 1-32 letters, digits, '-' or '_'")
         for kind, people in (
             ("reps", self.reps),
             ("supervisors", self.supervisors),

@@ -364,7 +364,7 @@ def read_and_record(
     rejected form's feedback workbook into the staging folder for it. Returns an ``ignored`` Outcome when the file changed while it was read.
     """
     sub, report, seen = None, None, None
-    stage = stage or (lambda r, key: stage_feedback(r, key, config))
+    staging: Callable[[Any, str], Any] = stage or (lambda r, key: stage_feedback(r, key, config))
     if new_content:
         sub = read(path, config, specs, folder, received, stored, early)  # 5
         if sub.sha256 and sub.sha256 != stored.sha256 or changed(path, before):
@@ -373,7 +373,7 @@ def read_and_record(
         seen = getattr(directory, "generation", None)
         report = check(sub, config, specs, directory, received)  # 6
         if not report.valid:
-            stage(report, staging_key(stored.sha256, source))
+            staging(report, staging_key(stored.sha256, source))
     elif changed(path, before):
         return Outcome(IGNORED, path, reason="file changed while it was read; will be read again")
     if conn is None and sub is not None and seen is not None:
@@ -385,7 +385,7 @@ def read_and_record(
             if ledger.generation(own) != seen:
                 report = check(sub, config, specs, ledger.directory(conn=own), received)
                 if not report.valid:
-                    stage(report, staging_key(stored.sha256, source))
+                    staging(report, staging_key(stored.sha256, source))
             return _record(ledger, path, sub, report, stored, config, folder, source, first_seen, received,
                            {"conn": own})  # fmt: skip
     # In a batch, "new content" was decided inside the same transaction; alone, record decides.

@@ -443,6 +443,7 @@ def test_every_frame_has_exactly_the_contract_columns_and_dtypes(ledger) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # a speed check of SQLite; benchmarks/bench_postgres.py reads PostgreSQL
 def test_frames_reads_300000_visits_in_a_few_seconds(ledger) -> None:  # type: ignore[no-untyped-def]
     r = rec(ledger, report([visit(("甲", "C1"))]), "big")
     rows = [

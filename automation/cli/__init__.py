@@ -63,10 +63,10 @@ class SalesflowGroup(click.Group):
                 click.echo(f"  - {line}", err=True)
             sys.exit(2)
         except Exception as exc:
-            line = _ledger_problem(exc)
-            if line is None:
+            problem = _ledger_problem(exc)
+            if problem is None:
                 raise
-            click.echo(line, err=True)
+            click.echo(problem, err=True)
             sys.exit(2)
 
 
