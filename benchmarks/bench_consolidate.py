@@ -5,7 +5,7 @@
 - **company**: the company workbook of the large demo company (20 regions, 200 reps, ~20,000
   customers, ~300,000 visits; its ledger frames built straight from the simulation by
   :mod:`automation.demo.frames_mode`, cached in ``benchmarks/.cache/``) for one week: the week's
-  figures (:func:`automation.figures.week.compute_week`) and the workbook written. Best of
+  figures (:func:`automation.score.week.compute_week`) and the workbook written. Best of
   ``--repeat``; wall and CPU time and the peak RSS of its own process. Target: < 3 s, < 1 GiB.
 - **weeks**: every output of the latest 13 weeks from the same frames: per week one computation,
   the company workbook, 20 region workbooks, and the pre-filled weekly reports of the latest two
@@ -76,7 +76,7 @@ def _version() -> str:
 
 def large(seed: int = 7) -> tuple[Any, Any]:
     """The large company's config and frames (built once, then read from the cache)."""
-    from automation.config import load_config
+    from automation.core.config import load_config
 
     cache = CACHE / f"consolidate-large-{seed}-{END:%Y%m%d}-{_version()}"
     if not (cache / "frames.pkl").exists():
@@ -98,7 +98,7 @@ def large(seed: int = 7) -> tuple[Any, Any]:
 
 def _redirect(config: Any, root: Path) -> Any:
     """The config with its shared and state folders under ``root`` (outputs go to a scratch folder)."""
-    from automation.config import parse_config
+    from automation.core.config import parse_config
 
     data = config.model_dump(mode="json")
     data["shared_folder"], data["state_folder"] = str(root / "shared"), str(root / "state")
@@ -114,8 +114,8 @@ def company_workbook(config: Any, frames: Any, repeat: int) -> dict[str, Any]:
     """The week's figures and the company workbook written (best of ``repeat``), into a scratch folder."""
     from automation.consolidate import output, paths
     from automation.consolidate.workbook import build
-    from automation.figures.week import compute_week
-    from automation.formspec import load_specs
+    from automation.core.formspec import load_specs
+    from automation.score.week import compute_week
 
     specs = load_specs(config)
     tmp = Path(tempfile.mkdtemp(prefix="salesflow-bench-"))
@@ -140,7 +140,7 @@ def company_workbook(config: Any, frames: Any, repeat: int) -> dict[str, Any]:
                 best = run
         size = target.stat().st_size
         # the load's toll, measured: compute_all alone, which took 0.91 s on this VM idle (README)
-        from automation.figures import compute_all
+        from automation.score import compute_all
 
         frames.__dict__.pop("_prepared", None)
         r0 = time.perf_counter()
@@ -184,8 +184,8 @@ def weeks(n: int = 13) -> dict[str, Any]:
     """``salesflow consolidate --all-weeks`` for the latest ``n`` weeks, as its library call does."""
     from automation.consolidate.run import FORM_WEEKS
     from automation.consolidate.weeks import build_weeks, processes_for
-    from automation.figures.history import weeks_back
-    from automation.formspec import load_specs
+    from automation.core.formspec import load_specs
+    from automation.score.history import weeks_back
 
     config, frames = large()
     specs = load_specs(config)
@@ -208,18 +208,18 @@ def weeks(n: int = 13) -> dict[str, Any]:
 def latency(forms: int) -> dict[str, Any]:
     from automation.consolidate import paths, rebuild_dirty
     from automation.consolidate.workbook import build
+    from automation.core.formspec import load_specs
     from automation.demo.run import run_demo
-    from automation.figures import for_region
-    from automation.figures.week import compute_week
-    from automation.formspec import load_specs
     from automation.ledger import open_ledger
     from automation.pipeline import process
+    from automation.score import for_region
+    from automation.score.week import compute_week
     from tests.formfactory import FormFactory
 
     tmp = Path(tempfile.mkdtemp(prefix="salesflow-bench-"))
     try:
         report = run_demo(tmp / "demo", "small", 7, end=END, libreoffice=False, progress=False)
-        from automation.config import load_config
+        from automation.core.config import load_config
 
         config = load_config(report.config_path)
         factory = FormFactory(config, load_specs(config))
@@ -263,7 +263,7 @@ def _week(day: date) -> str:
 
 
 def _now() -> Any:
-    from automation import clock
+    from automation.core import clock
 
     return clock.now()
 

@@ -1,6 +1,6 @@
 """Benchmark: every figure for a 200-rep, 20,000-customer, one-year ledger (~300,000 visits).
 
-Frames are built directly (synthetic, seeded), then :func:`automation.figures.compute_all` runs for
+Frames are built directly (synthetic, seeded), then :func:`automation.score.compute_all` runs for
 the week, MTD, QTD and YTD and all customer lists. Prints wall and CPU time (best of ``--repeat``)
 and peak memory (RSS high-water mark). Target: under 2 s and under 1 GB. On a shared, busy machine
 the wall time includes waiting for a CPU; the CPU time (and the printed load average) tells them apart.
@@ -23,9 +23,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from automation.config import load_config, parse_config  # noqa: E402
-from automation.figures import compute_all  # noqa: E402
-from automation.frames import LedgerFrames, conform  # noqa: E402
+from automation.core.config import load_config, parse_config  # noqa: E402
+from automation.core.frames import LedgerFrames, conform  # noqa: E402
+from automation.score import compute_all  # noqa: E402
 
 OUTCOMES = np.array(["deal", "interested", "follow_up", "not_interested", "not_met"])
 STAGES = np.array(["unqualified", "prospect", "opportunity", "customer", "active_user", "lost"])

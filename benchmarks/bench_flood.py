@@ -106,8 +106,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
 
-    from automation.config import load_config
-    from automation.formspec import load_specs
+    from automation.core.config import load_config
+    from automation.core.formspec import load_specs
     from tests.formfactory import FormFactory
 
     config = load_config(ROOT / "config.yaml")

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from automation.config import load_config  # noqa: E402
-from automation.formspec import load_specs  # noqa: E402
+from automation.core.config import load_config  # noqa: E402
+from automation.core.formspec import load_specs  # noqa: E402
 from automation.intake import read_submission  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +105,7 @@ def main() -> None:
     config = load_config(ROOT / "config.yaml")
     specs = load_specs(config)
     try:
-        from automation.model import CustomerDirectory, CustomerRef
+        from automation.core.model import CustomerDirectory, CustomerRef
         from automation.validate import ValidationContext, validate
     except ImportError:
         validate = None  # type: ignore[assignment]

@@ -39,10 +39,10 @@ def main() -> int:
     parser.add_argument("--forms", type=int, default=2000)
     args = parser.parse_args()
 
-    from automation.config import load_config
-    from automation.formspec import load_specs
+    from automation.core.config import load_config
+    from automation.core.formspec import load_specs
     from automation.pipeline import process
-    from automation.received_order import in_received_order
+    from automation.pipeline.order import in_received_order
     from automation.watch import Watcher
     from tests.formfactory import FormFactory, install
 

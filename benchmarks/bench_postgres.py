@@ -38,14 +38,14 @@ def flood(root: Path, url: str, forms: list, registers: list) -> tuple[float, ob
         seconds, counts = ours(root, forms, registers)
     finally:
         dbs.CURRENT["url"] = ""
-    from automation.config import load_config
+    from automation.core.config import load_config
 
     return seconds, load_config(root / "config.yaml")
 
 
 def figures(config: object, repeat: int = 3) -> tuple[float, float]:
-    from automation.figures import compute_all
     from automation.ledger import open_ledger
+    from automation.score import compute_all
 
     best_read = best_all = float("inf")
     for _ in range(repeat):
@@ -84,8 +84,8 @@ def main() -> int:
     ap.add_argument("--forms", type=int, default=1000)
     args = ap.parse_args()
 
-    from automation.config import load_config
-    from automation.formspec import load_specs
+    from automation.core.config import load_config
+    from automation.core.formspec import load_specs
     from tests.formfactory import FormFactory
     from tests.pgserver import PgServer
 

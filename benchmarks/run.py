@@ -13,7 +13,7 @@ a master workbook of its visits). Then, in the same run:
 - **flood**: the watcher (settle time 0, so the deliberate wait is excluded) takes the forms from the
   inbox into the ledger and archive, against read_excel + concat + one ``to_excel`` (openpyxl) of the
   same files; forms/s;
-- **figures**: every figure (``automation.figures.compute_all``) on the large ledger's frames, against
+- **figures**: every figure (``automation.score.compute_all``) on the large ledger's frames, against
   what a back office does with its master workbook: read_excel (openpyxl) of all visits, a pivot per
   region, rep and week, and to_excel;
 - **peak RSS** of the figures step and of its baseline, each measured in its own process;
@@ -89,7 +89,7 @@ def prepare(seed: int) -> Path:
     it drops, master workbooks, and an installation whose ledger holds the first day's registers."""
     import pandas as pd
 
-    from automation.config import load_config
+    from automation.core.config import load_config
     from automation.demo.frames_mode import frames_of
     from automation.demo.generator import build_world, generate
 
@@ -158,7 +158,7 @@ def _install(cache: Path, root: Path) -> Any:
     """A fresh installation with the large company's config (settle 0: the wait is not work)."""
     import yaml
 
-    from automation.config import load_config
+    from automation.core.config import load_config
     from automation.demo.run import make_installation
 
     root.mkdir(parents=True)
@@ -172,7 +172,7 @@ def _install(cache: Path, root: Path) -> Any:
 def _fresh(cache: Path, tmp: Path) -> Any:
     """A copy of the cached installation whose ledger already holds the first day's registers,
     brought to the current schema (a migration happens once per installation: not ingest work)."""
-    from automation.config import load_config
+    from automation.core.config import load_config
     from automation.ledger import open_ledger
 
     shutil.copytree(cache / "installation", tmp / "inst")
@@ -255,7 +255,7 @@ def _pcts(xs: list[float]) -> dict[str, float]:
 
 
 def flood(cache: Path, n: int) -> dict[str, Any]:
-    import automation.pipeline_batch  # noqa: F401  imports are not timed, as pandas' are not below
+    import automation.pipeline.flood.batch  # noqa: F401  imports are not timed, as pandas' are not below
     from automation.watch import Watcher
 
     _, rest = _sample(cache)
@@ -276,9 +276,9 @@ def flood(cache: Path, n: int) -> dict[str, Any]:
 
 
 def figures_ours(cache: Path, repeat: int) -> dict[str, Any]:
-    from automation.config import load_config
+    from automation.core.config import load_config
     from automation.demo.run import latest_full_week
-    from automation.figures import compute_all
+    from automation.score import compute_all
 
     config = load_config(cache / "config.yaml")
     with (cache / "frames.pkl").open("rb") as fh:
@@ -319,7 +319,7 @@ def figures_base(cache: Path, weeks: int | None) -> dict[str, Any]:
 
 def workbook_ours(cache: Path, repeat: int) -> dict[str, Any]:
     """The week's figures and the company workbook (benchmarks/bench_consolidate.py) on the cached frames."""
-    from automation.config import load_config
+    from automation.core.config import load_config
     from benchmarks.bench_consolidate import company_workbook
 
     with (cache / "frames.pkl").open("rb") as fh:

@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import xlsxwriter
 
-from automation.formspec import FormSet
+from automation.core.formspec import FormSet
 
 SHEET = {"zh": "表单", "en": "Form"}
 

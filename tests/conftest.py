@@ -27,14 +27,14 @@ def config_path() -> Path:
 
 @pytest.fixture
 def config(config_path: Path):  # type: ignore[no-untyped-def]
-    from automation.config import load_config
+    from automation.core.config import load_config
 
     return load_config(config_path)
 
 
 @pytest.fixture
 def specs(config):  # type: ignore[no-untyped-def]
-    from automation.formspec import load_specs
+    from automation.core.formspec import load_specs
 
     return load_specs(config)
 

@@ -1,7 +1,7 @@
 """Builders for the hand-made ledgers the figure tests use (not a test module).
 
 Each builder takes plain dicts so a test reads like the table a person would write on paper;
-:func:`frames` conforms them to the :mod:`automation.frames` schemas.
+:func:`frames` conforms them to the :mod:`automation.core.frames` schemas.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from automation.config import Config, load_config, parse_config
-from automation.frames import LedgerFrames, conform
+from automation.core.config import Config, load_config, parse_config
+from automation.core.frames import LedgerFrames, conform
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,7 +3,7 @@
 The demo generator is another part's job; the watcher's tests need thousands of small, valid,
 *distinct* forms in seconds, laid out the way SPEC §2 describes a template (title, info block as
 ``label | value`` rows, a blank row, the header row with the spec's labels, data rows, and the
-hidden ``_form`` sheet). Labels and choice texts come from :mod:`automation.formspec`, so a renamed
+hidden ``_form`` sheet). Labels and choice texts come from :mod:`automation.core.formspec`, so a renamed
 label breaks these tests instead of silently drifting.
 
 Every form returns its bytes and the rows it holds, so a test can check that the ledger holds
@@ -21,8 +21,8 @@ from typing import Any
 
 import xlsxwriter
 
-from automation.config import Config
-from automation.formspec import BOOL_LABELS, FormSet, FormSpec
+from automation.core.config import Config
+from automation.core.formspec import BOOL_LABELS, FormSet, FormSpec
 
 LANG = "zh"
 CREATED = date(2026, 11, 2)
@@ -228,7 +228,7 @@ def install(root: Path, **watcher: Any) -> tuple[Path, Config]:
     folders inside ``root`` and the given ``watcher`` settings; returns the config file and Config."""
     import yaml
 
-    from automation.config import load_config
+    from automation.core.config import load_config
     from tests.dbs import with_ledger
 
     base = Path(__file__).resolve().parents[1] / "config.yaml"

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from automation.config import Config, parse_config
-from automation.model import Cell, Row, Submission
+from automation.core.config import Config, parse_config
+from automation.core.model import Cell, Row, Submission
 from tests.dbs import with_ledger
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from automation.config import Config, load_config
+from automation.core.config import Config, load_config
 from tests.formfactory import FormFactory, _choice_label, install, write_xlsx
 
 REPS = ("R001", "R002", "R005", "R009")  # east, east, south, north
@@ -29,7 +29,7 @@ EVIL = "竞品\r\nBcc: evil@attacker.example"
 def build(root: Path) -> Path:
     """Make the template installation under ``root``; returns its config path."""
     path, config = install(root)
-    from automation.formspec import load_specs
+    from automation.core.formspec import load_specs
     from automation.ledger import open_ledger
     from automation.pipeline import process
 

@@ -14,7 +14,7 @@ from checkforms import visit_info, visit_row, write_form
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.cli.check import NO_LEDGER
+from automation.feedback.text import NO_LEDGER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,7 +117,7 @@ def test_feedback_dir_gets_a_workbook_per_file_with_problems(site: Path, specs: 
 
 
 def test_with_a_ledger_unknown_customers_reject(site: Path, specs: Any) -> None:
-    from automation.config import load_config
+    from automation.core.config import load_config
     from automation.ledger import open_ledger
 
     open_ledger(load_config(site / "config.yaml")).close()  # an empty ledger: the register is authoritative

@@ -66,7 +66,7 @@ def test_demo_adds_up_and_is_reproducible(tmp_path: Path) -> None:
     assert table in result.output
 
     # frames mode (what the benchmarks use) builds exactly the ledger the pipeline built from the files
-    from automation.config import load_config
+    from automation.core.config import load_config
     from automation.demo.frames_mode import company_frames
     from automation.ledger import open_ledger
 

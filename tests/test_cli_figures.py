@@ -12,9 +12,9 @@ import yaml
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.config import load_config
-from automation.figures.scorecard import columns
+from automation.core.config import load_config
 from automation.ledger import open_ledger
+from automation.score.scorecard import columns
 from tests.conftest import ROOT
 from tests.ledger_helpers import customer_row, make_sub, sha, visit
 
@@ -116,7 +116,7 @@ def test_bad_week_or_region_exits_2(installation: Path, args: list[str], message
 
 
 def test_every_scorecard_column_has_both_labels() -> None:
-    from automation.figures.labels import COLUMN_LABELS, label
+    from automation.score.labels import COLUMN_LABELS, label
 
     assert [c for c in columns() if c not in COLUMN_LABELS] == []
     assert label("effective_rate", "zh") == "有效拜访率" and label("sales_status", "en") == "Sales status"

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from tests.formfactory import FormFactory, install
 
 DAY = date(2026, 11, 23)
@@ -96,7 +96,7 @@ def test_symlinks_are_not_followed(env, tmp_path: Path) -> None:  # type: ignore
 def test_a_fault_of_ours_exits_3_and_leaves_the_file(env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     cfg_path, config, factory = env
     path = factory.register("R001").drop(config.inbox)
-    from automation import pipeline
+    from automation.pipeline import stages as pipeline
 
     def broken(*a: Any, **k: Any) -> Any:
         raise RuntimeError("disk on fire")

@@ -9,9 +9,9 @@ import yaml
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.config import load_config
-from automation.formspec import FORM_KEYS, load_specs
-from automation.installer import default_config_text, init_installation
+from automation.core.config import load_config
+from automation.core.formspec import FORM_KEYS, load_specs
+from automation.templates.installer import default_config_text, init_installation
 from tests.conftest import ROOT
 
 
@@ -101,7 +101,7 @@ def test_rep_copy_lists_the_reps_customers_from_the_ledger(tmp_path: Path) -> No
     from datetime import date
 
     from automation.pipeline import process
-    from automation.template_builder import layout
+    from automation.templates.builder import layout
 
     init_installation(tmp_path)
     config = load_config(tmp_path / "config.yaml")

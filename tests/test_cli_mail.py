@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from automation.config import ConfigError, parse_config
+from automation.core.config import ConfigError, parse_config
 from tests import mailworld
 from tests.formfactory import FormFactory
 from tests.smtpserver import Server
@@ -72,7 +72,7 @@ def test_the_watcher_mails_after_a_burst_and_when_due(template: Path, tmp_path: 
     Monday 09:00's scheduled mail (due) goes out too; a second run sends nothing new."""
     with Server() as server:
         cfg, config = mailworld.copy(template, tmp_path, **server.settings())
-        from automation.formspec import load_specs
+        from automation.core.formspec import load_specs
 
         bad = FormFactory(config, load_specs(config)).visit_plan("R005", mailworld.MONDAY, seed=3)
         path = config.inbox / "R009" / "plan.xlsx"  # R005's plan dropped into a colleague's folder

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process
 from automation.watch.state import InstallationLock, heartbeat_payload, write_json_atomic

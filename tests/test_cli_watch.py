@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from tests.formfactory import FormFactory, install
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from automation.config import ConfigError, load_config
+from automation.core.config import ConfigError, load_config
 from tests.conftest import ROOT
 
 
@@ -83,7 +83,7 @@ def test_invalid_yaml_reports_line(tmp_path: Path) -> None:
 
 
 def test_form_extension_adds_choice_and_field(tmp_path: Path) -> None:
-    from automation.formspec import load_specs
+    from automation.core.formspec import load_specs
 
     data = _base()
     data["forms"] = {
@@ -108,7 +108,7 @@ def test_bad_form_extension_is_a_config_error(tmp_path: Path) -> None:
 
 def test_form_aliases_add_header_labels_a_form_is_then_read_by(tmp_path: Path) -> None:
     """A team whose report says 客户名称 where the template says 客户 (issue 13)."""
-    from automation.formspec import load_specs
+    from automation.core.formspec import load_specs
     from automation.intake import read_submission
     from tests.formfactory import FormFactory, write_xlsx
 
@@ -220,7 +220,7 @@ def _put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> str:
 def test_every_number_in_config_has_a_range_checked_at_load(tmp_path: Path) -> None:
     """Walks the config model: each int or float carries a Range, and a value just outside it on
     either side is one line naming the key, the value and the range."""
-    from automation.config import Config, Range
+    from automation.core.config import Config, Range
 
     leaves = list(_numbers(Config))
     assert len(leaves) >= 20 and ("thresholds", "amber_ratio") in [p for p, _, _ in leaves]

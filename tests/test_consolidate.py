@@ -21,13 +21,13 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.config import Config
 from automation.consolidate import paths, rebuild_dirty
 from automation.consolidate.texts import sheet_name
-from automation.formspec import load_specs
+from automation.core.config import Config
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process
-from automation.template_builder import layout
+from automation.templates.builder import layout
 from tests.formfactory import LANG, Form, FormFactory, _choice_label, install, write_xlsx
 
 pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
@@ -325,9 +325,9 @@ def test_all_weeks_and_the_default_week(env) -> None:  # type: ignore[no-untyped
 def test_weeks_built_on_two_processes_are_the_weeks_built_on_one(env) -> None:  # type: ignore[no-untyped-def]
     """--all-weeks deals the weeks out to a second (spawned) process that reads the ledger itself:
     the files are byte for byte those one process writes (same ledger, same clock)."""
-    from automation import clock
     from automation.consolidate.weeks import build_weeks
-    from automation.workcal import default_as_of
+    from automation.core import clock
+    from automation.core.workcal import default_as_of
 
     cfg_path, config, factory = env
     _week_of_forms(config, factory, reps=("R001", "R005"))

@@ -21,12 +21,12 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.config import Config, load_config
 from automation.consolidate import paths
 from automation.consolidate.sheets.scorecard import FIGURES, PERIODS
 from automation.consolidate.texts import Labels, say, sheet_name
-from automation.figures.labels import VALUE_LABELS
-from automation.formspec import load_specs
+from automation.core.config import Config, load_config
+from automation.core.formspec import load_specs
+from automation.score.labels import VALUE_LABELS
 
 pytestmark = [pytest.mark.slow]
 WEEK, LAST = "2026-W47", "2026-W46"

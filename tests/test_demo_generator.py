@@ -47,7 +47,7 @@ def test_other_seed_other_company(tmp_path: Path) -> None:
 
 
 def test_small_company_is_the_repo_config(small) -> None:  # type: ignore[no-untyped-def]
-    from automation.config import load_config
+    from automation.core.config import load_config
 
     cfg = load_config(small.config_path)
     assert [r.id for r in cfg.regions] == ["east", "south", "north"]
@@ -158,8 +158,8 @@ def test_mistakes_present_with_expected_outcomes(small) -> None:  # type: ignore
 
 def test_rejected_forms_really_are_wrong(small) -> None:  # type: ignore[no-untyped-def]
     """The intake sees what the manifest says: the planted mistake is in the file."""
-    from automation.config import load_config
-    from automation.formspec import load_specs
+    from automation.core.config import load_config
+    from automation.core.formspec import load_specs
     from automation.intake import read_submission
 
     cfg = load_config(small.config_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from automation.cli import COMMANDS, cli
-from automation.config import Config
+from automation.core.config import Config
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

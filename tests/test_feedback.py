@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 from checkforms import visit_info, visit_row, write_form
 
+from automation.core.model import CustomerDirectory, CustomerRef
+from automation.core.problems import render
 from automation.feedback import ERROR_FILL, WARNING_FILL, feedback_path, write_feedback
 from automation.intake import read_submission
-from automation.model import CustomerDirectory, CustomerRef
-from automation.problems import render
 from automation.validate import Report, ValidationContext, validate
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -196,11 +196,11 @@ _FAR_CHILD = """
 import json, sys
 from datetime import datetime
 import openpyxl
-from automation.config import load_config
+from automation.core.config import load_config
 from automation.feedback import write_feedback
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from automation.intake import read_submission
-from automation.model import CustomerDirectory
+from automation.core.model import CustomerDirectory
 from automation.validate import ValidationContext, validate
 cfg = load_config(sys.argv[2]); specs = load_specs(cfg); now = datetime(2026, 11, 23, 21, 0)
 sub = read_submission(sys.argv[1], cfg, specs, received_at=now)

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from automation.figures.abc import abc, classify, pareto
+from automation.score.abc import abc, classify, pareto
 from tests.figures_cases import config, customer, frames, visit
 
 AS_OF = date(2026, 11, 23)

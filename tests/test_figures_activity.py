@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automation.figures.activity import activity
-from automation.figures.attainment import status
-from automation.figures.common import rep_universe
-from automation.figures.scorecard import scorecard
-from automation.figures.targets import build_targets
-from automation.workcal import WorkCalendar, mtd_period, week_period
+from automation.core.workcal import WorkCalendar, mtd_period, week_period
+from automation.score.activity import activity
+from automation.score.attainment import status
+from automation.score.common import rep_universe
+from automation.score.scorecard import scorecard
+from automation.score.targets import build_targets
 from tests.figures_cases import config, customer, frames, visit
 
 AS_OF = date(2026, 11, 23)

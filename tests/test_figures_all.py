@@ -11,9 +11,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.figures import compute_all
-from automation.figures.scorecard import columns
-from automation.frames import LedgerFrames
+from automation.core.frames import LedgerFrames
+from automation.score import compute_all
+from automation.score.scorecard import columns
 from benchmarks.bench_figures import synthetic_config, synthetic_frames
 from tests.figures_cases import config, frames
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from automation.figures.common import rep_universe
-from automation.figures.complaints import complaints
-from automation.workcal import WorkCalendar, week_period
+from automation.core.workcal import WorkCalendar, week_period
+from automation.score.common import rep_universe
+from automation.score.complaints import complaints
 from tests.figures_cases import config, frames
 
 

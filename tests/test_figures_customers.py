@@ -7,10 +7,10 @@ from datetime import date
 
 import pandas as pd
 
-from automation.figures.churn import churn
-from automation.figures.funnel import days_to_first_order, funnel
-from automation.figures.policy import visit_policy
-from automation.workcal import week_period
+from automation.core.workcal import week_period
+from automation.score.churn import churn
+from automation.score.funnel import days_to_first_order, funnel
+from automation.score.policy import visit_policy
 from tests.figures_cases import config, customer, frames, visit
 
 AS_OF = date(2026, 11, 23)

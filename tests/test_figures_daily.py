@@ -6,9 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-from automation.figures.common import rep_universe
-from automation.figures.daily import by_day, missing_streak, plans_on, previous_working_day
-from automation.workcal import WorkCalendar
+from automation.core.workcal import WorkCalendar
+from automation.score.common import rep_universe
+from automation.score.daily import by_day, missing_streak, plans_on, previous_working_day
 from tests.figures_cases import config, customer, frames, visit
 
 REPS = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from automation.figures.common import rep_universe
-from automation.figures.quality import form_groups, quality
-from automation.workcal import week_period
+from automation.core.workcal import week_period
+from automation.score.common import rep_universe
+from automation.score.quality import form_groups, quality
 from tests.figures_cases import config, frames
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 
-from automation.figures.rfm import SEGMENTS, rfm, score
+from automation.score.rfm import SEGMENTS, rfm, score
 from tests.figures_cases import config, frames, visit
 
 AS_OF = date(2026, 11, 23)

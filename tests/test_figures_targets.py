@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from automation.figures import compute_all
-from automation.figures.export import to_json
-from automation.figures.targets import build_targets, split_exact
-from automation.workcal import WorkCalendar, mtd_period, qtd_period, week_period
+from automation.core.workcal import WorkCalendar, mtd_period, qtd_period, week_period
+from automation.score import compute_all
+from automation.score.export import to_json
+from automation.score.targets import build_targets, split_exact
 from tests.figures_cases import config, customer, frames
 
 
@@ -208,7 +208,7 @@ def test_a_weekly_target_of_0_476_new_customers_is_not_rounded_before_attainment
 
 
 def test_period_spellings() -> None:
-    from automation.figures.targets import _parse_period
+    from automation.score.targets import _parse_period
 
     assert (
         _parse_period("2026-Q4") == _parse_period("2026q4") == ("quarter", ["2026-10", "2026-11", "2026-12"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from automation.figures.common import rep_universe
-from automation.figures.timeliness import day_verdicts, timeliness
-from automation.workcal import WorkCalendar, week_period
+from automation.core.workcal import WorkCalendar, week_period
+from automation.score.common import rep_universe
+from automation.score.timeliness import day_verdicts, timeliness
 from tests.figures_cases import config, frames
 
 REPS = [

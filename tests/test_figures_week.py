@@ -13,19 +13,19 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from automation.figures import compute_all, for_region
-from automation.figures.abc import pareto_curve
-from automation.figures.attention import attention
-from automation.figures.common import rep_universe
-from automation.figures.conflicts import open_conflicts
-from automation.figures.followups import followups
-from automation.figures.history import changes, week_history, weeks_back
-from automation.figures.submissions import submission_days, unfixed
-from automation.figures.targets import build_targets
-from automation.figures.week import compute_week
-from automation.figures.weeklists import complaint_sheet, week_market, week_visits, weekly_reports
-from automation.frames import conform
-from automation.workcal import WorkCalendar, week_period
+from automation.core.frames import conform
+from automation.core.workcal import WorkCalendar, week_period
+from automation.score import compute_all, for_region
+from automation.score.abc import pareto_curve
+from automation.score.attention import attention
+from automation.score.common import rep_universe
+from automation.score.conflicts import open_conflicts
+from automation.score.followups import followups
+from automation.score.history import changes, week_history, weeks_back
+from automation.score.submissions import submission_days, unfixed
+from automation.score.targets import build_targets
+from automation.score.week import compute_week
+from automation.score.weeklists import complaint_sheet, week_market, week_visits, weekly_reports
 from benchmarks.bench_figures import synthetic_config, synthetic_frames
 from tests.figures_cases import config, customer, frames, visit
 
@@ -331,7 +331,7 @@ def test_one_computation_split_by_region_keeps_exactly_that_regions_rows() -> No
     """for_region (what compute_all does with a region, once per region workbook) against the plain
     definition: each list's rows whose region is the region, the region's reps and region row, the
     funnel counted by region."""
-    from automation.figures.funnel import days_to_first_order, funnel
+    from automation.score.funnel import days_to_first_order, funnel
 
     cfg = synthetic_config(6, n_regions=2)
     base = synthetic_frames(6, 80, 900, seed=3, n_regions=2)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 
-from automation.workcal import (
+from automation.core.workcal import (
     WeekError,
     WorkCalendar,
     default_as_of,
@@ -26,7 +26,7 @@ from automation.workcal import (
 @pytest.fixture
 def oct_config(config):  # type: ignore[no-untyped-def]
     """The hand-worked cases below use their own October calendar, independent of config.yaml."""
-    from automation.config import Calendar
+    from automation.core.config import Calendar
 
     cal = Calendar(
         holidays=[date(2026, 10, d) for d in (1, 2, 5, 6, 7, 8)],

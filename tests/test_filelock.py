@@ -1,4 +1,4 @@
-"""``automation.filelock``: the watcher's locks on POSIX, and on Windows' ``msvcrt`` (a stand-in here).
+"""``automation.core.filelock``: the watcher's locks on POSIX, and on Windows' ``msvcrt`` (a stand-in here).
 
 Windows cannot exist on this machine, so its one primitive, ``msvcrt.locking`` (a byte-range lock
 taken at the file's current position), is played by a small stand-in built on POSIX record locks,
@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from automation import filelock, pipeline_batch
-from automation.content_store import ContentStore
-from automation.formspec import load_specs
+from automation.core import filelock
+from automation.core.content_store import ContentStore
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process_batch
-from automation.status import lock_held
+from automation.pipeline.flood import batch as pipeline_batch
 from automation.watch.state import AlreadyRunning, InstallationLock
+from automation.watch.status import lock_held
 from tests.formfactory import FormFactory, install
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +69,7 @@ def _python(code: str, *args: str) -> subprocess.Popen[str]:
 HOLD = """
     import sys
     from pathlib import Path
-    from automation import filelock
+    from automation.core import filelock
     assert filelock.fcntl is None, "the Windows branch must be the one under test"
     from automation.watch.state import InstallationLock
     lock = InstallationLock(Path(sys.argv[1])).acquire()
@@ -82,7 +83,7 @@ HOLD = """
 PROBE = """
     import sys
     from pathlib import Path
-    from automation.status import lock_held
+    from automation.watch.status import lock_held
     from automation.watch.state import AlreadyRunning, InstallationLock
     print("held" if lock_held(Path(sys.argv[1])) else "free")
     try:
@@ -104,8 +105,8 @@ def test_the_modules_that_lock_import_without_fcntl() -> None:
     """``salesflow watch`` and ``status`` used to import fcntl at the top: ImportError on Windows."""
     proc = _python(
         """
-        import automation.cli, automation.status, automation.watch.state, automation.pipeline_batch
-        from automation import filelock
+        import automation.cli, automation.watch.status, automation.watch.state, automation.pipeline.flood.batch
+        from automation.core import filelock
         print("fcntl" if filelock.fcntl is not None else "no fcntl")
         """
     )

@@ -26,15 +26,15 @@ from typing import Any
 import pytest
 import yaml
 
-from automation.config import load_config
-from automation.formspec import load_specs
+from automation.core.config import load_config
+from automation.core.formspec import load_specs
+from automation.core.logfile import LOG_DIR, LOG_NAME
+from automation.core.problems import render
 from automation.intake import budget, read_submission
 from automation.intake import layout as lay
 from automation.intake.readers import ReadError, SheetGrid, Workbook, parsing
 from automation.ledger import open_ledger
 from automation.pipeline import process_batch
-from automation.problems import render
-from automation.watch.state import LOG_DIR, LOG_NAME
 from tests.formfactory import FormFactory, install
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -153,7 +153,7 @@ def test_files_a_reader_never_returns_from_are_damaged_files_not_a_hang(name: st
     content.xml is not well-formed: the safety scan, which parses it anyway, says so first).
     In a child with a timeout, so a regression fails here instead of hanging the suite."""
     code = (
-        "import sys; from automation.config import load_config; from automation.formspec import load_specs;"
+        "import sys; from automation.core.config import load_config; from automation.core.formspec import load_specs;"
         "from automation.intake import read_submission; c = load_config(sys.argv[2]);"
         "s = read_submission(sys.argv[1], c, load_specs(c)); print([i.code for i in s.issues])"
     )
@@ -170,7 +170,7 @@ def test_the_read_ahead_process_leaves_a_damaged_file_to_the_recorder(
 ) -> None:
     """What the read-ahead child does for a file (``read_ahead.early``) returns for these files
     without raising and without grids, so the recording process reads and rejects them itself."""
-    from automation import read_ahead
+    from automation.pipeline.flood import read_ahead
 
     _, config = install(tmp_path)
     specs = load_specs(config)
@@ -215,7 +215,7 @@ import os, shutil, sys
 sys.path.insert(0, sys.argv[1])
 import make_fixtures as fx
 from datetime import date, timedelta
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process_batch
 from tests.formfactory import FormFactory, install
@@ -404,7 +404,7 @@ def test_the_budget_counts_this_threads_work_only() -> None:
 
 
 def test_the_budget_is_range_checked(tmp_path: Path) -> None:
-    from automation.config import ConfigError
+    from automation.core.config import ConfigError
 
     with pytest.raises(ConfigError, match="time_budget_seconds"):
         _with_budget(tmp_path, 0.01)

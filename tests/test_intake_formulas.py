@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from automation.core.problems import render
 from automation.intake import read_submission
 from automation.intake.formulas import MAX_CELLS, UncachedCells, uncached_cells
-from automation.problems import render
+from automation.pipeline.check import directory_for
 from automation.validate import ValidationContext, validate
-from automation.validate.run import directory_for
 
 DATA = Path(__file__).resolve().parent / "data"
 CODE = "formula-no-value"
@@ -147,11 +147,11 @@ def test_the_read_ahead_process_hands_the_cells_over_with_the_grids(config, spec
     import hashlib
     import pickle
 
-    from automation.intake.early import early_read
+    from automation.pipeline.flood.grids import early_read
 
     data = (DATA / "visit_report_uncached_formulas_openpyxl.xlsx").read_bytes()
     early = pickle.loads(pickle.dumps(early_read(data, hashlib.sha256(data).hexdigest(), config, specs)))
-    sub = read_submission(DATA / "visit_report_uncached_formulas_openpyxl.xlsx", config, specs, early=early)
+    sub = early.read(DATA / "visit_report_uncached_formulas_openpyxl.xlsx", config, specs)
     assert sorted(flagged(sub)) == [("E2", "report_date"), ("G6", "order_amount"), ("H6", "gross_margin")]
 
 

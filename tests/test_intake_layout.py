@@ -264,7 +264,7 @@ def test_customer_merged_over_several_visits_means_that_customer(tmp_path: Path,
 
 def test_a_filled_product_template_is_read(tmp_path: Path, config, specs) -> None:
     """The templates the product hands out (template_builder) come back filled and are read whole."""
-    from automation.template_builder import build_template
+    from automation.templates.builder import build_template
 
     for lang, purpose, outcome in (("zh", "服务", "成交"), ("en", "service", "deal")):
         wb = build_template(specs["visit_report"], config, lang, rep="R001", customers=["华东机械厂"])

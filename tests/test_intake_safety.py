@@ -33,8 +33,8 @@ def peak_kb():
             return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
     except (OSError, StopIteration):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-from automation.config import load_config
-from automation.formspec import load_specs
+from automation.core.config import load_config
+from automation.core.formspec import load_specs
 from automation.intake import read_submission
 cfg = load_config(sys.argv[2]); specs = load_specs(cfg)
 base = peak_kb()
@@ -214,8 +214,8 @@ _FUZZ_CHILD = """
 import os, sys, tempfile
 sys.path.insert(0, sys.argv[2])
 import make_fixtures as fx
-from automation.config import load_config
-from automation.formspec import load_specs
+from automation.core.config import load_config
+from automation.core.formspec import load_specs
 from automation.intake import read_submission
 cfg = load_config(sys.argv[3]); specs = load_specs(cfg)
 folder = tempfile.mkdtemp()

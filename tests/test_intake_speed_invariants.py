@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.config import Rep
+from automation.core.config import Rep
 from automation.intake import read_submission
 from automation.intake import safety as sf
 from automation.intake.layout import _label_index, _match_all, _match_row, labels_for, strip_suffixes
@@ -349,7 +349,7 @@ def test_info_label_memo_answers_as_the_plain_lookup(specs, data: st.DataObject)
 
 
 def test_cells_made_without_init_are_the_cells_init_makes(config, specs) -> None:
-    from automation.model import Cell
+    from automation.core.model import Cell
 
     for name in ("visit_report_openpyxl_zh.xlsx", "visit_report_libreoffice.xls", "visit_report_gbk.csv"):
         sub = read_submission(DATA / name, config, specs, folder="R004")
@@ -364,7 +364,7 @@ def test_cells_made_without_init_are_the_cells_init_makes(config, specs) -> None
 
 
 def test_content_store_copy_keeps_the_bytes_and_leaves_nothing_behind(tmp_path: Path) -> None:
-    from automation.content_store import ContentStore
+    from automation.core.content_store import ContentStore
 
     store = ContentStore(tmp_path / "content")
     src = tmp_path / "form.xlsx"

@@ -244,7 +244,7 @@ def test_choice_issue_lists_allowed_labels_in_the_forms_language(tmp_path: Path,
     (issue,) = sub.issues
     assert issue.code == "invalid-choice" and issue.column == "Outcome"
     assert issue.params["allowed"]["en"] == ["deal", "interested", "follow-up", "not interested", "not met"]
-    from automation.problems import render
+    from automation.core.problems import render
 
     assert render(issue, "en")[1].endswith("deal, interested, follow-up, not interested, not met.")
     assert "成交、有意向、需跟进、无意向、未见到" in render(issue, "zh")[1]

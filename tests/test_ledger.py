@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from automation.frames import SCHEMAS
+from automation.core.frames import SCHEMAS
 from automation.ledger import LedgerDirectory, LedgerError, open_ledger
 from automation.ledger import schema as t
 from automation.ledger.migrate import LATEST, MIGRATIONS, current_version

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process
 from tests.formfactory import FormFactory, install
@@ -66,7 +66,7 @@ def test_copy_into_postgresql_counts_and_figures_match_and_a_second_copy_is_refu
         )
         assert _figures(pg_cfg) == _figures(cfg_path)
         # the copy goes on: a new form recorded into PostgreSQL gets an id past the copied ones
-        from automation.config import load_config
+        from automation.core.config import load_config
 
         pg = load_config(pg_cfg)
         with open_ledger(pg) as ledger:

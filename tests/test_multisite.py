@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
-from automation.config import load_config
-from automation.formspec import load_specs
+from automation.core.config import load_config
+from automation.core.formspec import load_specs
 from tests import dbs
 from tests.formfactory import Form, FormFactory, install, ledger_rows, locations, sha
 from tests.test_watcher_crash import _drain_and_stop, _running, _wait, _watch, crash_run

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from python_calamine import CalamineWorkbook
 
-from automation.config import load_config
-from automation.formspec import load_specs
+from automation.core.config import load_config
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process
 from tests.formfactory import ledger_rows, write_xlsx

@@ -10,11 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from automation import pipeline
-from automation.content_store import ContentStore
-from automation.formspec import load_specs
+from automation.core.content_store import ContentStore
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
-from automation.pipeline import process
+from automation.pipeline import filing, paths, process
+from automation.pipeline import stages as pipeline
 from tests.formfactory import FormFactory, install, ledger_rows, sha
 
 DAY = date(2026, 11, 23)
@@ -133,7 +133,7 @@ def test_crash_after_the_transaction_is_finished_by_filing(env) -> None:  # type
     path = form.drop(config.inbox)
     # run stages 2-7 by hand and "crash" before stage 8
     stored = ContentStore(config.state_root / "content").put(path)
-    source = pipeline.source_key(path, config)
+    source = paths.source_key(path, config)
     seen = ledger.sighting(stored.sha256, source, datetime(2026, 11, 23, 19))
     sub = pipeline.read(path, config, ledger.specs, "R001", seen)
     report = pipeline.check(sub, config, ledger.specs, ledger.directory(), seen)
@@ -151,7 +151,7 @@ def test_crash_between_link_and_unlink_leaves_one_copy(env) -> None:  # type: ig
     form = factory.visit_report("R001", DAY)
     path = form.drop(config.inbox)
     calls: list[Path] = []
-    real_place = pipeline.place
+    real_place = filing.place
 
     def crashing_place(src: Path, target: Path, digest: str, *, keep_source: bool) -> Path:
         calls.append(target)
@@ -159,11 +159,11 @@ def test_crash_between_link_and_unlink_leaves_one_copy(env) -> None:  # type: ig
         os.link(src, target)  # the link is made ...
         raise OSError("power cut")  # ... and the machine dies before the unlink
 
-    pipeline.place = crashing_place  # type: ignore[assignment]
+    filing.place = crashing_place  # type: ignore[assignment]
     try:
         crashed = process(path, config, ledger=ledger)
     finally:
-        pipeline.place = real_place  # type: ignore[assignment]
+        filing.place = real_place  # type: ignore[assignment]
     assert crashed.status == "failed" and path.exists() and calls
     out = process(path, config, ledger=ledger)
     assert out.status == "accepted" and not path.exists()

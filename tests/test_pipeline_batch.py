@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from automation import pipeline_batch
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import process, process_batch
+from automation.pipeline.flood import batch as pipeline_batch
 from tests.formfactory import FormFactory, audit, install, ledger_rows
 
 DAY = date(2026, 11, 23)
@@ -108,7 +108,7 @@ def test_a_fault_on_one_file_fails_that_file_only(env, monkeypatch) -> None:  # 
     _, config, factory, ledger = env
     forms = [factory.visit_report("R001", DAY - timedelta(days=d), seed=d) for d in range(3)]
     paths = [f.drop(config.inbox) for f in forms]
-    from automation import pipeline  # stage 6 lives there, shared by both paths
+    from automation.pipeline import stages as pipeline  # stage 6 lives there, shared by both paths
 
     real = pipeline.check
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from automation import problems
-from automation.model import Issue
+from automation.core import problems
+from automation.core.model import Issue
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -36,7 +36,7 @@ def test_readme_lists_the_catalog_as_generated() -> None:
     text = README.read_text(encoding="utf-8")
     assert problems.README_START in text and problems.README_END in text
     assert problems.readme_with_catalog(text) == text, (
-        "README is out of step: run `python -m automation.problems README.md`"
+        "README is out of step: run `python -m automation.core.problems README.md`"
     )
     for code in problems.SEVERITY:
         assert f"| `{code}` |" in text

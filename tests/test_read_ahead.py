@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from automation import read_ahead
 from automation.demo.generator import generate, read_manifest
 from automation.ledger import open_ledger
 from automation.pipeline import process_batch
+from automation.pipeline.flood import read_ahead
 from tests.formfactory import install, ledger_rows
 
 END = date(2026, 11, 23)
@@ -241,7 +241,7 @@ def _running(pid: int) -> bool:
 def test_the_read_ahead_process_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
     script = (
         "import sys, time\n"
-        "from automation import read_ahead\n"
+        "from automation.pipeline.flood import read_ahead\n"
         "ra = read_ahead.shared()\n"
         "print(ra._proc.pid, flush=True)\n"
         "time.sleep(60)\n"

@@ -13,8 +13,8 @@ from typing import Any
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.formspec import load_specs
-from automation.received_order import in_received_order, name_key, tie_key
+from automation.core.formspec import load_specs
+from automation.pipeline.order import in_received_order, name_key, tie_key
 from tests.formfactory import FormFactory, install, ledger_rows
 
 DAY = date(2026, 11, 23)

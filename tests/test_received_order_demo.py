@@ -32,15 +32,15 @@ from typing import Any
 import pytest
 import yaml
 
-from automation.config import Config, load_config
+from automation.core.config import Config, load_config
+from automation.core.workcal import WorkCalendar
 from automation.demo.generator import generate, read_manifest
-from automation.figures import compute_all
-from automation.figures.export import to_json
 from automation.ledger import open_ledger
 from automation.pipeline import process, process_batch
-from automation.received_order import tie_key
+from automation.pipeline.order import tie_key
+from automation.score import compute_all
+from automation.score.export import to_json
 from automation.watch import Watcher
-from automation.workcal import WorkCalendar
 
 END = date(2026, 11, 22)  # a Sunday: the demo's last week, 2026-W47, is whole
 WEEK = "2026-W47"
@@ -57,6 +57,12 @@ WHEN_DONE = {
     "audit_log": {"at"},
     "schema_version": {"applied_at"},
 }
+# What the product still has to do after recording, not what was dropped: the region-weeks to
+# consolidate (a mark counts the transactions that set it, so a batch of a hundred forms marks
+# once; a rebuild clears it, and ingest rebuilds at its end: issue 16) and the mail written about
+# the forms (ingest mails their events at its end: issue 15). Both follow how the drops were
+# batched and whether a run rebuilt and mailed, so they are not compared.
+WORK_QUEUES = {"dirty_weeks", "mail_log"}
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +164,8 @@ def ledger_state(config: Config, *, when_done: bool) -> dict[str, list[tuple[Any
     try:
         out = {}
         for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            if table in WORK_QUEUES:
+                continue
             cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
             keep = [c for c in cols if when_done or c not in WHEN_DONE.get(table, set())]
             if table == "audit_log":  # a trail of what was done: the same entries, interleaved as it came

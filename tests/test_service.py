@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import cli
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from automation.watch.service import TASK_FILE, UNIT_NAME, exec_start
 from tests.formfactory import FormFactory, audit, install
 

@@ -19,10 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.config import Config, load_config
-from automation.formspec import BOOL_LABELS, FORM_KEYS, FieldSpec, FormSet, FormSpec, fold, load_specs
+from automation.core.config import Config, load_config
+from automation.core.formspec import BOOL_LABELS, FORM_KEYS, FieldSpec, FormSet, FormSpec, fold, load_specs
 from automation.intake import read_submission
-from automation.template_builder import DATA_ROWS, build_template, layout
+from automation.templates.builder import build_template
+from automation.templates.grid import DATA_ROWS, layout
 from tests.conftest import ROOT
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)

@@ -14,9 +14,9 @@ from checkforms import TODAY, visit_info, visit_row, write_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation import problems
+from automation.core import problems
+from automation.core.model import CustomerDirectory, CustomerRef, Issue
 from automation.intake import read_submission
-from automation.model import CustomerDirectory, CustomerRef, Issue
 from automation.validate import Report, ValidationContext, validate
 from automation.validate.fields import credit_code_problem, valid_email, valid_phone
 
@@ -728,9 +728,9 @@ def test_validate_never_raises_and_every_issue_renders(form: str, data: Any, con
     """Whatever the cells hold, intake + validate return a report whose every issue has a message in both languages."""
     from checkforms import layout
 
+    from automation.core.model import Submission
     from automation.intake import fill_submission
     from automation.intake.readers import SheetGrid, Workbook
-    from automation.model import Submission
 
     spec = specs[form]
     info = {f.key: data.draw(_ANY_VALUE) for f in spec.info}

@@ -232,8 +232,8 @@ def test_a_form_that_changes_after_it_was_recorded_is_kept_as_a_new_version(
     """The copy went on after the pipeline had read and recorded the form, before it moved it: the
     recorded bytes are filed (from the content store), the new content stays in the inbox and is
     processed as a new version that supersedes the first. Nothing is lost; nothing counted twice."""
-    from automation import pipeline
     from automation.ledger import open_ledger
+    from automation.pipeline import stages as pipeline
 
     _, config, factory = inst
     short = factory.visit_report("R005", DAY, seed=14, n_rows=4)

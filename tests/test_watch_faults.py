@@ -26,12 +26,12 @@ from typing import Any
 
 import pytest
 
-from automation.cli.status import exit_code
-from automation.formspec import load_specs
-from automation.status import collect
+from automation.core.faults import Fault, classify
+from automation.core.formspec import load_specs
 from automation.watch import Watcher
-from automation.watch.faults import Fault, classify
 from automation.watch.state import read_heartbeat, write_json_atomic
+from automation.watch.status import collect
+from automation.watch.status_text import exit_code
 from automation.watch.waits import Waits
 from tests.formfactory import Form, FormFactory, audit, install
 from tests.test_watcher import running, wait_for

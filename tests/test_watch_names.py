@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
+from automation.core.names import ShownPath, readable
 from automation.ledger import open_ledger
 from automation.watch import Watcher
-from automation.watch.names import ShownPath, readable
 from automation.watch.state import read_heartbeat
 from tests.formfactory import FormFactory, audit, install, ledger_rows, sha
 from tests.test_watcher import Recorder, running, wait_for
@@ -114,7 +114,7 @@ def test_a_crash_before_filing_a_gbk_named_form_is_finished_once(inst: tuple[Pat
     """Recorded, then the process died before moving the file: at the next start the repair must
     find the file by its (readable) source although the name on disk is other bytes, and leave it
     for the pipeline, which files it: one submission, one file in the archive."""
-    from automation import pipeline
+    from automation.pipeline import stages as pipeline
 
     _, config, factory = inst
     form = factory.visit_report("R005", DAY, seed=9)

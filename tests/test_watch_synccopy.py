@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from automation.cli import cli
+from automation.core.synccopy import originals
 from automation.ledger import LedgerError, open_ledger
 from automation.ledger.netpath import network_location
 from automation.pipeline import process
-from automation.status import collect
-from automation.watch.synccopy import originals
+from automation.watch.status import collect
 from tests.formfactory import FormFactory, install, ledger_rows, sha
 from tests.watch_env import seeded
 

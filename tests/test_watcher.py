@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
+from automation.core.noise import inbox_folder
 from automation.watch import AlreadyRunning, Watcher, is_noise_name
-from automation.watch.noise import inbox_folder
 from automation.watch.state import read_heartbeat
 from tests.formfactory import FormFactory, audit, install, ledger_rows, sha
 
@@ -358,7 +358,7 @@ def test_sigterm_finishes_the_current_file(inst: tuple[Path, Any, FormFactory], 
     script = tmp_path / "slow_watch.py"
     script.write_text(
         "import sys, time\n"
-        "from automation.config import load_config\n"
+        "from automation.core.config import load_config\n"
         "from automation.pipeline import process\n"
         "from automation.watch import Watcher\n"
         "def slow(path, config, **kw):\n"

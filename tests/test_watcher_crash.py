@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
-from automation.config import load_config
-from automation.formspec import load_specs
+from automation.core.config import load_config
+from automation.core.formspec import load_specs
 from automation.watch.state import read_heartbeat
 from tests.formfactory import Form, FormFactory, audit, install
 

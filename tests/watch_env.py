@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from automation.formspec import load_specs
+from automation.core.formspec import load_specs
 from tests.formfactory import FormFactory, install
 
 

@@ -13,7 +13,9 @@ import sys
 import click
 
 from automation import __version__
-from automation.config import ConfigError, load_config
+from automation.cli.shared import EXIT_USAGE, AppContext, config_option, fail
+from automation.core.config import ConfigError
+from automation.core.texts import both
 
 # Modules under automation.cli, each exposing ``command``; order = order in --help.
 COMMANDS: list[str] = [
@@ -32,42 +34,23 @@ COMMANDS: list[str] = [
 ]
 
 
-class AppContext:
-    """Carries the global options; loads config lazily so ``init`` works without one."""
-
-    def __init__(self, config_path: str | None):
-        self.config_path = config_path
-        self._config = None
-
-    def use(self, config_path: str) -> None:
-        """``--config`` given after the command: it wins over one given before (the nearer says more)."""
-        self.config_path = config_path
-        self._config = None
-
-    @property
-    def config(self):  # type: ignore[no-untyped-def]
-        if self._config is None:
-            self._config = load_config(self.config_path)
-        return self._config
-
-
 class SalesflowGroup(click.Group):
-    """Turns known exceptions into one line on stderr and exit code 2, never a traceback."""
+    """Turns the errors every command can meet (a bad config, a ledger that cannot be opened) into
+    one line each on stderr and exit code 2, never a traceback; a command turns its own."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            click.echo(f"配置错误 / config error in {exc.path}:", err=True)
+            click.echo(both("config-error", path=exc.path), err=True)
             for line in exc.lines:
                 click.echo(f"  - {line}", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_USAGE)
         except Exception as exc:
             problem = _ledger_problem(exc)
             if problem is None:
                 raise
-            click.echo(problem, err=True)
-            sys.exit(2)
+            fail(problem)
 
 
 def _ledger_problem(exc: BaseException) -> str | None:
@@ -85,29 +68,6 @@ def _ledger_problem(exc: BaseException) -> str | None:
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
         return f"台账无法访问 / the ledger cannot be reached: {first}"
     return None
-
-
-CONFIG_HELP = "config.yaml to use (default ./config.yaml, or $SALESFLOW_CONFIG)."
-
-
-def _config_given(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
-        ctx.ensure_object(AppContext).use(value)
-
-
-def config_option(*, on_group: bool = False) -> click.Option:
-    """``--config PATH``, defined once: the group takes it before the command (with
-    ``$SALESFLOW_CONFIG`` as its default), and :func:`_register` gives every command the same
-    option, so ``salesflow figures --config X`` works as ``salesflow --config X figures`` does."""
-    if on_group:
-        return click.Option(
-            ["--config", "config_path"], envvar="SALESFLOW_CONFIG", type=click.Path(dir_okay=False),
-            default=None, help=CONFIG_HELP,
-        )  # fmt: skip
-    return click.Option(
-        ["--config", "config_path"], type=click.Path(dir_okay=False), default=None, help=CONFIG_HELP,
-        expose_value=False, callback=_config_given,
-    )  # fmt: skip
 
 
 @click.group(cls=SalesflowGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,11 +1,11 @@
 """``salesflow check FILE... [--folder NAME] [--lang zh|en] [--json] [--feedback DIR]``: check forms by hand.
 
-For a rep or the back office: reads and validates each file exactly as the pipeline would, prints
-the verdict and each problem in the form's language (``--lang`` forces one), and writes nothing
-unless ``--feedback DIR`` asks for feedback workbooks. ``--folder`` names the inbox folder the file
-would be dropped into, to check who may submit it; without it folder rules are skipped.
-Customers are checked against the ledger when there is one; without a ledger they cannot be, and
-unknown customers are shown as warnings (see :mod:`automation.validate.run`).
+Thin: :func:`automation.pipeline.check.check_files` reads and validates each file exactly as the
+pipeline would (customers against the ledger when there is one; without a ledger they cannot be,
+and unknown customers are shown as warnings: see :mod:`automation.pipeline.check`); the lines and
+JSON come from :mod:`automation.feedback.text`. Writes nothing unless ``--feedback DIR``.
+``--folder`` names the inbox folder the file would be dropped into, to check who may submit it;
+without it folder rules are skipped.
 Exit codes: 0 every file accepted; 1 any file rejected; 2 bad usage or config; 3 a file could not
 be checked because of a fault of ours (its line says so, the traceback goes to stderr; the other
 files are checked as usual: whatever a file's bytes make a reader raise is already a rejection).
@@ -14,101 +14,30 @@ files are checked as usual: whatever a file's bytes make a reader raise is alrea
 from __future__ import annotations
 
 import json
-import logging
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from automation.formspec import load_specs
-from automation.problems import SEVERITY_LABELS, render
-from automation.validate import Report
-from automation.validate.run import check_file, directory_for
-
-log = logging.getLogger("automation.cli.check")
-EXIT_FAILED = 3
-
-NO_LEDGER = (
-    "注意：尚无客户台账，客户编号和名称无法核对，只作提醒。/ "
-    "Note: no ledger yet, so customers cannot be checked; unknown ones are shown as warnings."
+from automation.cli.shared import (
+    EXIT_ATTENTION,
+    EXIT_FAULT,
+    EXIT_OK,
+    checked_folder,
+    folder_option,
+    json_option,
 )
-
-
-def verdict_line(report: Report, lang: str, specs: Any) -> str:
-    """One line: accepted or rejected, the file, the form, the counts."""
-    sub = report.submission
-    spec = specs.get(sub.form) if sub.form else None
-    form = spec.title(lang) if spec else ("无法识别的文件" if lang == "zh" else "unreadable file")
-    n_err, n_warn = len(report.errors), len(report.warnings)
-    if lang == "zh":
-        counts = f"{n_err} 个错误，{n_warn} 个提醒"
-        return (
-            f"√ 通过 {sub.path}（{form}）" + (f"：{n_warn} 个提醒" if n_warn else "")
-            if report.valid
-            else f"× 退回 {sub.path}（{form}）：{counts}"
-        )
-    counts = f"{n_err} error(s), {n_warn} warning(s)"
-    return (
-        f"√ accepted {sub.path} ({form})" + (f": {n_warn} warning(s)" if n_warn else "")
-        if report.valid
-        else f"× rejected {sub.path} ({form}): {counts}"
-    )
-
-
-def issue_lines(report: Report, lang: str) -> list[str]:
-    lines = []
-    fix_word = "改法：" if lang == "zh" else "fix: "
-    for issue in report.issues:
-        message, fix = render(issue, lang)
-        where = f"{issue.sheet}!{issue.cell}" if issue.cell else ("文件" if lang == "zh" else "file")
-        sev = SEVERITY_LABELS.get(issue.severity, SEVERITY_LABELS["error"])[lang]
-        colon = "：" if lang == "zh" else ": "
-        lines.append(f"  {sev} {where}{colon}{message}")
-        lines.append(f"      {fix_word}{fix}")
-    return lines
-
-
-def as_json(report: Report, lang: str) -> dict[str, Any]:
-    sub = report.submission
-    issues = []
-    for i in report.issues:
-        message, fix = render(i, lang)
-        issues.append(
-            {
-                "code": i.code,
-                "severity": i.severity,
-                "sheet": i.sheet,
-                "cell": i.cell,
-                "row": i.row,
-                "field": i.field,
-                "column": i.column,
-                "value": i.value,
-                "message": message,
-                "fix": fix,
-            }
-        )
-    return {
-        "file": str(sub.path),
-        "form": sub.form,
-        "language": sub.language,
-        "status": report.status,
-        "valid": report.valid,
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
-        "issues": issues,
-    }
+from automation.core.formspec import load_specs
+from automation.feedback import text
+from automation.pipeline.check import check_files, directory_for
 
 
 @click.command("check")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--folder",
-    default="",
-    metavar="NAME",
-    help="Inbox folder the file comes from (rep id, supervisor id or hq); checks who may submit it.",
+@folder_option(
+    "Inbox folder the file comes from (rep id, supervisor id or hq); checks who may submit it.", ""
 )
 @click.option(
     "--lang",
@@ -116,7 +45,7 @@ def as_json(report: Report, lang: str) -> dict[str, Any]:
     default=None,
     help="Language of the messages (default: each form's own).",
 )
-@click.option("--json", "as_json_flag", is_flag=True, help="Print a JSON list of reports instead of text.")
+@json_option("Print a JSON list of reports instead of text.")
 @click.option(
     "--feedback",
     "feedback_dir",
@@ -127,59 +56,50 @@ def as_json(report: Report, lang: str) -> dict[str, Any]:
 )
 @click.pass_obj
 def command(
-    app, files: tuple[Path, ...], folder: str, lang: str | None, as_json_flag: bool, feedback_dir: Path | None
+    app, files: tuple[Path, ...], folder: str, lang: str | None, as_json: bool, feedback_dir: Path | None
 ) -> None:  # type: ignore[no-untyped-def]
-    """检查表单 / Check filled forms and show what to fix (exit 1 if any is rejected)."""
+    """检查表单 / Check filled forms by hand and show what to fix, in each form's language; writes
+    nothing unless --feedback (exit 1 if any is rejected, 3 if one could not be checked)."""
     config = app.config
-    if folder and folder not in config.folder_names():
-        click.echo(
-            f"未知文件夹 / unknown folder {folder!r}; allowed: {', '.join(config.folder_names())}", err=True
-        )
-        sys.exit(2)
-    specs = load_specs(config)
+    checked_folder(config, folder)
     directory = directory_for(config)
-    if directory.source == "none" and not as_json_flag:
-        click.echo(NO_LEDGER, err=True)
-    reports: list[Report] = []
+    if directory.source == "none" and not as_json:
+        click.echo(text.NO_LEDGER, err=True)
+    specs = load_specs(config)
+    results = check_files(
+        list(files),
+        config,
+        folder=folder,
+        feedback_dir=feedback_dir,
+        lang=lang,
+        directory=directory,
+        specs=specs,
+    )
     out: list[dict[str, Any]] = []
-    failed = False
-    for path in files:
-        try:
-            report = check_file(path, config, specs, directory, folder=folder)
-        except Exception as exc:  # a fault of ours, not of the file: say so, check the others
-            log.exception("could not check %s", path)
-            failed = True
-            if as_json_flag:
-                out.append({"file": str(path), "status": "failed", "error": f"{type(exc).__name__}: {exc}"})
+    for r in results:
+        if r.report is None:
+            assert r.error is not None
+            if as_json:
+                out.append(
+                    {"file": str(r.path), "status": "failed", "error": f"{type(r.error).__name__}: {r.error}"}
+                )
             else:
-                click.echo(failed_line(path, lang or config.language, exc))
+                click.echo(text.failed_line(r.path, lang or config.language, r.error))
             continue
-        reports.append(report)
-        shown = lang or report.language
-        written = None
-        if feedback_dir is not None and report.issues:
-            from automation.feedback import write_feedback
-
-            written = write_feedback(report, feedback_dir, lang=shown)
-        if as_json_flag:
-            entry = as_json(report, shown)
-            entry["feedback"] = str(written) if written else None
+        shown = lang or r.report.language
+        if as_json:
+            entry = text.as_json(r.report, shown)
+            entry["feedback"] = str(r.feedback) if r.feedback else None
             entry["customers_checked"] = directory.strict
             out.append(entry)
             continue
-        click.echo(verdict_line(report, shown, specs))
-        for line in issue_lines(report, shown):
+        click.echo(text.verdict_line(r.report, shown, specs))
+        for line in text.issue_lines(r.report, shown):
             click.echo(line)
-        if written:
-            click.echo(("  反馈：" if shown == "zh" else "  feedback: ") + str(written))
-    if as_json_flag:
+        if r.feedback:
+            click.echo(text.feedback_line(r.feedback, shown))
+    if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    sys.exit(EXIT_FAILED if failed else 0 if all(r.valid for r in reports) else 1)
-
-
-def failed_line(path: Path, lang: str, exc: Exception) -> str:
-    """The verdict line of a file the checker itself failed on (never the rep's fault)."""
-    what = f"{type(exc).__name__}: {exc}"
-    if lang == "zh":
-        return f"! 未能检查 {path}：系统内部错误（{what}），不是表单的问题；请把文件交给后台。"
-    return f"! not checked {path}: an internal error ({what}), not a problem of the form; hand the file to the back office."
+    failed = any(r.report is None for r in results)
+    rejected = any(r.report is not None and not r.report.valid for r in results)
+    raise SystemExit(EXIT_FAULT if failed else EXIT_ATTENTION if rejected else EXIT_OK)

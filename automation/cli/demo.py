@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from automation.cli.shared import EXIT_ATTENTION, fail
 from automation.demo.run import DemoError, format_report, run_demo
 
 
@@ -23,12 +24,12 @@ from automation.demo.run import DemoError, format_report, run_demo
               help="Save some forms through LibreOffice when it is installed, as some reps do.")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def command(directory: str | None, size: str, seed: int, libreoffice: bool, quiet: bool) -> None:
-    """演示 / Run a realistic company's forms (both languages, real mistakes) through the pipeline."""
+    """演示 / A realistic company's forms (both languages, real mistakes) through the real pipeline:
+    what was accepted, rejected and why, the latest week's figures, and where everything is."""
     try:
         report = run_demo(directory, size, seed, libreoffice=libreoffice, progress=not quiet)
     except DemoError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+        fail(str(exc))
     click.echo(format_report(report))
     if not report.adds_up:
-        sys.exit(1)
+        sys.exit(EXIT_ATTENTION)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from automation.installer import init_installation
+from automation.core.texts import both
+from automation.templates.installer import init_installation
 
 
 def _rel(path: Path, base: Path) -> str:
@@ -24,20 +25,19 @@ def _rel(path: Path, base: Path) -> str:
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 def command(directory: str) -> None:
-    """初始化安装目录 / Create config.yaml, the shared-folder tree and the templates in DIRECTORY."""
+    """初始化安装目录 / A ready installation: commented config.yaml, the shared-folder tree with one
+    inbox folder per rep, supervisor and hq, and the templates. Never overwrites a file you already have."""
     result = init_installation(directory)
     base = result.target
     new = [p for p in result.created if p != base]
-    click.echo(f"安装目录 / installation: {base}")
-    state = "新建 / created" if result.config_path in result.created else "保留（未改动）/ kept as it was"
-    click.echo(f"配置文件 / config: {result.config_path}  [{state}]")
-    click.echo(f"共享文件夹 / shared folder: {result.shared_root}")
-    click.echo(f"  收件箱 / inboxes: {result.shared_root / 'inbox'}/<编号 id>/")
-    click.echo(f"模板 / templates: {result.templates_dir}/zh/, {result.templates_dir}/en/")
-    click.echo(f"新建 / created: {len(new)}; 保留 / kept: {len(result.kept)}")
+    click.echo(both("init-installation", path=base))
+    state = both("init-created" if result.config_path in result.created else "init-kept-config")
+    click.echo(both("init-config", path=result.config_path, state=state))
+    click.echo(both("init-shared", path=result.shared_root))
+    click.echo("  " + both("init-inboxes", path=result.shared_root / "inbox"))
+    click.echo(both("init-templates", path=result.templates_dir))
+    click.echo(both("init-counts", new=len(new), kept=len(result.kept)))
     for p in new:
         click.echo(f"  + {_rel(p, base)}")
-    click.echo(
-        "下一步 / next: 编辑 config.yaml 中的销售员与区域，然后运行 / edit the reps and regions, then run:"
-    )
+    click.echo(both("init-next"))
     click.echo(f"  salesflow --config {result.config_path} templates --rep <ID>")

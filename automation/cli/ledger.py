@@ -1,7 +1,8 @@
 """``salesflow ledger copy --to URL [--replace]``: move this installation's ledger into another database.
 
 Thin: :func:`automation.ledger.copy.copy_ledger` copies and verifies (every table's row count, and
-``figures --json`` of the latest week from both sides); this prints the counts. The usual use: a
+``figures --json`` of the latest week from both sides: :func:`automation.score.run.same_figures`);
+this prints the counts. The usual use: a
 branch that ran on SQLite joins the company's PostgreSQL ledger (README "Several branches, one
 ledger"); afterwards set ``ledger_url`` to the URL in config.yaml. Exit codes: 0 copied and
 verified; 2 refused (a target that already holds forms, without ``--replace``), did not verify, or
@@ -34,11 +35,12 @@ def copy(app, target: str, replace: bool) -> None:  # type: ignore[no-untyped-de
     """Copy every row into TARGET, then verify counts and figures."""
     from automation.ledger import LedgerError
     from automation.ledger.copy import CopyError, copy_ledger
+    from automation.score.run import same_figures
 
     config = app.config
     url = config.model_copy(update={"ledger_url": target}).database_url  # postgresql:// -> psycopg 3
     try:
-        report = copy_ledger(config, url, replace=replace)
+        report = copy_ledger(config, url, replace=replace, verify=same_figures)
     except (CopyError, LedgerError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)

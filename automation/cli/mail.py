@@ -1,6 +1,7 @@
 """``salesflow mail [--week W | --date D] [--kind K ...] [--send] [--resend KEY ...]``.
 
-Thin: parses options, calls :func:`automation.mail.mail`, prints what was written and sent and
+Thin: parses options, calls :func:`automation.pipeline.send_mail` (the mail stage, with the
+workbooks a weekly summary attaches built first when missing), prints what was written and sent and
 where. With neither ``--week`` nor ``--date`` it does what the watcher would do now (whatever is
 due on the product clock). Exit codes: 0 done; 1 some message failed or is unsure (a person must
 look: see the list printed); 2 config error, bad option, or the ledger cannot be opened.
@@ -13,14 +14,13 @@ from datetime import date
 
 import click
 
-from automation.config import MAIL_KINDS
-from automation.ledger import LedgerError
-from automation.mail import MailError, mail
+from automation.cli.shared import EXIT_ATTENTION, EXIT_USAGE, fail
+from automation.core.config import MAIL_KINDS
+from automation.core.texts import both
+from automation.core.workcal import WeekError, parse_week, week_key
+from automation.mail import MailError
 from automation.mail.render import TemplatesMissing
-from automation.workcal import WeekError, parse_week
-
-EXIT_ATTENTION = 1
-EXIT_ERROR = 2
+from automation.pipeline import send_mail
 
 
 @click.command("mail")
@@ -38,62 +38,42 @@ EXIT_ERROR = 2
 def command(
     app, week: str | None, day: str | None, kinds: tuple[str, ...], send: bool, resend: tuple[str, ...]
 ) -> None:  # type: ignore[no-untyped-def]
-    """邮件 / Write email summaries, briefs, reminders and notices into outbox/ and send them."""
+    """邮件 / Writes the week's summaries (--week), a day's brief, reminders and notices (--date), or
+    whatever is due now (neither) as .eml into outbox/; --send sends what is unsent over SMTP; --resend
+    after a person checked an unsure message. Exit 1 when a message failed or needs a person."""
     config = app.config
     if week and day:
-        _fail("--week 和 --date 只能选一个 / use either --week or --date, not both")
+        fail(both("mail-week-or-date"))
     try:
-        if week:
-            start, _ = parse_week(week)
-            week = f"{start.isocalendar()[0]}-W{start.isocalendar()[1]:02d}"
+        week = week_key(parse_week(week)[0]) if week else None
         the_day = date.fromisoformat(day) if day else None
     except WeekError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except ValueError:
-        _fail(f"日期格式应为 2026-11-23 / --date must look like 2026-11-23, got {day!r}")
-    from automation.ledger import open_ledger
-    from automation.mail import sendlog
-
+        fail(both("mail-bad-date", day=day))
     try:
-        with open_ledger(config) as ledger:
-            if resend:
-                released = sendlog.release(ledger, list(resend))
-                for key in resend:
-                    ok = key in released
-                    click.echo(
-                        f"{'将重发 / will resend' if ok else '无此待查邮件 / not unsure or failed'}: {key}"
-                    )
-                if not released:
-                    sys.exit(EXIT_ERROR)
-            report = mail(config, ledger, week=week, day=the_day, kinds=list(kinds) or None, send=send)
-    except (MailError, LedgerError, TemplatesMissing) as exc:
-        _fail(str(exc))
+        run = send_mail(config, week=week, day=the_day, kinds=list(kinds) or None, send=send, resend=resend)
+    except (MailError, TemplatesMissing) as exc:
+        fail(str(exc))
+    for key in resend:
+        click.echo(both("mail-resend" if key in run.released else "mail-not-resendable", key=key))
+    report = run.report
+    if report is None:  # a resend was asked and nothing could be released
+        sys.exit(EXIT_USAGE)
     for path in report.written:
-        click.echo(f"写入 / written: {path}")
+        click.echo(both("mail-written", path=path))
     if report.kept:
-        click.echo(
-            f"已写入或已发送，保持不变 / already written or sent, left as they are: {len(report.kept)}"
-        )
+        click.echo(both("mail-kept", n=len(report.kept)))
     for key in report.sent:
-        click.echo(f"已发送 / sent: {key}")
+        click.echo(both("mail-sent", key=key))
     for key, why in report.failed:
-        click.echo(f"发送失败 / NOT sent: {key}: {why}", err=True)
+        click.echo(both("mail-not-sent", key=key, why=why), err=True)
     if not (report.written or report.sent or report.failed):
-        click.echo(
-            "没有需要写的邮件 / nothing to write" + ("" if week or the_day else " (nothing is due now)")
-        )
-    click.echo(f"发件箱 / outbox: {config.outbox}")
+        click.echo(both("mail-nothing" if week or the_day else "mail-nothing-now"))
+    click.echo(both("mail-outbox", outbox=config.outbox))
     if report.attention:
-        click.echo(
-            "需要人工确认 / needs a person (check with the recipient, then `salesflow mail --resend KEY`):",
-            err=True,
-        )
+        click.echo(both("mail-attention"), err=True)
         for row in report.attention:
             click.echo(f"  {row.status} {row.key} -> {', '.join(row.recipients)}: {row.error}", err=True)
     if report.failed or report.unsure or report.attention:
         sys.exit(EXIT_ATTENTION)
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(EXIT_ERROR)

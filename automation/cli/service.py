@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from automation.config import find_config_path
+from automation.core.config import find_config_path
+from automation.core.texts import both
 from automation.watch import service as svc_files
 
 
@@ -35,17 +36,15 @@ from automation.watch import service as svc_files
 )
 @click.pass_obj
 def command(app, kind: str | None, user: str | None, out_dir: str | None) -> None:  # type: ignore[no-untyped-def]
-    """作为系统服务运行 / Print (or write) a systemd unit or a Windows scheduled task for the watcher."""
+    """作为系统服务运行 / The watcher as a service: a systemd unit, or a Windows scheduled task (see
+    "Running the watcher for real")."""
     config = app.config  # a broken config fails here, as for every command, not inside the service
     kind = kind or ("windows" if os.name == "nt" else "linux")
     svc = svc_files.find_service(find_config_path(app.config_path), user)
     if out_dir:
         for path in svc_files.write(svc, Path(out_dir), kind, config.company):
-            click.echo(f"写入 / written: {path}")
-        click.echo(
-            "安装方法见文件开头的注释和 README「让监视程序一直运行」/ how to install: see the comment at "
-            "the top of each file and the README's section on running the watcher for real"
-        )
+            click.echo(both("service-written", path=path))
+        click.echo(both("service-how"))
         return
     if kind in ("linux", "both"):
         click.echo(svc_files.systemd_unit(svc, config.company))

@@ -1,6 +1,6 @@
 """``salesflow templates [--lang zh|en] [--rep ID] [--out DIR]``: write blank templates or per-rep copies.
 
-Thin: parses options, calls :func:`automation.template_builder.write_templates`, prints where the files
+Thin: parses options, calls :func:`automation.templates.builder.write_templates`, prints where the files
 are. Blank templates go to ``OUT/<lang>/``; a rep's (or supervisor's) copies to ``OUT/<ID>/``.
 Existing files there are replaced: templates are generated, never edited by hand.
 Exit codes: 0 done; 2 config error or an unknown ID.
@@ -8,14 +8,15 @@ Exit codes: 0 done; 2 config error or an unknown ID.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from automation.formspec import load_specs
-from automation.installer import TEMPLATES_DIR
-from automation.template_builder import write_templates
+from automation.cli.shared import fail
+from automation.core.formspec import load_specs
+from automation.core.texts import both
+from automation.templates.builder import write_templates
+from automation.templates.installer import TEMPLATES_DIR
 
 
 @click.command("templates")
@@ -41,14 +42,14 @@ from automation.template_builder import write_templates
 )
 @click.pass_obj
 def command(app, lang: str | None, rep_ids: tuple[str, ...], out_dir: str | None) -> None:  # type: ignore[no-untyped-def]
-    """生成表单模板 / Write the Excel form templates reps fill."""
+    """生成表单模板 / Blank templates for every form, or per-rep copies with the rep's id and
+    customer list filled in."""
     config = app.config
     out = Path(out_dir) if out_dir else config.base_dir / TEMPLATES_DIR
     try:
         paths = write_templates(config, load_specs(config), out, lang=lang, rep_ids=list(rep_ids) or None)
     except KeyError as exc:
-        click.echo(f"未知编号 / unknown ID: {exc.args[0]}", err=True)
-        sys.exit(2)
-    click.echo(f"已生成 {len(paths)} 个模板 / wrote {len(paths)} template(s) into {out.resolve()}:")
+        fail(both("templates-unknown-id", id=exc.args[0]))
+    click.echo(both("templates-written", n=len(paths), out=out.resolve()))
     for p in paths:
         click.echo(f"  {p.resolve()}")

@@ -1,7 +1,7 @@
 """What every sheet writer is handed: the week's figures for its reader, and the workbook's tools.
 
 A :class:`Book` is one workbook being written: the score stage's result (company-wide, or one
-region's :func:`automation.figures.for_region` view), the reader's language, the named styles and
+region's :func:`automation.score.for_region` view), the reader's language, the named styles and
 labels, the sheets' names, and where each sheet's table landed (the summary links to them and its
 charts read their ranges). :func:`sheet_top` and :func:`print_setup` give every list sheet the same
 title row, note, link back to the summary and print set-up.
@@ -15,11 +15,11 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from automation.config import Config
 from automation.consolidate.style import Styles
 from automation.consolidate.table import Col, Placed, write_table
 from automation.consolidate.texts import Labels, say
-from automation.workcal import WorkCalendar
+from automation.core.config import Config
+from automation.core.workcal import WorkCalendar
 
 FIRST_TABLE_ROW = 3  # row 0 title + link back, row 1 note, row 2 blank, row 3 the table's header
 

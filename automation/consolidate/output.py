@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from automation import clock, filelock
+from automation.core import clock, filelock
 
 log = logging.getLogger("automation.consolidate")
 

@@ -3,7 +3,7 @@
 ``reports/<week>/`` holds, per ISO week, one workbook per region, one for the company and one
 pre-filled weekly management report per region supervisor. Names are in the reader's language
 (the region supervisor's, the config's for the company) because managers find files by name in
-Explorer; they are built through :func:`automation.safenames.safe_part`, since company, region and
+Explorer; they are built through :func:`automation.core.safenames.safe_part`, since company, region and
 people names come from config and may hold characters Windows refuses.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from automation.config import Config
-from automation.safenames import safe_part
+from automation.core.config import Config
+from automation.core.safenames import safe_part
 
 
 def week_folder(config: Config, week: str) -> Path:

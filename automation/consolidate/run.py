@@ -1,7 +1,7 @@
 """The consolidation stage's entry points: build a week's outputs, and rebuild what forms touched.
 
-One computation per week (:func:`automation.figures.week.compute_week`) serves the company workbook,
-every region workbook (:func:`automation.figures.for_region` of it) and every pre-filled weekly
+One computation per week (:func:`automation.score.week.compute_week`) serves the company workbook,
+every region workbook (:func:`automation.score.for_region` of it) and every pre-filled weekly
 report. Each file is written atomically (:func:`output.save`).
 
 * :func:`rebuild_dirty` — after a burst of accepted forms (the watcher's hook, the end of
@@ -23,25 +23,23 @@ week's outputs; a later week's month-to-date columns take it in at that week's n
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from automation import clock
-from automation.config import Config
-from automation.consolidate import output, paths, sites
-from automation.consolidate.weekly_form import weekly_form
-from automation.consolidate.workbook import build
-from automation.figures import RegionError, for_region, resolve_region
-from automation.figures.week import compute_week
-from automation.formspec import FormSet, load_specs
-from automation.frames import LedgerFrames
+from automation.consolidate import sites
+from automation.consolidate.build import Written, build_week
+from automation.consolidate.weeks import build_weeks
+from automation.core import clock
+from automation.core.config import Config
+from automation.core.formspec import load_specs
+from automation.core.frames import LedgerFrames
+from automation.core.workcal import WeekError, default_as_of, parse_week, week_key
 from automation.ledger.shared import CONSOLIDATE, exclusive
-from automation.workcal import WeekError, default_as_of, parse_week, week_key
+from automation.score import RegionError, resolve_region
 
 log = logging.getLogger("automation.consolidate")
 
@@ -50,20 +48,6 @@ FORM_WEEKS = 2  # --all-weeks: pre-filled weekly reports for this many latest we
 
 class ConsolidateError(ValueError):
     """A week or region that does not exist (the message names it and what is allowed)."""
-
-
-@dataclass
-class Written:
-    """One output: where it was meant to go and where it went (beside it when the target was open)."""
-
-    kind: str  # company | region | weekly_report
-    week: str
-    target: Path
-    path: Path
-
-    @property
-    def beside(self) -> bool:
-        return self.path != self.target
 
 
 @dataclass
@@ -76,44 +60,6 @@ class Report:
     @property
     def paths(self) -> list[Path]:
         return [w.path for w in self.written]
-
-
-def build_week(
-    config: Config,
-    frames: LedgerFrames,
-    week: str,
-    *,
-    as_of: date,
-    regions: Iterable[str],
-    company: bool = True,
-    forms: bool = True,
-    specs: FormSet | None = None,
-    now: datetime | None = None,
-) -> list[Written]:
-    """Compute ``week`` once and write the company workbook (``company``), each of ``regions``'
-    workbook, and (``forms``) each of their supervisors' pre-filled weekly report."""
-    specs = specs or load_specs(config)
-    now = now or clock.now()
-    result = compute_week(frames, config, week, as_of=as_of)
-    key = result["week"]
-    out: list[Written] = []
-
-    def save(kind: str, target: Path, write: Any) -> None:
-        out.append(Written(kind, key, target, output.save(target, write, config.state_root)))
-
-    for region in regions:  # first: a supervisor waiting for a dropped form's region workbook
-        view = for_region(result, region)
-        lang = paths.region_language(config, region)
-        save("region", paths.region_workbook(config, key, region),
-             lambda p, v=view, lg=lang: build(p, v, config, specs, lg, now))  # fmt: skip
-        sup = config.supervisor_of(region)
-        if forms and sup is not None:
-            save("weekly_report", paths.weekly_report_form(config, key, sup.id),
-                 lambda p, v=view, s=sup: weekly_form(config, specs, v, s).save(p))  # fmt: skip
-    if company:
-        save("company", paths.company_workbook(config, key),
-             lambda p: build(p, result, config, specs, config.language, now))  # fmt: skip
-    return out
 
 
 def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
@@ -208,8 +154,6 @@ def _consolidate(
     regions = [region_id] if region_id else sites.own_regions(config)
     company = region_id is None and config.is_hq
     specs = getattr(ledger, "specs", None) or load_specs(config)
-    from automation.consolidate.weeks import build_weeks
-
     forms = frozenset(weeks[-FORM_WEEKS:] if all_weeks else weeks)
     written = build_weeks(
         config, frames, weeks, as_of=as_of, regions=regions, company=company, form_weeks=forms,

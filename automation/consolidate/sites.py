@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from automation.config import Config
+from automation.core.config import Config
 from automation.ledger.recording import COMPANY_MARK
 
 

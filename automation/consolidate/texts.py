@@ -1,6 +1,6 @@
 """Every word the consolidated workbooks show, in Chinese and English.
 
-Figures keep the names :mod:`automation.figures.labels` gives them and form fields the labels of
+Figures keep the names :mod:`automation.score.labels` gives them and form fields the labels of
 their form spec, so a figure or a field is called the same in the workbook, the forms, the email and
 ``salesflow figures``. What only the workbooks say (sheet names, the summary's questions, notes,
 list columns) lives here.
@@ -8,8 +8,8 @@ list columns) lives here.
 
 from __future__ import annotations
 
-from automation.figures.labels import COLUMN_LABELS, VALUE_LABELS
-from automation.formspec import BOOL_LABELS, FormSet
+from automation.core.formspec import BOOL_LABELS, FormSet
+from automation.score.labels import COLUMN_LABELS, VALUE_LABELS
 
 SHEETS: dict[str, tuple[str, str]] = {  # Excel allows 31 characters and none of []:*?/\
     "summary": ("摘要", "Summary"),

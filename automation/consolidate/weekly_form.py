@@ -1,6 +1,6 @@
 """The weekly management report (SPEC §2.6), pre-filled for a region supervisor.
 
-The supervisor's copy of the template (:func:`automation.template_builder.build_template`: region,
+The supervisor's copy of the template (:func:`automation.templates.builder.build_template`: region,
 supervisor and the region's reps already in it) gets the week and, per rep, the week's visits,
 sales, new customers and collections from the score stage, all locked (the sheet is protected); the
 commentary, next week's targets and the plan stay open. The supervisor fills those and drops the
@@ -18,9 +18,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from automation.config import Config, Supervisor
-from automation.formspec import FormSet
-from automation.template_builder import _LOCKED, _LOCKED_VALUE_FILL, build_template, layout, put
+from automation.core.config import Config, Supervisor
+from automation.core.formspec import FormSet
+from automation.templates.builder import _LOCKED, _LOCKED_VALUE_FILL, build_template, layout, put
 
 FIGURES = ("visits", "sales", "new_customers", "collections")
 LOCKED_ROW = ("rep_id", "rep_name", *FIGURES)

@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 
-from automation.config import Config
-from automation.consolidate.run import Written, build_week
-from automation.formspec import FormSet, load_specs
-from automation.frames import LedgerFrames
+from automation.consolidate.build import Written, build_week
+from automation.core.config import Config
+from automation.core.formspec import FormSet, load_specs
+from automation.core.frames import LedgerFrames
 
 MIN_PARALLEL_WEEKS = 4
 MAX_PROCESSES = 2

@@ -19,7 +19,6 @@ from typing import Any
 
 import xlsxwriter
 
-from automation.config import Config
 from automation.consolidate.book import Book
 from automation.consolidate.sheets import (
     commentary,
@@ -36,7 +35,8 @@ from automation.consolidate.sheets import (
 )
 from automation.consolidate.style import Styles, default_format
 from automation.consolidate.texts import Labels, sheet_name
-from automation.formspec import FormSet
+from automation.core.config import Config
+from automation.core.formspec import FormSet
 
 # The sheets, in order (the summary first: the workbook opens on it).
 SHEETS = (summary, scorecard, customers, visits, followups, complaints, market, submissions, commentary,
@@ -53,7 +53,7 @@ OPTIONS = {
 def build(
     path: Path, result: dict[str, Any], config: Config, specs: FormSet, lang: str, generated: datetime
 ) -> Path:
-    """Write ``result`` (the company's, or :func:`automation.figures.for_region`'s view) to ``path``."""
+    """Write ``result`` (the company's, or :func:`automation.score.for_region`'s view) to ``path``."""
     wb = xlsxwriter.Workbook(str(path), {**OPTIONS, "default_format_properties": default_format(lang)})
     wb.set_properties({"title": _title(result, config), "author": "Salesflow", "company": config.company,
                        "created": generated})  # fmt: skip

@@ -194,7 +194,7 @@ WORKDAYS_2026 = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-0
 def repo_config_path() -> Path | None:
     """The repo's own ``config.yaml`` (the small demo company): from the checkout, else the copy the
     package ships for ``salesflow init``."""
-    pkg = Path(__file__).resolve().parents[1] / "data" / "config.yaml"
+    pkg = Path(__file__).resolve().parents[1] / "core" / "data" / "config.yaml"
     for cand in (Path(__file__).resolve().parents[2] / "config.yaml", pkg):
         if cand.is_file():
             return cand

@@ -1,7 +1,7 @@
 """The ledger a company's forms would produce, built straight from the simulation (no files).
 
 Writing and ingesting the large company's ~120,000 forms would take far longer than the figures it
-is meant to benchmark, so :func:`company_frames` builds the :class:`~automation.frames.LedgerFrames`
+is meant to benchmark, so :func:`company_frames` builds the :class:`~automation.core.frames.LedgerFrames`
 the ledger would hand to the figures after accepting every form :func:`plan_drops` says it would
 accept: visits and plans of each accepted day (the last accepted version), the register with its
 stage history, complaints, targets, and one submissions row per dropped form (rejected, duplicate
@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from automation.config import Config, load_config
+from automation.core.config import Config, load_config
+from automation.core.frames import LedgerFrames, conform
 from automation.demo import company as co
 from automation.demo.generator import build_world
 from automation.demo.mistakes import plan_drops
 from automation.demo.world import World
-from automation.frames import LedgerFrames, conform
 
 _VISIT_COLS = ("purpose", "outcome", "met_decision_maker", "quoted", "quote_amount", "order_amount", "gross_margin",
                "collection_amount", "expense", "complaint", "competitor_info", "feedback", "next_visit", "next_step")  # fmt: skip

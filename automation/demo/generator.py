@@ -9,11 +9,11 @@ days, the same file dropped twice, and the lock and temp files Excel and LibreOf
 Sizes: ``small`` is the repo's own company (3 regions, 12 reps, ~600 customers, 4 weeks); ``large``
 is 20 regions, 200 reps, ~20,000 customers and 12 months (~300,000 visits). Writing 60,000 large
 workbooks is rarely what a caller wants, so :func:`large_frames` builds the large ledger's
-:class:`~automation.frames.LedgerFrames` straight from the simulation, and ``limit`` writes only the
+:class:`~automation.core.frames.LedgerFrames` straight from the simulation, and ``limit`` writes only the
 first N forms in time order (the ingest benchmark's sample).
 
 Determinism: every random choice comes from a ``random.Random`` seeded from the seed and a stable
-name; dates are anchored to ``end`` (default: :func:`automation.clock.today`); files carry fixed
+name; dates are anchored to ``end`` (default: :func:`automation.core.clock.today`); files carry fixed
 internal timestamps. LibreOffice-saved files are the one exception (LibreOffice stamps its own
 times), so they are only made when ``libreoffice=True``.
 """
@@ -31,13 +31,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from automation import clock
-from automation.config import Config, load_config
+from automation.core import clock
+from automation.core.config import Config, load_config
+from automation.core.formspec import load_specs
 from automation.demo import company as co
+from automation.demo import office
 from automation.demo import writers as wr
 from automation.demo.mistakes import Drop, plan_drops
 from automation.demo.world import World
-from automation.formspec import load_specs
 
 SIZES: dict[str, dict[str, float]] = {
     # customers_per_rep: the register a rep starts with is ``initial`` of it; new ones come at
@@ -89,7 +90,7 @@ def build_world(size: str = "small", seed: int = 7, end: date | None = None) -> 
         else co.large_company(random.Random(f"{seed}:company"), start)
     )
     world = World(cfg, seed, start, end, **SIZES[size])
-    world.run()
+    office.run(world)
     return cfg, world
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from automation.config import Config
+from automation.core.config import Config
 from automation.demo import writers as wr
 from automation.demo.world import Form, World
 

@@ -110,3 +110,12 @@ def weekly_reports(world: World, rng: random.Random) -> None:
             lang = sup.get("language", "zh")
             when = world.at(d, rng, 8.5, 11.8)
             world.forms.append(Form("weekly_report", sup["id"], sup["id"], lang, when, week, info, rows))
+
+
+def run(world: World) -> None:
+    """The whole simulation: every rep, then HQ's targets and the supervisors' weekly reports
+    (they only read what reps did), then every form in its language and received order."""
+    world.run_reps()
+    hq_targets(world, random.Random(f"{world.seed}:hq"))
+    weekly_reports(world, random.Random(f"{world.seed}:supervisors"))
+    world.finish()

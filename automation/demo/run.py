@@ -2,8 +2,8 @@
 
 Steps, in order: make (or reuse) a demo folder, write the company and its dropped files
 (:mod:`automation.demo.generator`), make the installation around them (the same
-:func:`automation.installer.init_installation` as ``salesflow init``), then drop every file into
-the inbox in time order and hand it to :func:`automation.pipeline.process` with the clock set to its
+:func:`automation.templates.installer.init_installation` as ``salesflow init``), then drop every file into
+the inbox in time order and hand it to :func:`automation.pipeline.stages.process` with the clock set to its
 received time (``SALESFLOW_NOW``), so deadlines and "late" mean what they would have meant that
 day. The report adds up what happened and shows the latest full week's headline figures.
 
@@ -24,10 +24,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from automation import clock
-from automation.config import Config, load_config
+from automation.core import clock
+from automation.core.config import Config, load_config
 from automation.demo.generator import DROPS, MANIFEST, generate
-from automation.received_order import tie_key
+from automation.pipeline.order import tie_key
 
 MARKER = ".salesflow-demo.json"
 SETTLE_SECONDS = 3
@@ -96,7 +96,7 @@ def prepare_dir(root: Path) -> None:
 def make_installation(root: Path) -> Config:
     """The shared-folder tree and templates around the generated config.yaml (as ``salesflow init``)."""
     try:
-        from automation.installer import init_installation
+        from automation.templates.installer import init_installation
     except ImportError:  # pragma: no cover - only while the installer is being built
         cfg = load_config(root / "config.yaml")
         for p in (
@@ -135,7 +135,7 @@ def run_demo(
 
     from automation.consolidate import rebuild_dirty
     from automation.ledger import open_ledger
-    from automation.pipeline import process
+    from automation.pipeline.stages import process
 
     config = make_installation(rootp)
     report = DemoReport(rootp, gen.config_path, size, seed)
@@ -162,8 +162,9 @@ def run_demo(
                     {**e, "outcome": outcome.status, "messages": list(outcome.messages)[:3]}
                 )
         _figures(report, config, ledger, end)
-        report.outbox = _outbox(config, ledger, end)
+        os.environ[clock.ENV_VAR] = _evening(end).isoformat()
         report.workbooks = rebuild_dirty(config, ledger)  # as the watcher would after the last burst
+        report.outbox = _outbox(config, ledger, end)  # after the rebuild: the weekly mail attaches them
     finally:
         ledger.close()
         if saved is None:
@@ -178,7 +179,7 @@ def run_demo(
 
 def latest_full_week(end: date) -> tuple[str, date]:
     """The last week whose working days are all over by ``end`` (Sunday ``end`` counts its own week)."""
-    from automation.workcal import week_key
+    from automation.core.workcal import week_key
 
     sunday = end if end.isoweekday() == 7 else end - timedelta(days=end.isoweekday())
     return week_key(sunday), sunday
@@ -186,7 +187,7 @@ def latest_full_week(end: date) -> tuple[str, date]:
 
 def _figures(report: DemoReport, config: Config, ledger: Any, end: date) -> None:
     try:
-        from automation.figures import compute_all
+        from automation.score import compute_all
     except ImportError:  # pragma: no cover - only while figures are being built
         return
     week, sunday = latest_full_week(end)
@@ -211,15 +212,19 @@ def _outbox(config: Config, ledger: Any, end: date) -> Path:
     """The mail the company would have got: the latest full week's summaries (as on the Monday
     after it at 08:00) and the last day's brief, reminders and notices (as that evening at 21:00),
     written as .eml into outbox/ (nothing is sent: the demo has no mail server)."""
-    from automation import mail
+    from automation.pipeline import send_mail
 
     week, sunday = latest_full_week(end)
     monday = datetime.combine(sunday + timedelta(days=1), datetime.min.time()).replace(hour=8)
-    evening = datetime.combine(end, datetime.min.time()).replace(hour=21)
-    for now, kw in ((monday, {"week": week}), (evening, {"day": end})):
+    for now, kw in ((monday, {"week": week}), (_evening(end), {"day": end})):
         os.environ[clock.ENV_VAR] = now.isoformat()
-        mail.mail(config, ledger, now=now, **kw)  # type: ignore[arg-type]
+        send_mail(config, ledger=ledger, now=now, **kw)  # type: ignore[arg-type]
     return config.outbox
+
+
+def _evening(end: date) -> datetime:
+    """The last day's evening, 21:00: when the demo's day ends."""
+    return datetime.combine(end, datetime.min.time()).replace(hour=21)
 
 
 def _plain(v: Any) -> Any:

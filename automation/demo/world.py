@@ -265,14 +265,14 @@ class World:
         return c
 
     # ----- the simulation ---------------------------------------------------------------------
-    def run(self) -> None:
-        """Simulate every rep, then supervisors and HQ (they only read what reps did)."""
+    def run_reps(self) -> None:
+        """Simulate every rep (supervisors and HQ come after: :func:`automation.demo.office.run`
+        reads what reps did)."""
         for rep in self.cfg["reps"]:
             self._run_rep(rep, random.Random(f"{self.seed}:{rep['id']}"))
-        from automation.demo import office  # late: office reads World's results
 
-        office.hq_targets(self, random.Random(f"{self.seed}:hq"))
-        office.weekly_reports(self, random.Random(f"{self.seed}:supervisors"))
+    def finish(self) -> None:
+        """Every form in its rep's language, in received order."""
         translate(self.forms)
         self.forms.sort(key=lambda f: (f.received, f.folder, f.form))
 

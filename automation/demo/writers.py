@@ -20,8 +20,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from automation.core.formspec import FieldSpec, FormSpec
 from automation.demo.world import Form
-from automation.formspec import FieldSpec, FormSpec
 
 FORMATS = ("xlsx", "xlsx-openpyxl", "xls", "csv-utf8", "csv-gbk")
 EXT = {"xlsx": ".xlsx", "xlsx-openpyxl": ".xlsx", "xls": ".xls", "csv-utf8": ".csv", "csv-gbk": ".csv",

@@ -1,4 +1,4 @@
-"""Intake: turn a dropped file into a :class:`automation.model.Submission`.
+"""Intake: turn a dropped file into a :class:`automation.core.model.Submission`.
 
 The stages, in order (each its own module):
 1. :mod:`.safety` size cap on the file, before reading it;
@@ -16,19 +16,23 @@ and one file-level issue. Only the specific errors of the parsing libraries are 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation import clock
-from automation.formspec import FieldSpec, FormSpec, fold
+from automation.core import clock
+from automation.core.config import DEFAULT_MAX_UNPACKED_MB
+from automation.core.content_store import sha256_of
+from automation.core.formspec import FieldSpec, FormSpec, fold
+from automation.core.model import Cell, Issue, Row, Submission, a1
+from automation.core.problems import SEVERITY
 from automation.intake import budget
 from automation.intake import layout as lay
-from automation.intake.early import EarlyRead
 from automation.intake.formulas import report_uncached
 from automation.intake.readers import (
     ReadError,
@@ -56,12 +60,10 @@ from automation.intake.values import (
     parse_text,
 )
 from automation.intake.zipdir import ZipLike, open_zip
-from automation.model import Cell, Issue, Row, Submission, a1
-from automation.problems import SEVERITY
 
 if TYPE_CHECKING:
-    from automation.config import Config
-    from automation.formspec import FormSet
+    from automation.core.config import Config
+    from automation.core.formspec import FormSet
 
 # fill_submission makes each table Cell without calling the dataclass __init__ (the call was a fifth
 # of its hot loop), setting these fields in this order as __init__ does; checked here, at import
@@ -72,9 +74,9 @@ if (
     or hasattr(Cell, "__post_init__")
     or hasattr(Cell, "__slots__")
 ):
-    raise ImportError("automation.model.Cell changed: update the Cell making in intake.fill_submission")
+    raise ImportError("automation.core.model.Cell changed: update the Cell making in intake.fill_submission")
 
-__all__ = ["read_submission", "read_workbook"]
+__all__ = ["read_parsed", "read_submission", "read_workbook"]
 
 log = logging.getLogger("automation.intake")
 
@@ -91,18 +93,18 @@ def _mb(n: float) -> str:
     return f"{n:.1f} MB" if n < 10 else f"{n:.0f} MB"
 
 
-def read_workbook(data: bytes, fmt: str, config: Config, archive: ZipLike | None = None) -> Workbook:
+def read_workbook(data: bytes, fmt: str, config: Config | None, archive: ZipLike | None = None) -> Workbook:
     """Grids of every sheet after the safety scan; raises :class:`ReadError` with a file-level code.
 
     Whatever the parsing raises on the bytes is the file's (see :func:`readers.parsing`); sheets
-    are parsed on first use, under the same rule.
+    are parsed on first use, under the same rule. ``config`` None: the default limits.
     """
     budget.check(budget.SCANNING)
     if fmt == "csv":
         return read_csv(data)
     if fmt in ("xlsx", "xlsm", "ods"):
         with parsing("zip"), archive or open_zip(data) as z:
-            scan = scan_zip(z, config.intake.max_unpacked_mb, data)
+            scan = scan_zip(z, config.intake.max_unpacked_mb if config else DEFAULT_MAX_UNPACKED_MB, data)
         if scan.problem:
             raise ReadError(scan.problem, scan.detail)
         sparse: list[str] = []
@@ -146,29 +148,52 @@ def read_submission(
     received_at: datetime | None = None,
     data: bytes | None = None,
     sha256: str | None = None,
-    early: EarlyRead | None = None,
 ) -> Submission:
     """Read one dropped file into a Submission; never raises for what the file contains.
 
     ``data``: the file's bytes when the caller already holds them (the pipeline copies each drop
     into the content store first), so the file is not read a second time; ``path`` then only names
     the file. ``sha256``: their hex digest when the caller computed it too (else hashed here).
-    ``early``: those bytes already parsed into grids by the read-ahead process
-    (:mod:`automation.intake.early`); only the form is then found in them.
     """
     path = path if isinstance(path, Path) else Path(path)  # a Path is immutable: no copy needed
-    # until the form tells its language, a rejection speaks the language of the person whose folder
-    # it is; a readable form sets its own, so the folder's person is only looked up for a rejection
     sub = Submission(path=path, folder=folder, received_at=received_at, language=_PENDING)
+    with _reading(sub, config):
+        return _read(sub, path, config, specs, data, sha256)
+
+
+def read_parsed(
+    path: Path,
+    workbook: Workbook,
+    config: Config,
+    specs: FormSet,
+    *,
+    folder: str = "",
+    received_at: datetime | None = None,
+    size: int,
+    sha256: str,
+    kind: str,
+) -> Submission:
+    """:func:`read_submission` of bytes already parsed into ``workbook`` (a flood's read-ahead
+    process parses the next files while this one records): only the form is found in the grids,
+    under the same time budget and with the same messages. ``size``, ``sha256`` and ``kind``
+    (the sniffed format) are those of the bytes the grids came from."""
+    sub = Submission(path=path, folder=folder, received_at=received_at, language=_PENDING)
+    with _reading(sub, config):
+        sub.size, sub.sha256, sub.file_format = size, sha256, kind
+        return _fill(sub, workbook, config, specs)
+
+
+@contextlib.contextmanager
+def _reading(sub: Submission, config: Config) -> Iterator[None]:
+    """The file's time budget; and until the form tells its language, a rejection speaks the
+    language of the person whose folder it is (a readable form sets its own, so the folder's
+    person is only looked up for a rejection)."""
     try:
         with budget.limited(config.intake.time_budget_seconds):
-            if early is not None:
-                sub.size, sub.sha256, sub.file_format = early.size, early.sha256, early.kind
-                return _fill(sub, early.workbook(config), config, specs)
-            return _read(sub, path, config, specs, data, sha256)
+            yield
     finally:
         if sub.language is _PENDING:
-            person = config.person(folder) if folder else None
+            person = config.person(sub.folder) if sub.folder else None
             sub.language = person.language if person is not None else config.language
 
 
@@ -185,11 +210,7 @@ def _read(
         if sha256 is None and data is not None:
             sha256 = hashlib.sha256(data).hexdigest()
         if sha256 is None:  # not read whole: hashed in chunks
-            h = hashlib.sha256()
-            with path.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            sha256 = h.hexdigest()
+            sha256 = sha256_of(path)[0]
         sub.sha256 = sha256
         return _file_issue(
             sub, "file-too-large", value=_mb(size / 1048576), limit=_mb(config.intake.max_file_mb)

@@ -31,8 +31,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from automation.core.model import Cell, Submission
     from automation.intake.layout import Layout
-    from automation.model import Cell, Submission
 
 MAX_CELLS = 10_000
 Cells = list[tuple[int, int]]  # 0-based (row, col)
@@ -153,8 +153,8 @@ def report_uncached(sub: Submission, uncached: frozenset[tuple[int, int]], found
 
 
 def _issue(sub: Submission, cell: Cell, shown: str, key: str) -> None:
-    from automation.model import Issue
-    from automation.problems import SEVERITY
+    from automation.core.model import Issue
+    from automation.core.problems import SEVERITY
 
     cell.issue = CODE  # validate then reports no "required" for it too
     sub.issues.append(

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from automation.formspec import FieldSpec, FormSet, FormSpec, fold
+from automation.core.formspec import FieldSpec, FormSet, FormSpec, fold
 from automation.intake import budget
 from automation.intake.readers import SheetGrid, Workbook
 

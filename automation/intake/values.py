@@ -27,10 +27,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from automation.formspec import BOOL_FALSE, BOOL_TRUE, FieldSpec, fold
+from automation.core.formspec import BOOL_FALSE, BOOL_TRUE, FieldSpec, fold
 
 if TYPE_CHECKING:
-    from automation.config import Config
+    from automation.core.config import Config
 
 CENT = Decimal("0.01")
 BLANKS = " \t\r\n\u3000\u00a0\u200b\ufeff"  # stripped around every value

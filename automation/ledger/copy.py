@@ -2,8 +2,9 @@
 
 :func:`copy_ledger` brings both ledgers to the newest schema, copies every table's rows in key
 order (in chunks, one transaction on the target: all or nothing), moves PostgreSQL's id sequences
-past the copied ids, then verifies: the row count of every table, and the figures (``figures
---json`` for the latest week, every period) computed from each side must be equal. A target that
+past the copied ids, then verifies: the row count of every table, and (``verify``, given by the
+caller since figures are a later stage: :func:`automation.score.run.same_figures`) the figures
+(``figures --json`` for the latest week, every period) computed from each side must be equal. A target that
 already holds forms is refused unless ``replace`` (its rows are deleted first, in the same
 transaction): two ledgers are never merged, since their ids would collide.
 
@@ -13,7 +14,7 @@ is not either (liveness, not history).
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,8 +50,15 @@ def counts(conn: sa.Connection) -> dict[str, int]:
     }
 
 
-def copy_ledger(config: Any, target_url: str, *, replace: bool = False) -> CopyReport:
-    """Copy the ledger ``config`` names into ``target_url`` and verify it (see the module)."""
+def copy_ledger(
+    config: Any,
+    target_url: str,
+    *,
+    replace: bool = False,
+    verify: Callable[[Any, str], tuple[str, bool]] | None = None,
+) -> CopyReport:
+    """Copy the ledger ``config`` names into ``target_url`` and verify it (see the module).
+    ``verify(config, target_url)``: ``(week, equal)`` of the figures from both ledgers."""
     from automation.ledger.store import make_engine
 
     source_url = config.database_url
@@ -85,7 +93,9 @@ def copy_ledger(config: Any, target_url: str, *, replace: bool = False) -> CopyR
                 if expected[k] != report.counts.get(k)
             }
             raise CopyError(f"行数不一致 / row counts differ after the copy (source, target): {diff}")
-        report.week, report.figures_equal = _same_figures(config, target_url)
+        if verify is None:
+            return report
+        report.week, report.figures_equal = verify(config, target_url)
         if not report.figures_equal:
             raise CopyError(f"指标不一致 / the figures of {report.week} differ between the two ledgers")
         return report
@@ -113,24 +123,3 @@ def _move_sequences(dconn: sa.Connection) -> None:
             f"SELECT setval(pg_get_serial_sequence('{tbl.name}', 'id'), "
             f"COALESCE((SELECT max(id) FROM {tbl.name}), 0) + 1, false)"
         )
-
-
-def _same_figures(config: Any, target_url: str) -> tuple[str, bool]:
-    """``figures --json`` of the latest week from each ledger, compared (generated_at aside)."""
-    from automation import clock
-    from automation.figures import compute_all
-    from automation.figures.export import to_json
-    from automation.ledger import open_ledger
-    from automation.workcal import WorkCalendar, default_as_of, week_key
-
-    now = clock.now()
-    as_of = default_as_of(now, config)
-    week = week_key(as_of)
-    out = []
-    for cfg in (config, config.model_copy(update={"ledger_url": target_url})):
-        with open_ledger(cfg) as ledger:
-            frames = ledger.frames()
-        data = to_json(compute_all(frames, cfg, week, None, as_of=as_of), WorkCalendar(cfg), now)
-        data.pop("generated_at", None)
-        out.append(json.dumps(data, sort_keys=True, ensure_ascii=False))
-    return week, out[0] == out[1]

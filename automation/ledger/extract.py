@@ -1,4 +1,4 @@
-"""The ledger as :class:`automation.frames.LedgerFrames`: what the figures read.
+"""The ledger as :class:`automation.core.frames.LedgerFrames`: what the figures read.
 
 Only accepted, current rows of the versioned forms (visits, plans, market reports, weekly reports)
 appear; the register, complaints, targets and unsettled register conflicts are current state; ``submissions`` lists every submission with its status
@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import sqlalchemy as sa
 
-from automation.frames import SCHEMAS, LedgerFrames, conform
+from automation.core.frames import SCHEMAS, LedgerFrames, conform
 
 if TYPE_CHECKING:
-    from automation.ledger.store import Ledger
+    from automation.core.config import Config
 
 MONEY = {
     "quote_amount",
@@ -102,7 +102,7 @@ def _query(conn: sa.Connection, sql: str) -> pd.DataFrame:
 
 
 def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Raw driver values -> the dtypes of :mod:`automation.frames` (money cents -> yuan)."""
+    """Raw driver values -> the dtypes of :mod:`automation.core.frames` (money cents -> yuan)."""
     schema = SCHEMAS[name]
     for col in df.columns:
         dtype = schema.get(col)
@@ -125,24 +125,23 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return conform(name, df)[list(schema)]
 
 
-def frames(ledger: Ledger) -> LedgerFrames:
-    """One consistent snapshot of the ledger as typed frames (one read transaction)."""
-    config = ledger.config
+def frames(config: Config, conn: sa.Connection) -> LedgerFrames:
+    """One consistent snapshot of the ledger as typed frames, read in ``conn`` (one read transaction:
+    :meth:`automation.ledger.Ledger.frames`)."""
     region_of = {r.id: r.region for r in config.reps}
-    with ledger.read() as conn:
-        raw = {
-            "visits": _query(conn, _VISITS),
-            "plans": _query(conn, _PLANS),
-            "customers": _query(conn, _CUSTOMERS),
-            "stage_history": _query(conn, _STAGES),
-            "complaints": _query(conn, _COMPLAINTS),
-            "targets": _query(conn, _TARGETS),
-            "submissions": _query(conn, _SUBMISSIONS),
-            "market_reports": _query(conn, _MARKET),
-            "conflicts": _query(conn, _CONFLICTS),
-            "weekly_reports": _query(conn, _WEEKLY),
-            "weekly_targets": _query(conn, _WEEKLY_TARGETS),
-        }
+    raw = {
+        "visits": _query(conn, _VISITS),
+        "plans": _query(conn, _PLANS),
+        "customers": _query(conn, _CUSTOMERS),
+        "stage_history": _query(conn, _STAGES),
+        "complaints": _query(conn, _COMPLAINTS),
+        "targets": _query(conn, _TARGETS),
+        "submissions": _query(conn, _SUBMISSIONS),
+        "market_reports": _query(conn, _MARKET),
+        "conflicts": _query(conn, _CONFLICTS),
+        "weekly_reports": _query(conn, _WEEKLY),
+        "weekly_targets": _query(conn, _WEEKLY_TARGETS),
+    }
     for name in ("visits", "plans", "complaints", "market_reports"):
         raw[name]["region"] = raw[name]["rep_id"].map(region_of)
     reps = pd.DataFrame(

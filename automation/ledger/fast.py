@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from automation.config import switched_off
+from automation.core.config import switched_off
 
 _MISSING = object()
 # read once: os.environ.get on every statement cost 4 % of a flood's recording process

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from automation import clock
+from automation.core import clock
 from automation.ledger import schema, shared
 
 
@@ -101,7 +101,7 @@ def _v8_sites(conn: sa.Connection) -> None:
     which site's outbox holds each message (``mail_log.site``), every site's heartbeat, and the
     unique index that keeps one content from being counted twice whatever raced. Rows from before
     were received by the only site there was, the default one (``main``)."""
-    from automation.config import DEFAULT_SITE
+    from automation.core.config import DEFAULT_SITE
 
     inspector = sa.inspect(conn)
     site_type = sa.String(schema.SITE_WIDTH).compile(dialect=conn.dialect)

@@ -2,7 +2,7 @@
 missing driver.
 
 The driver is psycopg 3 (``pip install 'salesflow[postgres]'``): a plain ``postgresql://`` URL is
-read as ``postgresql+psycopg://`` (:attr:`automation.config.Config.database_url`). Without it,
+read as ``postgresql+psycopg://`` (:attr:`automation.core.config.Config.database_url`). Without it,
 SQLAlchemy's import error was a 49-line traceback from every command; :func:`missing_driver` is
 the one line said instead (exit 2, as any configuration problem).
 """

@@ -9,7 +9,6 @@ original; whatever a crash interrupts after the commit is finished by the next r
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,20 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from automation import clock
+from automation.core import clock
+from automation.core.model import Submission
+from automation.core.safenames import safe_part, split_name
 from automation.ledger import customers, writers
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
 from automation.ledger.values import as_date, as_text, iso_week, say, to_json
 from automation.ledger.writers import Apply
-from automation.model import Submission
-from automation.safenames import safe_part, split_name
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
-    from automation.config import Config
-    from automation.formspec import FormSet
+    from automation.core.config import Config
+    from automation.core.formspec import FormSet
 
 APPLY = {
     "visit_report": writers.apply_visit_report,
@@ -193,28 +192,54 @@ class Recording:
         first_seen: datetime,
         received_at: datetime,
         language: str = "zh",
-        conn: sa.Connection | None = None,
-        new_content: bool = False,
-        deferred: Deferred | None = None,
-        same: list[Any] | None = None,
         conflict_copy_of: str | None = None,
     ) -> SubmissionRecord:
-        """Record a processed file: its terminal state and, when accepted, its rows — atomically.
+        """Record a processed file: its terminal state and, when accepted, its rows — atomically,
+        in one write transaction of its own (a flood records many in one: :class:`LedgerBatch`).
 
         ``sub`` None means the caller already knows the content is a duplicate (no intake needed).
         The duplicate check is repeated inside the transaction, so two processes racing on the
         same content still count it once. ``name`` is the sanitised original name.
-
-        ``conn``: an open write transaction of a batch (:meth:`Ledger.batch`); the file's writes
-        become durable when the batch commits, all of its files or none. A fault here leaves that
-        transaction half-written: the batch must roll it back (``pipeline_batch`` then goes again
-        without the faulty file). ``deferred``: the batch's audit entries and consolidation marks,
-        written once at its end (:meth:`flush`). ``new_content``: the caller saw, *in that same
-        transaction*, that no counted submission has this content (skips a repeated look-up).
-        ``same``: the rows of :data:`SAME_CONTENT` the caller read in that same transaction (the
-        batch asks it once per file to learn ``new_content``; it is not asked again here).
         ``conflict_copy_of``: the inbox path this file may be a sync client's copy of
-        (``automation.watch.synccopy``), stored with it.
+        (``automation.core.synccopy``), stored with it.
+        """
+        with self.write() as conn:
+            self.flush_filed(conn)  # the previous files' "filed" marks ride on this commit
+            later = Deferred()
+            out = self._record(
+                conn, sub, later, valid=valid, error_count=error_count, warning_count=warning_count,
+                sha256=sha256, source=source, folder=folder, name=name, size=size, first_seen=first_seen,
+                received_at=received_at, language=language, conflict_copy_of=conflict_copy_of,
+            )  # fmt: skip
+            self.flush(conn, later)  # nobody writes them later: now, in this transaction
+            return out
+
+    def _record(
+        self,
+        conn: sa.Connection,
+        sub: Submission | None,
+        deferred: Deferred,
+        *,
+        valid: bool,
+        error_count: int,
+        warning_count: int,
+        sha256: str,
+        source: str,
+        folder: str,
+        name: str,
+        size: int,
+        first_seen: datetime,
+        received_at: datetime,
+        language: str = "zh",
+        conflict_copy_of: str | None = None,
+        new_content: bool = False,
+        same: list[Any] | None = None,
+    ) -> SubmissionRecord:
+        """:meth:`record` inside ``conn``, its audit entries and consolidation marks into ``deferred``.
+
+        A batch (:class:`automation.ledger.batch.LedgerBatch`) passes ``new_content``: it saw, *in that
+        same transaction*, that no counted submission has this content (skips a repeated look-up),
+        and ``same``: the rows of :data:`SAME_CONTENT` it read there (not asked again here).
         """
         base = {
             "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
@@ -224,15 +249,7 @@ class Recording:
         if conflict_copy_of:  # only then: the hot statement keeps its one set of columns
             base["conflict_copy_of"] = conflict_copy_of
         counts = (valid, error_count, warning_count)
-        with contextlib.ExitStack() as stack:
-            if conn is None:
-                conn, new_content = stack.enter_context(self.write()), False
-                self.flush_filed(conn)  # the previous files' "filed" marks ride on this commit
-            later = deferred if deferred is not None else Deferred()
-            out = self._record_in(conn, sub, counts, base, new_content, later, same)
-            if deferred is None:  # nobody writes them later: now, in this transaction
-                self.flush(conn, later)
-            return out
+        return self._record_in(conn, sub, counts, base, new_content, deferred, same)
 
     def flush(self, conn: sa.Connection, deferred: Deferred) -> None:
         """Write what :meth:`record` deferred (in the same transaction, before its commit)."""

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from automation.config import DEFAULT_SITE
+from automation.core.config import DEFAULT_SITE
+from automation.core.outcomes import ACCEPTED as ACCEPTED
+from automation.core.outcomes import DUPLICATE as DUPLICATE
+from automation.core.outcomes import RECORDED
+from automation.core.outcomes import REJECTED as REJECTED
+from automation.core.outcomes import SUPERSEDED as SUPERSEDED
 
 metadata = sa.MetaData()
 
-# submission statuses: the terminal states of a dropped file
-ACCEPTED = "accepted"
-REJECTED = "rejected"
-DUPLICATE = "duplicate"
-SUPERSEDED = "superseded"
-STATUSES = (ACCEPTED, REJECTED, DUPLICATE, SUPERSEDED)
+# submission statuses: the terminal states of a dropped file (the words: automation.core.outcomes)
+STATUSES = RECORDED
 
 schema_version = sa.Table(
     "schema_version",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,13 +55,35 @@ def serialise(conn: sa.Connection, key: int = WRITE) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
 
 
+_HELD = threading.local()  # the (database, key) locks this thread holds already
+
+
 @contextlib.contextmanager
 def exclusive(engine: sa.Engine | None, key: int) -> Iterator[None]:
     """Hold a session-level advisory lock for a while (consolidation, mail): other processes, at
-    any site, wait. A no-op on SQLite, whose ledger one machine uses (and without an engine)."""
+    any site, wait. A no-op on SQLite, whose ledger one machine uses (and without an engine).
+
+    Re-entrant within a thread: ``salesflow mail`` holds the mail lock and asks for what is due,
+    which takes it too; a second session asking for a lock its own process holds would wait for
+    itself forever."""
     if engine is None or engine.dialect.name != "postgresql":
         yield
         return
+    held: set[tuple[str, int]] = _HELD.__dict__.setdefault("locks", set())
+    mine = (engine.url.render_as_string(hide_password=True), key)
+    if mine in held:
+        yield
+        return
+    held.add(mine)
+    try:
+        with _locked(engine, key):
+            yield
+    finally:
+        held.discard(mine)
+
+
+@contextlib.contextmanager
+def _locked(engine: sa.Engine, key: int) -> Iterator[None]:
     with engine.connect() as conn:
         conn.exec_driver_sql(f"SELECT pg_advisory_lock({int(key)})")
         conn.commit()

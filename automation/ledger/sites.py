@@ -23,13 +23,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from automation.config import Config
+from automation.core.config import Config
 from automation.ledger import schema as t
 from automation.ledger.shared import insert, server_epoch
 
 log = logging.getLogger("automation.watch")
 BEAT_SECONDS = 5.0
-STALE_AFTER_SECONDS = 30.0  # as automation.status: a site whose last beat is older is not alive
+STALE_AFTER_SECONDS = 30.0  # as automation.watch.status: a site whose last beat is older is not alive
 _H = t.site_heartbeats.c
 
 

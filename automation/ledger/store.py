@@ -23,16 +23,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from automation import clock
-from automation.config import Config
-from automation.formspec import FormSet, load_specs
+from automation.core import clock
+from automation.core.config import Config
+from automation.core.formspec import FormSet, load_specs
+from automation.core.model import CustomerDirectory, CustomerRef
 from automation.ledger import migrate
 from automation.ledger import schema as t
+from automation.ledger.batch import LedgerBatch
 from automation.ledger.fast import Fast
 from automation.ledger.netpath import network_location
 from automation.ledger.recording import COUNTED_STATUS, INSERT_AUDIT, Recording, SubmissionRecord
 from automation.ledger.shared import serialise
-from automation.model import CustomerDirectory, CustomerRef
 
 BUSY_TIMEOUT_MS = 30_000
 MAX_UNWRITTEN_MARKS = 200  # "filed" marks held before a write of their own (see Ledger.mark_filed)
@@ -125,7 +126,7 @@ def make_engine(url: str) -> sa.Engine:
     """An engine with the durability settings above (SQLite), or for PostgreSQL: a checked pool
     (a connection the server dropped is replaced, not used), a connect timeout and TCP keepalives
     (a server that vanished is noticed in seconds, and the watcher waits for it: see
-    ``automation.watch.faults``). A URL whose driver is not installed is one line saying what to
+    ``automation.core.faults``). A URL whose driver is not installed is one line saying what to
     install (:class:`LedgerError`), not the import's traceback."""
     if not url.startswith("sqlite"):
         from automation.ledger.postgres import engine_options, missing_driver
@@ -246,21 +247,16 @@ class Ledger(Recording):
 
     # ----- look-ups the pipeline needs ---------------------------------------------------------
     @contextmanager
-    def batch(self) -> Iterator[sa.Connection]:
-        """One write transaction for many files (:func:`automation.pipeline_batch.process_batch`):
-        one durable commit instead of one per file. Same guarantees: all or nothing."""
+    def batch(self) -> Iterator[LedgerBatch]:
+        """One write transaction for many files (the flood: :mod:`automation.pipeline.flood`): one
+        durable commit instead of one per file. Same guarantees: all or nothing. The batch answers
+        the pipeline's look-ups and records inside that transaction (:class:`LedgerBatch`)."""
         with self.write() as conn:
             self.flush_filed(conn)
-            yield conn
+            yield LedgerBatch(self, conn)
 
-    def sighting(
-        self, sha256: str, source: str, now: datetime, conn: sa.Connection | None = None
-    ) -> datetime:
-        """When this content at this inbox path was first seen; records ``now`` the first time.
-
-        ``conn``: the batch's open write transaction (a second writer would wait for ourselves)."""
-        if conn is not None:
-            return self._sighting(conn, sha256, source, now)
+    def sighting(self, sha256: str, source: str, now: datetime) -> datetime:
+        """When this content at this inbox path was first seen; records ``now`` the first time."""
         with self.write() as own:
             return self._sighting(own, sha256, source, now)
 
@@ -287,10 +283,6 @@ class Ledger(Recording):
         unfiled = [SubmissionRecord.from_row(r) for r in rows if r.id is not None and r.id not in self._filed]
         return unfiled, bool(rows[0].counted), int(rows[0].generation or 0)
 
-    def generation(self, conn: sa.Connection) -> int:
-        """The directory's generation as ``conn`` (a write transaction) sees it."""
-        return self._generation(conn)
-
     def _generation(self, conn: sa.Connection) -> int:
         """The directory's generation: bumped by every accepted register or complaint drop."""
         return int(GENERATION_NOW(conn).scalar() or 0)
@@ -313,21 +305,15 @@ class Ledger(Recording):
                 ).scalars()
             )
 
-    def has_source(self, source: str, conn: sa.Connection | None = None) -> bool:
+    def has_source(self, source: str) -> bool:
         """Whether any submission came from this inbox path (the original of a conflict copy)."""
+        with self.read() as own:
+            return self._has_source(own, source)
+
+    def _has_source(self, conn: sa.Connection, source: str) -> bool:
         c = t.submissions.c
         query = sa.select(sa.literal(1)).where(c.source == source, c.site == self.config.site).limit(1)
-        if conn is not None:
-            return conn.execute(query).first() is not None
-        with self.read() as own:
-            return own.execute(query).first() is not None
-
-    def counted(self, sha256: str, conn: sa.Connection | None = None) -> bool:
-        """Whether a counted submission (accepted, or later superseded) has this exact content."""
-        if conn is not None:
-            return conn.execute(COUNTED, {"sha": sha256}).first() is not None
-        with self.read() as rc:
-            return rc.execute(COUNTED, {"sha": sha256}).first() is not None
+        return conn.execute(query).first() is not None
 
     def submission(self, submission_id: int) -> SubmissionRecord:
         self.flush_filed()
@@ -437,22 +423,18 @@ class Ledger(Recording):
                 conn.execute(q)
 
     # ----- readers ---------------------------------------------------------------------------------
-    def directory(self, generation: int | None = None, conn: sa.Connection | None = None) -> LedgerDirectory:
+    def directory(self, generation: int | None = None) -> LedgerDirectory:
         """The register for validation; cached until a register or complaint drop changes it.
 
         ``generation``: what :meth:`prior` read for this very form; when the cached directory is of
         that generation no further read is needed (both are snapshots taken before the form's own
-        transaction, as this one would be).
-
-        ``conn``: a batch's open write transaction, so the directory includes what the batch
-        itself registered so far; should that transaction roll back, the batch calls
-        :meth:`forget_directory`.
+        transaction, as this one would be). A batch reads it through its own transaction
+        (:meth:`LedgerBatch.directory`), so it includes what the batch registered so far; should
+        that transaction roll back, the batch calls :meth:`forget_directory`.
         """
         d = self._directory
         if generation is not None and d is not None and d.generation == generation:
             return d
-        if conn is not None:
-            return self._directory_in(conn)
         with self.read() as own:
             return self._directory_in(own)
 
@@ -461,7 +443,7 @@ class Ledger(Recording):
         self._directory = None
 
     def _directory_in(self, conn: sa.Connection) -> LedgerDirectory:
-        gen = int(GENERATION_NOW(conn).scalar() or 0)
+        gen = self._generation(conn)
         d = self._directory
         if d is not None and d.generation == gen:
             return d
@@ -497,9 +479,10 @@ class Ledger(Recording):
 
     def frames(self):  # type: ignore[no-untyped-def]
         """Everything the figures read (accepted, current rows only), as typed data frames."""
-        from automation.ledger.extract import frames
+        from automation.ledger.extract import frames  # pandas: only for those who read figures
 
-        return frames(self)
+        with self.read() as conn:
+            return frames(self.config, conn)
 
 
 __all__ = ["Ledger", "LedgerDirectory", "LedgerError", "SubmissionRecord", "make_engine", "open_ledger"]

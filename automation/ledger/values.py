@@ -2,7 +2,7 @@
 
 Kept apart so the writers and the frame extraction agree on one rule each: money is stored as
 integer cents (no float drift when sums are compared with what a rep typed), names are matched after
-:func:`automation.formspec.fold`, phones by their digits.
+:func:`automation.core.formspec.fold`, phones by their digits.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from automation.formspec import fold
+from automation.core.formspec import fold
 
 
 def cents(value: Any) -> int | None:
@@ -85,8 +85,8 @@ def to_json(value: Any) -> str:
 
 def say(code: str, **params: Any) -> str:
     """A ledger note for the rep from the one problem catalog, in both languages (``zh / en``)."""
-    from automation.model import Issue
-    from automation.problems import SEVERITY, render
+    from automation.core.model import Issue
+    from automation.core.problems import SEVERITY, render
 
     issue = Issue(code=code, severity=SEVERITY.get(code, "note"), params=params)
     return f"{render(issue, 'zh')[0]} / {render(issue, 'en')[0]}"

@@ -31,8 +31,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from automation.config import Config
-from automation.formspec import FormSpec
+from automation.core.config import Config
+from automation.core.formspec import FormSpec
+from automation.core.model import Row, Submission
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
 from automation.ledger.shared import is_postgres, upsert_counter
@@ -45,7 +46,6 @@ from automation.ledger.values import (
     iso_week,
     to_json,
 )
-from automation.model import Row, Submission
 
 CUSTOMER_PREFIX = "C"
 COMPLAINT_PREFIX = "K"

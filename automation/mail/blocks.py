@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from automation.config import Config
-from automation.figures.targets import METRICS
+from automation.core.config import Config
+from automation.core.workcal import WorkCalendar
 from automation.mail import fmt
 from automation.mail.texts import labels
-from automation.workcal import WorkCalendar
+from automation.score.targets import METRICS
 
 MAX_ROWS = 15  # rows of a list shown in a message; the rest are in the workbook
 _STATUS_ORDER = {"red": 0, "amber": 1, "green": 2}
@@ -239,7 +239,7 @@ _SPECS: dict[int, tuple[Config, Any]] = {}
 
 def _specs(config: Config) -> Any:
     """The config's form specs, built once per config (a brief looks up a label per plan row)."""
-    from automation.formspec import load_specs
+    from automation.core.formspec import load_specs
 
     hit = _SPECS.get(id(config))
     if hit is None or hit[0] is not config:

@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from automation.config import Config
+from automation.core.config import Config
 from automation.mail.draft import Draft
 from automation.mail.render import render
 from automation.mail.routing import Recipient

@@ -1,7 +1,7 @@
 """The daily messages: the morning brief per supervisor (早会) and missing-report reminders.
 
-Figures come from :mod:`automation.figures.daily` (day-by-rep results, the day's plans, missing
-streaks) and :func:`automation.figures.timeliness.day_verdicts`; each recipient sees
+Figures come from :mod:`automation.score.daily` (day-by-rep results, the day's plans, missing
+streaks) and :func:`automation.score.timeliness.day_verdicts`; each recipient sees
 :func:`automation.mail.routing.view` of them.
 """
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from automation.config import Config
-from automation.figures import daily as fd
-from automation.figures import timeliness as tml
-from automation.figures.common import rep_universe
+from automation.core.config import Config
+from automation.core.workcal import Period, WorkCalendar
 from automation.mail import blocks, fmt, routing
 from automation.mail.draft import Draft
 from automation.mail.routing import Recipient
 from automation.mail.texts import labels
-from automation.workcal import Period, WorkCalendar
+from automation.score import daily as fd
+from automation.score import timeliness as tml
+from automation.score.common import rep_universe
 
 
 def day_figures(config: Config, frames: Any, day: date) -> dict[str, Any]:

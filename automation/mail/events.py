@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from automation.config import Config
+from automation.core.config import Config
 from automation.ledger import schema as t
 from automation.mail import blocks, routing
 from automation.mail.draft import Attachment, Draft

@@ -12,9 +12,9 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from automation.config import Config
+from automation.core.config import Config
+from automation.core.safenames import safe_part
 from automation.mail.draft import Draft
-from automation.safenames import safe_part
 
 
 def path_for(config: Config, draft: Draft) -> Path:

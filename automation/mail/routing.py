@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from automation.config import Config, Person
+from automation.core.config import Config, Person
 
 REP, SUPERVISOR, MANAGER = "rep", "supervisor", "manager"
 
@@ -115,7 +115,7 @@ _LISTS = {
 
 
 def view(figures: dict[str, Any], scope: Scope) -> dict[str, Any]:
-    """A copy of :func:`automation.figures.compute_all`'s answer holding only what ``scope`` may see.
+    """A copy of :func:`automation.score.compute_all`'s answer holding only what ``scope`` may see.
 
     Only the parts mail shows are kept (scorecards, the customer and complaint lists, timeliness,
     and any ``by_day`` / ``plans`` / ``streak`` frames the caller added); anything else is dropped

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from automation import clock
-from automation.config import MAIL_KINDS, Config
+from automation.core import clock
+from automation.core.config import MAIL_KINDS, Config
 from automation.ledger.shared import MAIL, exclusive
 from automation.mail import daily, events, outbox, schedule, sendlog, weekly
 from automation.mail.compose import compose, sender
@@ -64,21 +65,39 @@ class MailReport:
 # ----- writing --------------------------------------------------------------------------------
 
 
+Prepare = Callable[[str], None]  # makes the outputs of an ISO week (the pipeline's consolidation)
+
+
 def write(
-    config: Config, ledger: Any, drafts: list[Draft], *, rewrite: bool, now: datetime | None = None
+    config: Config,
+    ledger: Any,
+    drafts: list[Draft],
+    *,
+    rewrite: bool,
+    now: datetime | None = None,
+    prepare: Prepare | None = None,
 ) -> MailReport:
     """Write each draft's .eml and log it; never touch one already sent, sending or unsure.
 
-    ``rewrite`` False (the watcher): a message already written is left as it is."""
+    ``rewrite`` False (the watcher): a message already written is left as it is. ``prepare``: called
+    with the week of the weekly summaries about to be written, before they are (the pipeline
+    brings that week's workbooks up to date: this stage never reaches for a later one); an
+    attachment still missing then is named in the message."""
     now = now or clock.now()
     report = MailReport()
     drafts = [d for d in drafts if ours(config, d)]
     known = sendlog.statuses(ledger, [d.key for d in drafts])
+    todo = []
     for d in drafts:
         st = known.get(d.key)
         if st in sendlog.FINAL or (st is not None and not rewrite):
             report.kept.append(d.key)
-            continue
+        else:
+            todo.append(d)
+    if prepare is not None:
+        for week in sorted({d.period for d in todo if d.kind == "weekly"}):
+            prepare(week)
+    for d in todo:
         msg = compose(config, d, now)
         path = outbox.path_for(config, d)
         if not sendlog.writable(ledger, d.key):  # sent meanwhile by another process
@@ -152,6 +171,14 @@ def _send_one(
 # ----- entry points ----------------------------------------------------------------------------
 
 
+def check_request(config: Config, *, send: bool) -> None:
+    """Raise :class:`MailError` for a request that cannot be carried out (``send`` without a server)."""
+    if send and not config.smtp.configured:
+        raise MailError(
+            "未配置邮件服务器 / smtp.host is empty in config.yaml: set it to send (messages are written to outbox/ either way)"
+        )
+
+
 def mail(
     config: Config,
     ledger: Any,
@@ -161,24 +188,22 @@ def mail(
     kinds: list[str] | None = None,
     send: bool = False,
     now: datetime | None = None,
+    prepare: Prepare | None = None,
 ) -> MailReport:
-    """``salesflow mail``: see the module docstring."""
+    """``salesflow mail``: see the module docstring. ``prepare``: see :func:`write`."""
     with exclusive(getattr(ledger, "engine", None), MAIL):
-        return _mail(config, ledger, week=week, day=day, kinds=kinds, send=send, now=now)
+        return _mail(config, ledger, week=week, day=day, kinds=kinds, send=send, now=now, prepare=prepare)
 
 
 def _mail(
     config: Config, ledger: Any, *, week: str | None, day: date | None, kinds: list[str] | None, send: bool,
-    now: datetime | None,
+    now: datetime | None, prepare: Prepare | None,
 ) -> MailReport:  # fmt: skip
     now = now or clock.now()
-    if send and not config.smtp.configured:
-        raise MailError(
-            "未配置邮件服务器 / smtp.host is empty in config.yaml: set it to send (messages are written to outbox/ either way)"
-        )
+    check_request(config, send=send)
     wanted = [k for k in (kinds or MAIL_KINDS) if k in MAIL_KINDS]
     if week is None and day is None:
-        report = due(config, ledger, now, send=False, kinds=wanted)
+        report = due(config, ledger, now, send=False, kinds=wanted, prepare=prepare)
     else:
         drafts: list[Draft] = []
         frames = ledger.frames()
@@ -194,7 +219,7 @@ def _mail(
                 drafts += [
                     d for d in events.drafts(config, ledger, _received_on(ledger, day)) if d.kind in ev
                 ]
-        report = write(config, ledger, drafts, rewrite=True, now=now)
+        report = write(config, ledger, drafts, rewrite=True, now=now, prepare=prepare)
     if send:
         report.merge(send_pending(config, ledger))
     else:
@@ -202,16 +227,18 @@ def _mail(
     return report
 
 
-def after_burst(config: Config, ledger: Any, outcomes: list[Any]) -> MailReport:
+def after_burst(
+    config: Config, ledger: Any, outcomes: list[Any], *, prepare: Prepare | None = None
+) -> MailReport:
     """After a burst of processed forms: their event messages, written and sent if configured."""
     with exclusive(getattr(ledger, "engine", None), MAIL):
-        return _after_burst(config, ledger, outcomes)
+        return _after_burst(config, ledger, outcomes, prepare)
 
 
-def _after_burst(config: Config, ledger: Any, outcomes: list[Any]) -> MailReport:
+def _after_burst(config: Config, ledger: Any, outcomes: list[Any], prepare: Prepare | None) -> MailReport:
     ids = [o.submission_id for o in outcomes if getattr(o, "submission_id", None) is not None]
     drafts = events.drafts(config, ledger, sorted(set(ids)))
-    report = write(config, ledger, drafts, rewrite=False)
+    report = write(config, ledger, drafts, rewrite=False, prepare=prepare)
     if config.smtp.configured:
         report.merge(send_pending(config, ledger))
     return report
@@ -221,7 +248,7 @@ _DONE: set[tuple[str, str, str]] = set()  # (installation, kind, period) fully w
 
 
 def due(config: Config, ledger: Any, now: datetime | None = None, *, send: bool | None = None,
-        kinds: list[str] | None = None) -> MailReport:  # fmt: skip
+        kinds: list[str] | None = None, prepare: Prepare | None = None) -> MailReport:  # fmt: skip
     """Whatever is due at ``now`` and not yet in the sent log: scheduled messages and missed
     events; then pending messages are sent (when SMTP is configured, or as ``send`` says).
 
@@ -229,11 +256,11 @@ def due(config: Config, ledger: Any, now: datetime | None = None, *, send: bool 
     keys are checked against the log before anything is built, and figures are only computed
     when a message needs them."""
     with exclusive(getattr(ledger, "engine", None), MAIL):
-        return _due(config, ledger, now, send=send, kinds=kinds)
+        return _due(config, ledger, now, send=send, kinds=kinds, prepare=prepare)
 
 
 def _due(config: Config, ledger: Any, now: datetime | None, *, send: bool | None,
-         kinds: list[str] | None) -> MailReport:  # fmt: skip
+         kinds: list[str] | None, prepare: Prepare | None) -> MailReport:  # fmt: skip
     now = now or clock.now()
     wanted = set(kinds or config.mail.kinds) & set(config.mail.kinds)
     inst = str(config.state_root)
@@ -255,7 +282,7 @@ def _due(config: Config, ledger: Any, now: datetime | None, *, send: bool | None
         logged = sendlog.statuses(ledger, [f"{k}:{i}" for i in ids for k in ev])
         todo = [i for i in ids if not any(f"{k}:{i}" in logged for k in ev)]
         drafts += [d for d in events.drafts(config, ledger, todo) if d.kind in ev]
-    report = write(config, ledger, drafts, rewrite=False, now=now)
+    report = write(config, ledger, drafts, rewrite=False, now=now, prepare=prepare)
     for item in schedule.due(config, now):
         if item.kind in wanted:
             _DONE.add((inst, item.kind, item.period))
@@ -265,11 +292,10 @@ def _due(config: Config, ledger: Any, now: datetime | None, *, send: bool | None
 
 
 def _weekly(config: Config, ledger: Any, frames: Any, week: str, now: datetime) -> list[Draft]:
-    from automation.status import collect
+    from automation.ledger.awaiting import awaiting_fix
 
     figs = weekly.week_figures(config, frames, week, now)
-    awaiting = collect(config, ledger)["awaiting_fix"]
-    return weekly.drafts(config, figs, ledger, awaiting)
+    return weekly.drafts(config, figs, ledger, awaiting_fix(ledger))
 
 
 def ours(config: Config, draft: Draft) -> bool:

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from automation.config import Config
-from automation.workcal import WorkCalendar, week_key
+from automation.core.config import Config
+from automation.core.workcal import WorkCalendar, week_key
 
 BRIEF_UNTIL = time(12, 0)
 

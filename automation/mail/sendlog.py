@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from automation import clock
+from automation.core import clock
 from automation.ledger import schema as t
 
 WRITTEN, SENDING, SENT, FAILED, UNSURE = "written", "sending", "sent", "failed", "unsure"
@@ -161,7 +161,7 @@ def mark_unsure(ledger: Any, key: str, error: str) -> None:
 
 def _site(ledger: Any) -> str:
     """The site whose outbox/ this process writes (issue 18): only it can send those .eml files."""
-    from automation.config import DEFAULT_SITE
+    from automation.core.config import DEFAULT_SITE
 
     config = getattr(ledger, "config", None)
     return getattr(config, "site", DEFAULT_SITE) or DEFAULT_SITE

@@ -17,7 +17,7 @@ import smtplib
 import ssl
 from typing import Any
 
-from automation.config import Smtp
+from automation.core.config import Smtp
 
 
 class Undelivered(Exception):

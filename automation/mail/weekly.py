@@ -1,7 +1,7 @@
 """The weekly summaries (SPEC §4): per region supervisor, per manager, per rep.
 
-The figures are computed once for the company (:func:`automation.figures.compute_all`, plus the
-week's day-by-day trend from :func:`automation.figures.daily.by_day`), then each recipient gets
+The figures are computed once for the company (:func:`automation.score.compute_all`, plus the
+week's day-by-day trend from :func:`automation.score.daily.by_day`), then each recipient gets
 :func:`automation.mail.routing.view` of them: a supervisor's message is built from the region's
 rows only, a rep's from their own.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from automation.config import Config
 from automation.consolidate import paths
-from automation.figures import compute_all
-from automation.figures.common import rep_universe
-from automation.figures.daily import by_day
+from automation.core.config import Config
+from automation.core.workcal import default_as_of, parse_week
 from automation.mail import blocks, fmt, routing
 from automation.mail.draft import Attachment, Draft
 from automation.mail.routing import MANAGER, REP, SUPERVISOR, Recipient
 from automation.mail.texts import FORM_NAMES, labels
-from automation.workcal import default_as_of, parse_week
+from automation.score import compute_all
+from automation.score.common import rep_universe
+from automation.score.daily import by_day
 
 
 def week_figures(config: Config, frames: Any, week: str, now: datetime) -> dict[str, Any]:
@@ -169,6 +169,6 @@ def previous_week(today: date) -> str:
     """The ISO week before the one ``today`` is in (what Monday's summary reports)."""
     from datetime import timedelta
 
-    from automation.workcal import week_key
+    from automation.core.workcal import week_key
 
     return week_key(today - timedelta(days=7))

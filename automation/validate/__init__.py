@@ -1,4 +1,4 @@
-"""VALIDATE stage: judge a :class:`~automation.model.Submission` against SPEC §2 and return a
+"""VALIDATE stage: judge a :class:`~automation.core.model.Submission` against SPEC §2 and return a
 :class:`Report`; never raise for what a rep typed (STYLE 2).
 
 The checks run in the order listed in :data:`CHECKS`; each is a small module with one
@@ -12,14 +12,14 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from automation.model import parse_a1
-from automation.problems import SEVERITY
+from automation.core.model import parse_a1
+from automation.core.problems import SEVERITY
 from automation.validate import crossfield, dates, fields, permissions, references, table
 from automation.validate.base import Emitter, Report, ValidationContext, labels
 
 if TYPE_CHECKING:
-    from automation.formspec import FormSpec
-    from automation.model import Issue, Submission
+    from automation.core.formspec import FormSpec
+    from automation.core.model import Issue, Submission
 
 Check = Callable[["Submission", "FormSpec", ValidationContext, Emitter], None]
 

@@ -1,5 +1,5 @@
 """What every check shares: the context, the report, and :class:`Emitter`, which turns a finding
-into an :class:`~automation.model.Issue` with sheet, cell, row, column label (in the form's
+into an :class:`~automation.core.model.Issue` with sheet, cell, row, column label (in the form's
 language) and the value as the rep typed it.
 
 A check is a plain function ``check(sub, spec, ctx, out)`` (see :mod:`automation.validate`); it
@@ -14,12 +14,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from automation.model import Cell, CustomerDirectory, Issue, Submission
-from automation.problems import SEVERITY
+from automation.core.model import Cell, CustomerDirectory, Issue, Submission
+from automation.core.problems import SEVERITY
 
 if TYPE_CHECKING:
-    from automation.config import Config
-    from automation.formspec import FieldSpec, FormSet, FormSpec
+    from automation.core.config import Config
+    from automation.core.formspec import FieldSpec, FormSet, FormSpec
 
 
 @dataclass
@@ -46,7 +46,7 @@ class ValidationContext:
             return self.received_at
         if self.now is not None:
             return self.now
-        from automation import clock
+        from automation.core import clock
 
         return clock.now()
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from automation.model import Cell
+from automation.core.model import Cell
 from automation.validate.fields import as_date
 
 if TYPE_CHECKING:
-    from automation.formspec import FormSpec
-    from automation.model import Row, Submission
+    from automation.core.formspec import FormSpec
+    from automation.core.model import Row, Submission
     from automation.validate.base import Emitter, ValidationContext
 
 RESOLVED_STATUSES = ("resolved", "closed")

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from automation.validate.fields import as_date
 
 if TYPE_CHECKING:
-    from automation.formspec import FieldSpec, FormSpec
-    from automation.model import Cell, Submission
+    from automation.core.formspec import FieldSpec, FormSpec
+    from automation.core.model import Cell, Submission
     from automation.validate.base import Emitter, ValidationContext
 
 PLAN_AHEAD_DAYS = 7

@@ -12,13 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from automation.formspec import fold
-from automation.model import Cell
+from automation.core.formspec import fold
+from automation.core.model import Cell
 
 if TYPE_CHECKING:
-    from automation.config import Config
-    from automation.formspec import FieldSpec, FormSpec
-    from automation.model import Submission
+    from automation.core.config import Config
+    from automation.core.formspec import FieldSpec, FormSpec
+    from automation.core.model import Submission
     from automation.validate.base import Emitter, ValidationContext
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last is a check character.

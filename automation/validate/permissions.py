@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from automation.formspec import fold
+from automation.core.formspec import fold
 
 if TYPE_CHECKING:
-    from automation.formspec import FormSpec
-    from automation.model import Submission
+    from automation.core.formspec import FormSpec
+    from automation.core.model import Submission
     from automation.validate.base import Emitter, ValidationContext
 
 HQ_FOLDER = "hq"

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from automation.formspec import fold
-from automation.model import Cell, CustomerRef, Row
+from automation.core.formspec import fold
+from automation.core.model import Cell, CustomerRef, Row
 from automation.validate.fields import find_region, find_rep
 from automation.validate.permissions import HQ_FOLDER
 
 if TYPE_CHECKING:
-    from automation.formspec import FormSpec
-    from automation.model import Submission
+    from automation.core.formspec import FormSpec
+    from automation.core.model import Submission
     from automation.validate.base import Emitter, ValidationContext
 
 MAX_LISTED = 8

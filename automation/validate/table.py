@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from automation.formspec import FormSpec
-    from automation.model import Row, Submission
+    from automation.core.formspec import FormSpec
+    from automation.core.model import Row, Submission
     from automation.validate.base import Emitter, ValidationContext
 
 

@@ -57,7 +57,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from automation.watch.faults import SHARING_VIOLATIONS
+from automation.core.faults import SHARING_VIOLATIONS
 
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_END = b"PK\x05\x06"

@@ -9,13 +9,13 @@ retrying it while it stays unchanged. Saving a new version, or restarting the wa
 fault is fixed, retries it. The copy keeps the evidence even if the rep later deletes the file.
 
 Faults of the environment (a full disk, a locked ledger, a read-only folder: see
-:mod:`automation.watch.faults`) never count towards those attempts: the watcher waits for them.
+:mod:`automation.core.faults`) never count towards those attempts: the watcher waits for them.
 A note that cannot be written (the state disk is full) is logged instead, never a crash.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import logging
 import os
@@ -24,7 +24,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from automation.watch.names import encodable, readable, shown
+from automation.core.content_store import sha256_of
+from automation.core.names import encodable, readable, shown
 from automation.watch.state import system_time
 
 log = logging.getLogger("automation.watch")
@@ -52,14 +53,8 @@ def _quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attem
     qdir = state_root / QUARANTINE_DIR
     qdir.mkdir(parents=True, exist_ok=True)
     digest = ""
-    try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        digest = h.hexdigest()
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        digest = sha256_of(path)[0]
     stem = f"{digest[:12] or 'unreadable'}-{_safe(folder)}-{_safe(readable(path.name))}"
     copy = qdir / stem
     if digest and not copy.exists():

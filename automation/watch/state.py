@@ -7,7 +7,7 @@
 - ``heartbeat.json``: rewritten atomically every :data:`HEARTBEAT_SECONDS` by a running watcher;
   ``salesflow status`` and the back office's monitoring read it. Stable keys (documented in
   :func:`heartbeat_payload`). Its times come from the system clock on purpose, not from
-  :func:`automation.clock.now`: liveness is judged against the machine's real time, even when
+  :func:`automation.core.clock.now`: liveness is judged against the machine's real time, even when
   ``SALESFLOW_NOW`` replays a recorded business day.
 - ``logs/salesflow.log``: rotating, so a watcher that runs for months never fills the disk.
 """
@@ -16,24 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
-import logging.handlers
 import os
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from automation import filelock
+from automation.core import filelock
 
 LOCK_NAME = "watcher.lock"
 HEARTBEAT_NAME = "heartbeat.json"
-LOG_DIR = "logs"
-LOG_NAME = "salesflow.log"
 HEARTBEAT_SECONDS = 2.0
-LOG_MAX_BYTES = 5 * 1024 * 1024
-LOG_BACKUPS = 5
 HEARTBEAT_VERSION = 1
 
 
@@ -51,7 +44,7 @@ class AlreadyRunning(RuntimeError):
 
 
 class InstallationLock:
-    """Exclusive, non-blocking lock (:mod:`automation.filelock`) on ``state_root/watcher.lock``;
+    """Exclusive, non-blocking lock (:mod:`automation.core.filelock`) on ``state_root/watcher.lock``;
     a context manager."""
 
     def __init__(self, state_root: Path):
@@ -219,34 +212,3 @@ def read_heartbeat(state_root: Path) -> dict[str, Any] | None:
             if attempt < 2:
                 time.sleep(0.05)
     return None
-
-
-class QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A log file that says once a minute, in one line on stderr, that it cannot be written (a full
-    state disk), instead of a traceback for every record; the console and the journal still get them."""
-
-    _told = 0.0
-
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
-        now = time.monotonic()
-        if now - self._told < 60:
-            return
-        self._told = now
-        with contextlib.suppress(Exception):
-            exc = sys.exc_info()[1]
-            sys.stderr.write(f"salesflow: log file {self.baseFilename} not written: {exc}\n")
-
-
-def setup_log_file(state_root: Path, logger_name: str = "automation") -> logging.Handler:
-    """Attach a rotating file handler to the ``automation`` logger (every stage logs under it)."""
-    log_dir = state_root / LOG_DIR
-    log_dir.mkdir(parents=True, exist_ok=True)
-    handler = QuietRotatingFileHandler(
-        log_dir / LOG_NAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(handler)
-    if logger.level == logging.NOTSET or logger.level > logging.INFO:
-        logger.setLevel(logging.INFO)
-    return handler

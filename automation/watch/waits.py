@@ -2,7 +2,7 @@
 
 One :class:`Waits` board per watcher (thread-confined to the control loop, except :meth:`set` and
 :meth:`clear`, which the worker calls while it cannot open the ledger). A fault
-(:class:`automation.watch.faults.Fault`) is keyed by (resource, kind): a full state disk is one
+(:class:`automation.core.faults.Fault`) is keyed by (resource, kind): a full state disk is one
 problem however many files meet it. Each problem remembers the files it holds up; it is resolved
 when none is held up any more (each succeeded, or failed for a reason of its own) or, for a
 problem without files (the ledger cannot be opened, the inbox is gone), when the watcher clears
@@ -24,8 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from automation.watch.faults import Fault
-from automation.watch.names import shown
+from automation.core.faults import Fault
+from automation.core.names import shown
 
 log = logging.getLogger("automation.watch")
 

@@ -1,4 +1,4 @@
-"""The folder watcher: notices ready forms and hands them, one at a time, to the pipeline.
+"""The folder watcher: notices ready forms and hands them to the pipeline (:func:`automation.pipeline.run`).
 
 The watcher never does the work (STYLE: watchdog). Three kinds of threads, each with one job:
 
@@ -7,16 +7,18 @@ The watcher never does the work (STYLE: watchdog). Three kinds of threads, each 
   scans into candidates, waits until each settles (:mod:`automation.watch.settle`), queues ready
   paths once each, retries failures with backoff, quarantines what keeps failing, restarts a dead
   observer, debounces bursts into one ``on_batch_done`` call, and writes the heartbeat;
-- one worker thread calls ``process(path, config, ledger=..., folder=...)`` sequentially (the
-  SQLite ledger has one writer) and reports each outcome back. When several files are ready at
-  once (a flood) it hands them together to ``pipeline.process_batch`` (same guarantees, one
-  durable commit per chunk); an injected ``process`` is always called one file at a time.
+- one worker thread hands the files that are ready, up to :data:`MAX_BATCH` at once, to
+  :func:`automation.pipeline.run` (the SQLite ledger has one writer), which takes a lone file
+  through ``process`` and a flood through the batch path (same guarantees, one durable commit per
+  chunk), and reports each outcome back; an injected ``process`` (tests) is called one file at a
+  time. The burst and periodic hooks (:mod:`automation.watch.hooks`: the pipeline's
+  ``after_burst`` and ``due``) run on the same thread, between files.
 
 Everything the watcher knows lives in memory: after a crash, the start-up catch-up scan finds every
 file still in the inbox, and the pipeline's idempotent stages finish whatever a crash interrupted.
 
 The watcher outlives its environment: a failure the environment caused (a full disk, a locked or
-unreachable ledger, a read-only folder, a share that went away: :mod:`automation.watch.faults`)
+unreachable ledger, a read-only folder, a share that went away: :mod:`automation.core.faults`)
 holds the file back with back-off, without using up its retries, and is reported in the heartbeat
 and the log until it is gone (:mod:`automation.watch.waits`); the ledger is opened again and again
 until it opens; a vanished inbox is waited for and watched again when it is back.
@@ -38,12 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from automation.config import Config
-from automation.received_order import in_received_order
+from automation.core.config import Config
+from automation.core.faults import Fault, classify
+from automation.core.names import shown
+from automation.core.noise import inbox_folder, misplaced
+from automation.pipeline.order import in_received_order
 from automation.watch.complete import WriteTracker
-from automation.watch.faults import Fault, classify
-from automation.watch.names import shown
-from automation.watch.noise import inbox_folder, misplaced
 from automation.watch.observe import InboxObserver, files_in, scan_inbox
 from automation.watch.quarantine import quarantine
 from automation.watch.settle import Settler, signature
@@ -61,11 +63,10 @@ log = logging.getLogger("automation.watch")
 
 ProcessFn = Callable[..., Any]  # process(path, config, *, ledger=None, folder=None) -> Outcome
 BatchHook = Callable[[list[Any]], None]
-BatchFn = Callable[..., list[Any]]  # process_batch([(path, folder)], config, *, ledger) -> [Outcome]
 
 DEFAULT_RETRY_BACKOFF = 2.0  # seconds before the first retry; doubles per attempt
 MAX_RETRY_BACKOFF = 300.0
-MAX_BATCH = 200  # files handed to process_batch at once (it commits every pipeline_batch.CHUNK)
+MAX_BATCH = 200  # files handed to pipeline.run at once (the flood commits every 100)
 BATCH_QUIET_SECONDS = 1.0  # a burst ends when nothing was handled or waiting for this long
 PERIODIC_SECONDS = 60.0  # how often ``on_periodic`` (scheduled mail) runs on the worker thread
 FAILED = "failed"
@@ -107,32 +108,17 @@ class RunSummary:
         return 1 if self.quarantined or self.waiting else 0
 
 
-def _default_process() -> ProcessFn:
-    from automation.pipeline import process
-
-    return process
-
-
-def _default_batch() -> BatchFn:
-    from automation.pipeline import process_batch
-
-    return process_batch
-
-
 def _warm_read_ahead() -> None:
-    """Start the read-ahead process (``automation.read_ahead``) with the watcher, while it opens
-    the ledger and scans the inbox: a flood then finds it ready. Started by the first large batch
-    instead, it took ~0.5 s to come up, and the recorder did those files alone meanwhile. Idle, it
-    waits on its pipe and costs only memory."""
-    from automation import pipeline_batch, read_ahead
+    """Start the flood's read-ahead process with the watcher, while it opens the ledger and scans
+    the inbox (:func:`automation.pipeline.run.warm_up`)."""
+    from automation.pipeline.run import warm_up
 
-    if pipeline_batch.read_ahead_on():
-        read_ahead.shared()
+    warm_up()
 
 
 def _repair(config: Config, ledger: Any) -> None:
     """Before the catch-up: file what an earlier crash left recorded but not filed."""
-    from automation.pipeline import repair_unfiled
+    from automation.pipeline.stages import repair_unfiled
 
     try:
         repair_unfiled(config, ledger)
@@ -485,7 +471,7 @@ class Watcher:
 
     def _wait_on_environment(self, res: _Result) -> bool:
         """A failure the environment caused: hold the file back with the problem's back-off,
-        without counting an attempt (see :mod:`automation.watch.faults`). False when it is ours."""
+        without counting an attempt (see :mod:`automation.core.faults`). False when it is ours."""
         exc = res.exc if res.exc is not None else getattr(res.outcome, "error", None)
         fault = classify(exc, self.config) if exc is not None else None
         if fault is None:
@@ -572,7 +558,6 @@ class Watcher:
 
     def _work_loop(self) -> None:
         try:
-            process = self.process or _default_process()
             ledger = self._open_ledger()
         except Exception as exc:
             self.summary.fatal = f"cannot start processing: {exc}"
@@ -584,8 +569,8 @@ class Watcher:
                 with contextlib.suppress(Exception):
                     ledger.close()
             return
-        batch = _default_batch() if self.process is None and ledger is not None else None
-        if batch is not None:
+        batch = self.process is None and ledger is not None  # ready files go to pipeline.run together
+        if batch:
             _repair(self.config, ledger)
         carry: list[Any] = []
         try:
@@ -597,7 +582,7 @@ class Watcher:
                 if item is _STOP or self._stop.is_set():
                     return
                 if item is _REPAIR:
-                    if batch is not None:
+                    if batch:
                         _repair(self.config, ledger)
                     continue
                 if isinstance(item, _Batch):
@@ -607,7 +592,7 @@ class Watcher:
                     self._run_periodic()
                     continue
                 files = [item]
-                while batch is not None and len(files) < MAX_BATCH:
+                while batch and len(files) < MAX_BATCH:
                     if carry:
                         if not isinstance(carry[0], tuple):
                             break  # a hook, a repair or the stop: after these files
@@ -624,13 +609,16 @@ class Watcher:
                     else:
                         carry.append(more)  # a hook or the stop: after these files
                         break
-                if len(files) > 1 and batch is not None:
-                    self._process_many(batch, files, ledger)
+                if batch:
+                    self._run(files, ledger)
+                    if self._work.empty():
+                        self._settle_ledger(ledger)
                     continue
+                assert self.process is not None
                 path, folder, sig = item
                 self._current = path
                 try:
-                    outcome = process(path, self.config, ledger=ledger, folder=folder)
+                    outcome = self.process(path, self.config, ledger=ledger, folder=folder)
                     self._results.put(_Result(path, folder, sig, outcome=outcome))
                 except Exception as exc:
                     self._results.put(
@@ -657,14 +645,17 @@ class Watcher:
             except Exception:  # the marks stay pending; the next write takes them
                 log.warning("could not write the filed marks yet", exc_info=True)
 
-    def _process_many(self, batch: BatchFn, files: list[tuple[Path, str, Any]], ledger: Any) -> None:
-        """Several files ready at once (a flood, a backlog): one ``process_batch`` call, one
-        durable ledger commit per chunk instead of one per file; outcomes reported per file."""
+    def _run(self, files: list[tuple[Path, str, Any]], ledger: Any) -> None:
+        """Hand the ready files to the pipeline (:func:`automation.pipeline.run`: one file's path,
+        or the flood's with one durable commit per chunk); outcomes reported per file."""
+        from automation.pipeline.run import run
+
         self._current = files[0][0]
         try:
-            outcomes = batch([(p, f) for p, f, _ in files], self.config, ledger=ledger)
-            for (path, folder, sig), outcome in zip(files, outcomes, strict=True):
-                self._results.put(_Result(path, folder, sig, outcome=outcome))
+            outcomes = run([(p, f) for p, f, _ in files], self.config, ledger=ledger)
+            by_path = {o.path: o for o in outcomes}
+            for path, folder, sig in files:
+                self._results.put(_Result(path, folder, sig, outcome=by_path[Path(path)]))
         except Exception as exc:
             error = traceback.format_exc(limit=8)
             for path, folder, sig in files:
@@ -692,7 +683,7 @@ class Watcher:
 
     # ----- helpers -----------------------------------------------------------------------------
     def _rel(self, path: Path) -> str:
-        """The inbox-relative path as people read it (:mod:`automation.watch.names`)."""
+        """The inbox-relative path as people read it (:mod:`automation.core.names`)."""
         try:
             return shown(path.relative_to(self.inbox))
         except ValueError:

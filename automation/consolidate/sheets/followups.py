@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from automation.consolidate.book import Book, list_sheet
 from automation.consolidate.table import Col
 from automation.consolidate.texts import say
-from automation.figures.followups import LOOKBACK_DAYS
+from automation.score.followups import LOOKBACK_DAYS
 
 KEY = "followups"
 

@@ -26,7 +26,7 @@ from automation.consolidate.book import Book, print_setup
 from automation.consolidate.style import CELL_FOR_KIND
 from automation.consolidate.table import colour_rules
 from automation.consolidate.texts import say
-from automation.figures.targets import METRICS
+from automation.score.targets import METRICS
 
 KEY = "summary"
 NCOLS = 12
