@@ -83,6 +83,7 @@ is accepted after it. "Today" counts go by the received day (SPEC §2 received t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -98,6 +99,7 @@ from automation.consolidate.output import held_open
 from automation.core import clock, filelock
 from automation.core.config import Config
 from automation.core.outcomes import COUNTED, RECORDED
+from automation.core.texts import both
 from automation.ledger import awaiting
 from automation.ledger import schema as t
 from automation.ledger.recording import COMPANY_MARK
@@ -112,9 +114,10 @@ def lock_held(state_root: Path) -> bool:
     """True when a process holds the watcher's lock (probed with a shared, non-blocking lock; see
     :mod:`automation.core.filelock`)."""
     path = state_root / "watcher.lock"
-    if not path.exists():
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # none (never started), or unreadable: nobody we can see holds it
         return False
-    fd = os.open(path, os.O_RDONLY)
     try:
         filelock.lock(fd, shared=True, blocking=False)
     except BlockingIOError:
@@ -131,8 +134,9 @@ def watcher_state(config: Config) -> dict[str, Any]:
 
     beat = read_heartbeat(config.state_root) or {}
     epoch = beat.get("epoch")
-    if epoch is None and (config.state_root / "heartbeat.json").exists():
-        epoch = (config.state_root / "heartbeat.json").stat().st_mtime
+    if epoch is None:
+        with contextlib.suppress(OSError):  # none, or replaced right now by the watcher
+            epoch = (config.state_root / "heartbeat.json").stat().st_mtime
     age = round(max(0.0, time.time() - float(epoch)), 1) if epoch is not None else None
     fresh = age is not None and age <= STALE_AFTER_SECONDS and beat.get("state") not in ("stopped",)
     held = lock_held(config.state_root)
@@ -185,20 +189,32 @@ def backlog(config: Config) -> dict[str, Any]:
     by_folder: Counter[str] = Counter()
     oldest: float | None = None
     inbox = config.inbox
-    if inbox.is_dir():
-        for sub in sorted(inbox.iterdir()):
-            if not sub.is_dir() or sub.is_symlink():
+    for sub in sorted(_entries(inbox)):
+        if not sub.is_dir() or sub.is_symlink():
+            continue
+        for f in _entries(sub):
+            if not f.is_file() or inbox_folder(f, inbox) is None:
                 continue
-            for f in sub.iterdir():
-                if f.is_file() and inbox_folder(f, inbox) is not None:
-                    by_folder[sub.name] += 1
-                    m = f.stat().st_mtime
-                    oldest = m if oldest is None else min(oldest, m)
+            try:  # the watcher files it away meanwhile: it is no longer waiting
+                m = f.stat().st_mtime
+            except OSError:
+                continue
+            by_folder[sub.name] += 1
+            oldest = m if oldest is None else min(oldest, m)
     return {
         "files": sum(by_folder.values()),
         "by_folder": dict(sorted(by_folder.items())),
         "oldest_mtime": datetime.fromtimestamp(oldest).isoformat(timespec="seconds") if oldest else None,
     }
+
+
+def _entries(folder: Path) -> list[Path]:
+    """A folder's entries; none when it is missing or goes away while it is listed (a running
+    watcher moves files out of the inbox while ``status`` counts them: it must answer anyway)."""
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 def is_working_day(config: Config, day: date) -> bool:
@@ -265,22 +281,27 @@ def _mail(rows: list[Any]) -> dict[str, Any]:
 def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
     """The whole status as the stable dict above (opens the ledger when none is given).
 
-    A ledger that cannot be reached (a PostgreSQL server down: an environment fault, see
-    ``automation.core.faults``) still gives the watcher's own state, the backlog and
-    ``ledger_problem``; what only the ledger knows is empty then."""
+    ``status`` always answers, whatever the watcher is doing meanwhile: a ledger that cannot be
+    reached (a PostgreSQL server down, a locked or full disk: an environment fault, see
+    ``automation.core.faults``) or cannot be read at all (a damaged file) still gives the
+    watcher's own state, the backlog and ``ledger_problem`` (what to fix); what only the ledger
+    knows is empty then. Files the watcher moves while they are counted are simply not counted."""
     try:
         return _collect(config, ledger)
     except Exception as exc:
         from automation.core.faults import classify
 
         fault = classify(exc, config)
-        if fault is None or fault.resource != "ledger":
-            raise
+        if fault is not None:
+            problem = fault.message
+        else:
+            first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+            problem = both("status-ledger-unreadable", what=f"{type(exc).__name__}: {first}")
         now = clock.now()
         return {
             "schema": SCHEMA_VERSION, "generated_at": now.isoformat(timespec="seconds"),
             "today": now.date().isoformat(), "site": config.site, "watcher": watcher_state(config),
-            "backlog": backlog(config), "ledger_problem": fault.message,
+            "backlog": backlog(config), "ledger_problem": problem,
             "counts": {w: dict.fromkeys(TERMINAL, 0) for w in ("today", "total")}, "awaiting_fix": [],
             "missing_today": _missing(config, [], now.date()), "mail": {"pending": 0, "needs_a_person": []},
             "conflicts": [], "conflict_copies": [], "reports": {"pending": [], "held_open": held_open(config.state_root)},
