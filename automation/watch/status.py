@@ -285,9 +285,16 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
     reached (a PostgreSQL server down, a locked or full disk: an environment fault, see
     ``automation.core.faults``) or cannot be read at all (a damaged file) still gives the
     watcher's own state, the backlog and ``ledger_problem`` (what to fix); what only the ledger
-    knows is empty then. Files the watcher moves while they are counted are simply not counted."""
+    knows is empty then. Files the watcher moves while they are counted are simply not counted.
+    A ledger configured wrongly (a missing driver, a network share, a newer schema) is the one
+    exception: the same for every call, it is the command's one line and exit code 2."""
+    from automation.ledger import LedgerError
+    from automation.ledger.migrate import MigrationError
+
     try:
         return _collect(config, ledger)
+    except (LedgerError, MigrationError):  # configured wrongly: one line, exit 2 (automation.cli)
+        raise
     except Exception as exc:
         from automation.core.faults import classify
 

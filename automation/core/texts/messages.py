@@ -60,7 +60,8 @@ MESSAGES: dict[str, Text] = {
         "LEDGER UNREACHABLE, forms stay in the inbox until it is back: {problem}",
     ),
     "status-ledger-unreadable": Text(
-        "台账无法读取，请把此信息交给后台", "the ledger cannot be read ({what}); hand this message to the back office"
+        "台账无法读取，请把此信息交给后台",
+        "the ledger cannot be read ({what}); hand this message to the back office",
     ),
     "status-sites": Text("各站点", "sites sharing this ledger: {n}"),
     "status-waiting": Text("正在等待，修复后自动恢复", "WAITING, resumes by itself once fixed: {problem}"),
