@@ -121,12 +121,11 @@ def prepare(seed: int) -> Path:
 
 def _generator_version() -> str:
     """A digest of the demo generator's code: a changed generator builds a new cache."""
-    import hashlib
+    from automation.core.content_store import sha256_of
 
-    h = hashlib.sha256()
-    for name in ("company", "world", "office", "mistakes", "writers", "generator", "frames_mode"):
-        h.update((ROOT / "automation" / "demo" / f"{name}.py").read_bytes())
-    return h.hexdigest()[:8]
+    names = ("company", "world", "office", "mistakes", "writers", "generator", "frames_mode")
+    files = [ROOT / "automation" / "demo" / f"{name}.py" for name in names]
+    return sha256_of("".join(sha256_of(f)[0] for f in files).encode())[0][:8]
 
 
 def _write_master(visits: Any, path: Path) -> None:

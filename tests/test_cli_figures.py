@@ -116,7 +116,7 @@ def test_bad_week_or_region_exits_2(installation: Path, args: list[str], message
 
 
 def test_every_scorecard_column_has_both_labels() -> None:
-    from automation.score.labels import COLUMN_LABELS, label
+    from automation.core.texts.figures import COLUMN_LABELS, label
 
     assert [c for c in columns() if c not in COLUMN_LABELS] == []
     assert label("effective_rate", "zh") == "有效拜访率" and label("sales_status", "en") == "Sales status"

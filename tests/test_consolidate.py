@@ -22,9 +22,9 @@ from click.testing import CliRunner
 
 from automation.cli import cli
 from automation.consolidate import paths, rebuild_dirty
-from automation.consolidate.texts import sheet_name
 from automation.core.config import Config
 from automation.core.formspec import load_specs
+from automation.core.texts.workbooks import sheet_name
 from automation.ledger import open_ledger
 from automation.pipeline import process
 from automation.templates.builder import layout

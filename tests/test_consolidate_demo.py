@@ -23,10 +23,10 @@ from click.testing import CliRunner
 from automation.cli import cli
 from automation.consolidate import paths
 from automation.consolidate.sheets.scorecard import FIGURES, PERIODS
-from automation.consolidate.texts import Labels, say, sheet_name
 from automation.core.config import Config, load_config
 from automation.core.formspec import load_specs
-from automation.score.labels import VALUE_LABELS
+from automation.core.texts.figures import VALUE_LABELS
+from automation.core.texts.workbooks import Labels, say, sheet_name
 
 pytestmark = [pytest.mark.slow]
 WEEK, LAST = "2026-W47", "2026-W46"

@@ -258,3 +258,18 @@ def test_libreoffice_opens_the_feedback(rejected: tuple[Report, Path], tools: Pa
     # after LibreOffice recalculated, the rep's '=' text is still that text, not a computed result
     assert sheets["表单"]["cells"]["M10"] == '=HYPERLINK("http://x")'
     assert result_json["formula_errors"] == []
+
+
+def test_copy_is_read_under_the_configured_unpacked_limit(
+    rejected: tuple[Report, Path], tmp_path: Path, config: Any
+) -> None:
+    # the copy reads the original again through intake's reader: a limit the file now exceeds
+    # (an installation that lowered intake.max_unpacked_mb) leaves only the problem list
+    report, with_copy = rejected
+    assert openpyxl.load_workbook(with_copy).sheetnames == ["问题清单", "表单"]
+    strict = config.model_copy(deep=True)
+    strict.intake.max_unpacked_mb = 0.001  # 1 kB: less than any workbook's unpacked parts
+    out = write_feedback(report, tmp_path / "strict", config=strict)
+    assert openpyxl.load_workbook(out).sheetnames == ["问题清单"]
+    roomy = write_feedback(report, tmp_path / "roomy", config=config)
+    assert openpyxl.load_workbook(roomy).sheetnames == ["问题清单", "表单"]

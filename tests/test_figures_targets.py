@@ -157,7 +157,8 @@ def test_an_exact_split_conserves_the_total_and_keeps_each_share(total: float, w
     assert (parts >= 0).all()
     w = np.asarray(weights)
     if w.sum() > 0:
-        assert parts == pytest.approx(total * w / w.sum(), rel=1e-12, abs=1e-12)
+        # each share first: ``total * w`` would round a subnormal weight's product (5e-324 * 1.5)
+        assert parts == pytest.approx(total * (w / w.sum()), rel=1e-12, abs=1e-12)
 
 
 @settings(max_examples=25, deadline=None)

@@ -560,3 +560,35 @@ def test_filed_marks_ride_on_the_next_record_and_are_written_on_close(cfg) -> No
         cfg, "SELECT submission_id FROM audit_log WHERE action = 'submission.filed' ORDER BY 1"
     )
     assert actions == [(first.id,), (second.id,)]
+
+
+# ----- the ledger's notes to the rep, from the problem catalog, in both languages -------------------
+
+
+def test_duplicate_submission_note_names_the_first_file_in_zh_and_en(ledger) -> None:  # type: ignore[no-untyped-def]
+    first = rec(ledger, report([visit(("甲公司", "C000001"))]), "日报")
+    again = ledger.record(
+        None, valid=True, error_count=0, warning_count=0, sha256=sha("日报"), source="R001/日报 (1).xlsx",
+        folder="R001", name="日报 (1).xlsx", size=100, first_seen=EVENING, received_at=EVENING,
+    )  # fmt: skip
+    assert again.status == "duplicate"
+    seen = f"日报.xlsx #{first.id}, 2026-11-23 18:00"
+    assert again.messages == [
+        f"内容与已收到的文件「{seen}」完全相同，不会重复计算。"
+        f" / Identical to the file already received ('{seen}'); it is not counted twice."
+    ]
+    assert ledger.submission(again.id).messages == again.messages  # as stored, for status and mail
+
+
+def test_owner_conflict_note_names_the_row_customer_and_owner_in_zh_and_en(ledger) -> None:  # type: ignore[no-untyped-def]
+    rec(ledger, register([customer_row("华东机械", "13812345678")]), "r1")
+    claim = register(
+        [customer_row("华北商贸", "13912345678"), customer_row("华东机械", "13812345678")], rep="R002"
+    )
+    r = rec(ledger, claim, "r2", folder="R002")
+    assert r.status == "accepted"  # a warning: the other rows count
+    assert [m for m in r.messages if "R001" in m] == [
+        "第6行 / row 6: 客户「华东机械 (C000001)」属于销售员 R001，本行未更新该客户，已转经理处理。"
+        " / The customer '华东机械 (C000001)' belongs to rep R001; the row was not applied and goes to the manager."
+    ]
+    assert ledger.submission(r.id).messages == r.messages  # as stored, for status and mail

@@ -21,9 +21,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.core.config import load_config
 from automation.core.formspec import BOOL_LABELS, FORM_KEYS, load_specs
+from automation.core.texts.forms import MAX_MESSAGE, MAX_TITLE
 from automation.templates.builder import MONEY_FORMAT, build_template, template_filename, write_templates
 from automation.templates.grid import DATA_ROWS, FORM_SHEET, LIST_SHEET, layout
-from automation.templates.text import MAX_MESSAGE, MAX_TITLE
 from tests.conftest import ROOT
 
 CASES = [(key, lang) for key in FORM_KEYS for lang in ("zh", "en")]

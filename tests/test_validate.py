@@ -424,11 +424,10 @@ def test_problem_from_a_real_file(case: Case, tmp_path: Path, config: Any, specs
 
 
 def test_every_code_is_triggered_from_a_file() -> None:
-    """One test per problem code (ledger notes are the ledger's: they need earlier submissions)."""
-    # triggered elsewhere: formula-no-value in test_intake_formulas.py, file-too-complex (a time budget)
-    # in test_intake_bounded.py
-    elsewhere = {"csv-encoding", "too-many-rows", "file-too-large", "formula-no-value", "file-too-complex"}
-    covered = {c.code for c in CASES} | set(FILE_CASES) | elsewhere
+    """One test per problem code (ledger notes are the ledger's: they need earlier submissions, and
+    tests/test_ledger.py makes them); each code listed here is produced from a real file by
+    test_cell_problem, test_whole_file_problem or test_limit_problem."""
+    covered = {c.code for c in CASES} | set(FILE_CASES) | set(LIMIT_CASES)
     assert covered == set(problems.SEVERITY) - set(problems.LEDGER_CODES)
 
 
@@ -511,6 +510,74 @@ def test_csv_encoding(tmp_path: Path, config: Any, specs: Any) -> None:
     path.write_bytes(head + b"C0001,x,y\n" * 8000 + b"\xff\xfe\xff\n")
     issue = only(check(path, config, specs), "csv-encoding")
     assert problems.render(issue, "zh")[0] == "CSV 文件「broken.csv」的文字编码无法识别。"
+
+
+def _too_large(tmp_path: Path, config: Any, specs: Any) -> Report:
+    small = config.model_copy(deep=True)
+    small.intake.max_file_mb = 0.001  # about 1 KB; a real form is several KB
+    path = write_form(tmp_path / "big.xlsx", specs, "visit_report", visit_info(), [visit_row()])
+    return check(path, small, specs)
+
+
+def _too_many_rows(tmp_path: Path, config: Any, specs: Any) -> Report:
+    small = config.model_copy(deep=True)
+    small.intake.max_rows = 2
+    rows = [visit_row(customer=f"C000{i}") for i in (1, 2, 1)]
+    return check(write_form(tmp_path / "many.xlsx", specs, "visit_report", visit_info(), rows), small, specs)
+
+
+def _csv_encoding(tmp_path: Path, config: Any, specs: Any) -> Report:
+    path = tmp_path / "broken.csv"
+    path.write_bytes("客户,拜访目的,洽谈结果\n".encode() + b"C0001,x,y\n" * 8000 + b"\xff\xfe\xff\n")
+    return check(path, config, specs)
+
+
+def _formula_no_value(tmp_path: Path, config: Any, specs: Any) -> Report:
+    # openpyxl saves a formula without its value: there is nothing to read in that cell
+    import openpyxl
+
+    path = write_form(tmp_path / "formula.xlsx", specs, "visit_report", visit_info(), [visit_row()])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    cell = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, (int, float)) and c.row > 5)
+    cell.value = "=1+1"
+    wb.save(path)
+    return check(path, config, specs)
+
+
+def _too_complex(tmp_path: Path, config: Any, specs: Any) -> Report:
+    # a CSV too long to read within the shortest allowed time budget (CPU time: a loaded machine
+    # does not spend it); rows are allowed, so the budget is what stops it
+    slow = config.model_copy(deep=True)
+    slow.intake.time_budget_seconds = 0.5
+    slow.intake.max_rows = 1_048_576
+    slow.intake.max_file_mb = 1024
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("销售员编号,R001\n报告日期,2026-11-23\n客户,拜访目的,洽谈结果,订货金额\n")
+        for start in range(0, 400_000, 10_000):
+            fh.write("".join(f"客户{i},服务,成交,{i}\n" for i in range(start, start + 10_000)))
+    return check(path, slow, specs)
+
+
+# codes a file produces only past a limit (lowered here), or from how it was saved
+LIMIT_CASES = {
+    "file-too-large": _too_large,
+    "too-many-rows": _too_many_rows,
+    "csv-encoding": _csv_encoding,
+    "formula-no-value": _formula_no_value,
+    "file-too-complex": _too_complex,
+}
+
+
+@pytest.mark.parametrize("code", sorted(LIMIT_CASES))
+def test_limit_problem(code: str, tmp_path: Path, config: Any, specs: Any) -> None:
+    report = LIMIT_CASES[code](tmp_path, config, specs)
+    issue = only(report, code)
+    assert issue.severity == problems.SEVERITY[code] == "error" and not report.valid
+    for lang in problems.LANGS:
+        message, fix = problems.render(issue, lang)
+        assert message and fix and "{" not in message + fix
 
 
 # ----- variants, severities and decisions ---------------------------------------------------------

@@ -16,6 +16,7 @@ from automation import __version__
 from automation.cli.shared import EXIT_USAGE, AppContext, config_option, fail
 from automation.core.config import ConfigError
 from automation.core.texts import both
+from automation.core.texts.cli import group_help
 
 # Modules under automation.cli, each exposing ``command``; order = order in --help.
 COMMANDS: list[str] = [
@@ -70,11 +71,10 @@ def _ledger_problem(exc: BaseException) -> str | None:
     return None
 
 
-@click.group(cls=SalesflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SalesflowGroup, help=group_help(), context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="salesflow")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:
-    """Salesflow 销售表单自动化: reps' Excel forms in, ledger, figures and reports out."""
     ctx.obj = AppContext(config_path)
 
 

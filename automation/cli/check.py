@@ -1,9 +1,9 @@
 """``salesflow check FILE... [--folder NAME] [--lang zh|en] [--json] [--feedback DIR]``: check forms by hand.
 
-Thin: :func:`automation.pipeline.check.check_files` reads and validates each file exactly as the
+Thin: :func:`automation.pipeline.check.check_by_hand` reads and validates each file exactly as the
 pipeline would (customers against the ledger when there is one; without a ledger they cannot be,
-and unknown customers are shown as warnings: see :mod:`automation.pipeline.check`); the lines and
-JSON come from :mod:`automation.feedback.text`. Writes nothing unless ``--feedback DIR``.
+and unknown customers are shown as warnings: see :mod:`automation.pipeline.check`) and gives the
+lines or the JSON to print. Writes nothing unless ``--feedback DIR``.
 ``--folder`` names the inbox folder the file would be dropped into, to check who may submit it;
 without it folder rules are skipped.
 Exit codes: 0 every file accepted; 1 any file rejected; 2 bad usage or config; 3 a file could not
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -27,12 +26,11 @@ from automation.cli.shared import (
     folder_option,
     json_option,
 )
-from automation.core.formspec import load_specs
-from automation.feedback import text
-from automation.pipeline.check import check_files, directory_for
+from automation.core.texts.cli import command_help
+from automation.pipeline.check import check_by_hand
 
 
-@click.command("check")
+@click.command("check", help=command_help("check"))
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -58,48 +56,14 @@ from automation.pipeline.check import check_files, directory_for
 def command(
     app, files: tuple[Path, ...], folder: str, lang: str | None, as_json: bool, feedback_dir: Path | None
 ) -> None:  # type: ignore[no-untyped-def]
-    """检查表单 / Check filled forms by hand and show what to fix, in each form's language; writes
-    nothing unless --feedback (exit 1 if any is rejected, 3 if one could not be checked)."""
     config = app.config
     checked_folder(config, folder)
-    directory = directory_for(config)
-    if directory.source == "none" and not as_json:
-        click.echo(text.NO_LEDGER, err=True)
-    specs = load_specs(config)
-    results = check_files(
-        list(files),
-        config,
-        folder=folder,
-        feedback_dir=feedback_dir,
-        lang=lang,
-        directory=directory,
-        specs=specs,
-    )
-    out: list[dict[str, Any]] = []
-    for r in results:
-        if r.report is None:
-            assert r.error is not None
-            if as_json:
-                out.append(
-                    {"file": str(r.path), "status": "failed", "error": f"{type(r.error).__name__}: {r.error}"}
-                )
-            else:
-                click.echo(text.failed_line(r.path, lang or config.language, r.error))
-            continue
-        shown = lang or r.report.language
-        if as_json:
-            entry = text.as_json(r.report, shown)
-            entry["feedback"] = str(r.feedback) if r.feedback else None
-            entry["customers_checked"] = directory.strict
-            out.append(entry)
-            continue
-        click.echo(text.verdict_line(r.report, shown, specs))
-        for line in text.issue_lines(r.report, shown):
-            click.echo(line)
-        if r.feedback:
-            click.echo(text.feedback_line(r.feedback, shown))
+    done = check_by_hand(list(files), config, folder=folder, feedback_dir=feedback_dir, lang=lang)
+    if done.notice and not as_json:
+        click.echo(done.notice, err=True)
     if as_json:
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    failed = any(r.report is None for r in results)
-    rejected = any(r.report is not None and not r.report.valid for r in results)
-    raise SystemExit(EXIT_FAULT if failed else EXIT_ATTENTION if rejected else EXIT_OK)
+        click.echo(json.dumps(done.as_json(lang), ensure_ascii=False, indent=2))
+    else:
+        for line in done.lines(lang):
+            click.echo(line)
+    raise SystemExit(EXIT_FAULT if done.failed else EXIT_ATTENTION if done.rejected else EXIT_OK)

@@ -11,10 +11,11 @@ import sys
 import click
 
 from automation.cli.shared import EXIT_ATTENTION, fail
+from automation.core.texts.cli import command_help
 from automation.demo.run import DemoError, format_report, run_demo
 
 
-@click.command("demo")
+@click.command("demo", help=command_help("demo"))
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
               help="Folder for the demo installation (default ./salesflow-demo-<seed>).")  # fmt: skip
 @click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True,
@@ -24,8 +25,6 @@ from automation.demo.run import DemoError, format_report, run_demo
               help="Save some forms through LibreOffice when it is installed, as some reps do.")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def command(directory: str | None, size: str, seed: int, libreoffice: bool, quiet: bool) -> None:
-    """演示 / A realistic company's forms (both languages, real mistakes) through the real pipeline:
-    what was accepted, rejected and why, the latest week's figures, and where everything is."""
     try:
         report = run_demo(directory, size, seed, libreoffice=libreoffice, progress=not quiet)
     except DemoError as exc:

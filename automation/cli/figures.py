@@ -14,6 +14,7 @@ import json
 import click
 
 from automation.cli.shared import fail, json_option
+from automation.core.texts.cli import REGION_OPTION, command_help
 from automation.core.workcal import WeekError
 from automation.score import RegionError
 from automation.score.export import to_json
@@ -21,13 +22,12 @@ from automation.score.render import render
 from automation.score.run import figures
 
 
-@click.command("figures")
+@click.command("figures", help=command_help("figures"))
 @click.option("--week", "week", default=None, help="ISO week, e.g. 2026-W48 (default: the current week).")
-@click.option("--region", "region", default=None, help="Only this region (id, 中文名 or English name).")
+@click.option("--region", "region", default=None, help=REGION_OPTION)
 @json_option("Print the stable JSON shape (schema salesflow.figures/1).")
 @click.pass_obj
 def command(app, week: str | None, region: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
-    """指标 / Every figure of SPEC §3 for the week, MTD, QTD and YTD, per rep, region and company."""
     try:
         out = figures(app.config, week, region)
     except (WeekError, RegionError) as exc:

@@ -24,45 +24,18 @@ import click
 from tqdm import tqdm
 
 from automation.cli.shared import EXIT_ATTENTION, EXIT_FAULT, fail, folder_option, json_option
-from automation.core.outcomes import ACCEPTED, DUPLICATE, FAILED, IGNORED, OUTCOMES, REJECTED
-from automation.core.texts import both, say
+from automation.core.outcomes import FAILED, REJECTED
+from automation.core.texts.cli import command_help
 from automation.pipeline import IngestError, ingest
+from automation.pipeline.said import ingest_lines
 
 
-def print_summary(data: dict[str, Any], config: Any) -> None:
-    c = data["counts"]
-    click.echo(
-        "  ".join(f"{say('outcome-' + s, 'zh')} {say('outcome-' + s, 'en')}: {c[s]}" for s in OUTCOMES)
-    )
-    for f in data["files"]:
-        if f["status"] in (ACCEPTED, DUPLICATE, REJECTED):
-            click.echo(
-                f"  {f['status']:9} {f['path']} -> {f['to']}"
-                + (
-                    f"  ({say('ingest-feedback', 'zh')} {say('ingest-feedback', 'en')}: {f['feedback']})"
-                    if f["feedback"]
-                    else ""
-                )
-            )
-        elif f["status"] in (FAILED, IGNORED):
-            click.echo(f"  {f['status']:9} {f['path']}: {f['reason']}")
-        for m in f["messages"]:
-            click.echo(f"      {m}")
-    if c[FAILED]:
-        click.echo(both("ingest-failed", logs=config.state_root / "logs"))
-    if data.get("reports"):
-        folders = sorted({str(Path(p).parent) for p in data["reports"]})
-        click.echo(both("ingest-reports", n=len(data["reports"]), folders=", ".join(folders)))
-
-
-@click.command("ingest")
+@click.command("ingest", help=command_help("ingest"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @folder_option("Inbox folder (rep/supervisor id or hq) for files outside inbox/<id>/.")
 @json_option("Print the summary as JSON.")
 @click.pass_obj
 def command(app, paths: tuple[Path, ...], folder: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
-    """一次性处理表单 / One-shot: files or folders through the watcher's pipeline in received order,
-    with a progress bar, then the touched weeks' workbooks and their mail."""
     config = app.config
     bars: list[tqdm[Any]] = []  # shown once the files are known, as they are processed
 
@@ -82,7 +55,8 @@ def command(app, paths: tuple[Path, ...], folder: str | None, as_json: bool) -> 
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
-        print_summary(data, config)
+        for line in ingest_lines(data, config):
+            click.echo(line)
     if data["counts"][FAILED]:
         sys.exit(EXIT_FAULT)
     if data["counts"][REJECTED]:

@@ -2,7 +2,7 @@
 
 Thin: parses options, calls :func:`automation.pipeline.send_mail` (the mail stage, with the
 workbooks a weekly summary attaches built first when missing), prints what was written and sent and
-where. With neither ``--week`` nor ``--date`` it does what the watcher would do now (whatever is
+where (the lines: :func:`automation.pipeline.said.mail_lines`). With neither ``--week`` nor ``--date`` it does what the watcher would do now (whatever is
 due on the product clock). Exit codes: 0 done; 1 some message failed or is unsure (a person must
 look: see the list printed); 2 config error, bad option, or the ledger cannot be opened.
 """
@@ -17,13 +17,15 @@ import click
 from automation.cli.shared import EXIT_ATTENTION, EXIT_USAGE, fail
 from automation.core.config import MAIL_KINDS
 from automation.core.texts import both
+from automation.core.texts.cli import command_help
 from automation.core.workcal import WeekError, parse_week, week_key
 from automation.mail import MailError
 from automation.mail.render import TemplatesMissing
 from automation.pipeline import send_mail
+from automation.pipeline.said import mail_lines
 
 
-@click.command("mail")
+@click.command("mail", help=command_help("mail"))
 @click.option("--week", help="The weekly summaries of this ISO week, e.g. 2026-W48.")
 @click.option("--date", "day", help="The morning brief, reminders and notices of this day, e.g. 2026-11-23.")
 @click.option(
@@ -38,9 +40,6 @@ from automation.pipeline import send_mail
 def command(
     app, week: str | None, day: str | None, kinds: tuple[str, ...], send: bool, resend: tuple[str, ...]
 ) -> None:  # type: ignore[no-untyped-def]
-    """邮件 / Writes the week's summaries (--week), a day's brief, reminders and notices (--date), or
-    whatever is due now (neither) as .eml into outbox/; --send sends what is unsent over SMTP; --resend
-    after a person checked an unsure message. Exit 1 when a message failed or needs a person."""
     config = app.config
     if week and day:
         fail(both("mail-week-or-date"))
@@ -55,25 +54,10 @@ def command(
         run = send_mail(config, week=week, day=the_day, kinds=list(kinds) or None, send=send, resend=resend)
     except (MailError, TemplatesMissing) as exc:
         fail(str(exc))
-    for key in resend:
-        click.echo(both("mail-resend" if key in run.released else "mail-not-resendable", key=key))
+    for line, to_stderr in mail_lines(run, config, asked=bool(week or the_day), resend=resend):
+        click.echo(line, err=to_stderr)
     report = run.report
     if report is None:  # a resend was asked and nothing could be released
         sys.exit(EXIT_USAGE)
-    for path in report.written:
-        click.echo(both("mail-written", path=path))
-    if report.kept:
-        click.echo(both("mail-kept", n=len(report.kept)))
-    for key in report.sent:
-        click.echo(both("mail-sent", key=key))
-    for key, why in report.failed:
-        click.echo(both("mail-not-sent", key=key, why=why), err=True)
-    if not (report.written or report.sent or report.failed):
-        click.echo(both("mail-nothing" if week or the_day else "mail-nothing-now"))
-    click.echo(both("mail-outbox", outbox=config.outbox))
-    if report.attention:
-        click.echo(both("mail-attention"), err=True)
-        for row in report.attention:
-            click.echo(f"  {row.status} {row.key} -> {', '.join(row.recipients)}: {row.error}", err=True)
     if report.failed or report.unsure or report.attention:
         sys.exit(EXIT_ATTENTION)

@@ -1,17 +1,7 @@
-"""What the commands share, defined once: exit codes, the ``--config``, ``--json`` and ``--folder``
-options, and the one way a library error becomes a message and an exit code (STYLE: sqlite-utils).
-
-Exit codes (each command's docstring says which it uses, and when):
-
-- ``0`` done;
-- ``1`` done, and something needs a person: a form rejected (``check``, ``ingest``), a message not
-  sent (``mail``), files quarantined or left waiting (``watch``), the watcher not running (``status``),
-  the demo's numbers do not add up;
-- ``2`` bad usage or config, or the ledger cannot be opened (nothing was done);
-- ``3`` a fault of ours on a file (``check``, ``ingest``: the file stays, see the log), another
-  watcher already runs (``watch``), the watcher is stuck (``status``);
-- ``4`` the watcher is alive but waits on its environment (``status``).
-"""
+"""What the commands share, defined once: the ``--config``, ``--json`` and ``--folder`` options,
+the exit codes (from :mod:`automation.core.exits`, where each is described; each command's
+docstring says which it uses, and when), and the one way a library error becomes a message and an
+exit code (STYLE: sqlite-utils)."""
 
 from __future__ import annotations
 
@@ -22,12 +12,22 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from automation.core.config import Config, load_config
+from automation.core.exits import EXIT_ATTENTION, EXIT_FAULT, EXIT_OK, EXIT_USAGE, EXIT_WAITING
+from automation.core.texts import both
 
-EXIT_OK = 0
-EXIT_ATTENTION = 1  # a rejected form, an unsent message, a quarantined file, a watcher not running
-EXIT_USAGE = 2
-EXIT_FAULT = 3  # a fault of ours on a file; watch: already running; status: stuck
-EXIT_WAITING = 4  # status: waiting on the environment
+__all__ = [
+    "EXIT_ATTENTION",
+    "EXIT_FAULT",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXIT_WAITING",
+    "AppContext",
+    "checked_folder",
+    "config_option",
+    "fail",
+    "folder_option",
+    "json_option",
+]
 
 
 class AppContext:
@@ -73,7 +73,7 @@ def folder_option(help: str, default: str | None = None) -> Callable[[F], F]:  #
 def checked_folder(config: Config, folder: str | None) -> str | None:
     """``folder`` when it names an inbox folder (or is empty), else :func:`fail` naming the allowed ones."""
     if folder and folder not in config.folder_names():
-        fail(f"未知文件夹 / unknown folder {folder!r}; allowed: {', '.join(config.folder_names())}")
+        fail(both("unknown-folder", folder=folder, allowed=", ".join(config.folder_names())))
     return folder
 
 

@@ -23,17 +23,15 @@ import sys
 import click
 
 from automation.cli.shared import json_option
+from automation.core.texts.cli import command_help
 from automation.watch.status import collect
 from automation.watch.status_text import exit_code, render
 
 
-@click.command("status")
+@click.command("status", help=command_help("status"))
 @json_option("Print the stable JSON shape (schema 1) for monitoring.")
 @click.pass_obj
 def command(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
-    """运行状态 / Watcher alive, stuck or dead, what it waits on (a full disk, a locked ledger),
-    backlog, counts, rejected forms awaiting a fix, reps missing today's report, possible sync-client
-    conflict copies, workbooks awaiting a rebuild or written beside an open one."""
     data = collect(app.config)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -15,11 +15,12 @@ import click
 from automation.cli.shared import fail
 from automation.core.formspec import load_specs
 from automation.core.texts import both
+from automation.core.texts.cli import command_help
 from automation.templates.builder import write_templates
 from automation.templates.installer import TEMPLATES_DIR
 
 
-@click.command("templates")
+@click.command("templates", help=command_help("templates"))
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -42,8 +43,6 @@ from automation.templates.installer import TEMPLATES_DIR
 )
 @click.pass_obj
 def command(app, lang: str | None, rep_ids: tuple[str, ...], out_dir: str | None) -> None:  # type: ignore[no-untyped-def]
-    """生成表单模板 / Blank templates for every form, or per-rep copies with the rep's id and
-    customer list filled in."""
     config = app.config
     out = Path(out_dir) if out_dir else config.base_dir / TEMPLATES_DIR
     try:

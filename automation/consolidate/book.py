@@ -17,8 +17,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.consolidate.style import Styles
 from automation.consolidate.table import Col, Placed, write_table
-from automation.consolidate.texts import Labels, say
 from automation.core.config import Config
+from automation.core.texts.workbooks import Labels, say
 from automation.core.workcal import WorkCalendar
 
 FIRST_TABLE_ROW = 3  # row 0 title + link back, row 1 note, row 2 blank, row 3 the table's header

@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.consolidate.book import Book
 from automation.consolidate.style import CHART_SERIES, MUTED
-from automation.consolidate.texts import say
+from automation.core.texts.workbooks import say
 
 ROW_PX = 20  # a default row (15 pt)
 LEFT_COLS = 6  # the left chart spans columns 0-5, the right one 6-11

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.core import clock, filelock
+from automation.core.texts.log import LOG
 
 log = logging.getLogger("automation.consolidate")
 
@@ -76,7 +77,7 @@ def _replace(tmp: Path, target: Path) -> Path:
             except PermissionError:
                 continue
             log.warning(
-                "%s 正被打开，无法替换，已另存为 %s / is open (held by another program): written beside it as %s",
+                LOG["workbook-open"],
                 target, beside.name, beside.name,
             )  # fmt: skip
             return beside

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from automation.core.config import Config
 from automation.core.safenames import safe_part
+from automation.core.texts.workbooks import FILE_WORDS
 
 
 def week_folder(config: Config, week: str) -> Path:
@@ -28,7 +29,7 @@ def region_language(config: Config, region_id: str) -> str:
 
 def company_workbook(config: Config, week: str) -> Path:
     """``reports/2026-W48/<company> 公司周报 2026-W48.xlsx`` (en: ``<company> company 2026-W48.xlsx``)."""
-    word = "公司周报" if config.language == "zh" else "company"
+    word = FILE_WORDS["company"][0] if config.language == "zh" else FILE_WORDS["company"][1]
     return week_folder(config, week) / f"{safe_part(f'{config.company} {word} {week}')}.xlsx"
 
 
@@ -37,7 +38,7 @@ def region_workbook(config: Config, week: str, region_id: str) -> Path:
     lang = region_language(config, region_id)
     region = config.region(region_id)
     label = region.label(lang) if region is not None else region_id
-    word = "区域周报" if lang == "zh" else "region"
+    word = FILE_WORDS["region"][0] if lang == "zh" else FILE_WORDS["region"][1]
     return week_folder(config, week) / f"{safe_part(f'{label} {word} {week}')}.xlsx"
 
 
@@ -49,5 +50,5 @@ def weekly_report_form(config: Config, week: str, supervisor_id: str) -> Path:
         raise KeyError(f"no supervisor {supervisor_id!r}")
     region = config.region(sup.region)
     label = region.label(sup.language) if region is not None else sup.region
-    word = "周销售管理报告书" if sup.language == "zh" else "Weekly report"
+    word = FILE_WORDS["weekly_report"][0] if sup.language == "zh" else FILE_WORDS["weekly_report"][1]
     return week_folder(config, week) / f"{safe_part(f'{word} {label} {sup.name} {week}')}.xlsx"

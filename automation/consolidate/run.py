@@ -37,6 +37,7 @@ from automation.core import clock
 from automation.core.config import Config
 from automation.core.formspec import load_specs
 from automation.core.frames import LedgerFrames
+from automation.core.texts.log import LOG
 from automation.core.workcal import WeekError, default_as_of, parse_week, week_key
 from automation.ledger.shared import CONSOLIDATE, exclusive
 from automation.score import RegionError, resolve_region
@@ -71,7 +72,7 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
         with exclusive(getattr(ledger, "engine", None), CONSOLIDATE):
             return _rebuild_dirty(config, ledger)
     except Exception:
-        log.exception("汇总失败 / could not read the ledger to consolidate; retried after the next form")
+        log.exception(LOG["consolidate-no-ledger"])
         return []
 
 
@@ -103,16 +104,14 @@ def _rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
                 config, frames, week, as_of=as_of, regions=known, company=company, specs=specs, now=now
             )
         except Exception:
-            log.exception(
-                "汇总失败 / consolidating %s failed; it stays marked and is retried after the next form", week
-            )
+            log.exception(LOG["consolidate-failed"], week)
             continue
         written += [w.path for w in done]
         try:
             ledger.clear_dirty(pairs, seen=marks)
         except Exception:  # built, but marked still: the next burst builds it again, harmlessly
             log.exception("could not clear the consolidated marks of %s", week)
-        log.info("汇总 / consolidated %s: %s", week, ", ".join(w.path.name for w in done))
+        log.info(LOG["consolidated"], week, ", ".join(w.path.name for w in done))
     return written
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 
+from automation.core.texts.errors import ERRORS
+
 ENV_VAR = "SALESFLOW_NOW"
 
 
@@ -25,9 +27,7 @@ def now() -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError as exc:
-        raise ClockError(
-            f"{ENV_VAR}={raw!r} 不是 ISO 8601 时间 / is not an ISO 8601 time (e.g. 2026-11-23T18:30)"
-        ) from exc
+        raise ClockError(ERRORS["clock-not-iso"].format(var=ENV_VAR, raw=raw)) from exc
     if value.tzinfo is not None:
         value = value.astimezone().replace(tzinfo=None)
     return value

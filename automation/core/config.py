@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from automation.core.formspec import DEFAULT_INDUSTRIES, SpecError, load_specs
+from automation.core.texts.errors import CONFIG_TYPE_OTHER, CONFIG_TYPES, ERRORS
 
 CONFIG_ENV = "SALESFLOW_CONFIG"
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -570,38 +571,21 @@ def _resolve_now(base: Path, p: Path) -> Path:
     return p if p.is_absolute() else (base / p).resolve()
 
 
-_ZH_TYPES = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "未知的键",
-    "literal_error": "取值不在允许范围内",
-    "date_from_datetime_parsing": "不是日期",
-    "date_parsing": "不是日期",
-    "time_parsing": "不是时间",
-    "int_parsing": "不是整数",
-    "float_parsing": "不是数字",
-    "bool_parsing": "不是布尔值",
-    "list_type": "应为列表",
-    "dict_type": "应为映射",
-    "string_type": "应为文本",
-    "value_error": "取值无效",
-}
-
-
 def _format_errors(exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
         loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(".[", "[")
         loc = loc or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
-        zh = _ZH_TYPES.get(err["type"], "取值无效")
+        zh = CONFIG_TYPES.get(err["type"], CONFIG_TYPE_OTHER)
         if err["type"] == "out_of_range":
-            lines.append(f"{loc}: 超出允许范围 / {err.get('input')!r} is out of range; {msg}")
+            lines.append(ERRORS["config-out-of-range"].format(loc=loc, input=err.get("input"), msg=msg))
         elif err["type"] == "missing":
-            lines.append(f"{loc}: {zh} / required key is missing")
+            lines.append(ERRORS["config-missing"].format(loc=loc, zh=zh))
         elif err["type"] == "extra_forbidden":
-            lines.append(f"{loc}: {zh} / unknown key (check the spelling; see README 'Config reference')")
+            lines.append(ERRORS["config-unknown-key"].format(loc=loc, zh=zh))
         else:
-            lines.append(f"{loc}: {zh} / {err.get('input')!r} — {msg}")
+            lines.append(ERRORS["config-invalid"].format(loc=loc, zh=zh, input=err.get("input"), msg=msg))
     return lines
 
 
@@ -618,9 +602,7 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def parse_config(data: Any, base_dir: Path, source: str = "config.yaml") -> Config:
     """Validate an already-parsed mapping; raises :class:`ConfigError` with one line per problem."""
     if not isinstance(data, dict):
-        raise ConfigError(
-            source, ["(top level): 应为映射 / the file must be a YAML mapping of keys to values"]
-        )
+        raise ConfigError(source, [ERRORS["config-not-mapping"]])
     try:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
@@ -639,10 +621,7 @@ def parse_config(data: Any, base_dir: Path, source: str = "config.yaml") -> Conf
 def _check_paths(cfg: Config) -> list[str]:
     shared, state = cfg.shared_root, cfg.state_root
     if not cfg.ledger_url and (state == shared or shared in state.parents):
-        return [
-            f"state_folder: {str(cfg.state_folder)!r} 位于共享文件夹内 / is inside the shared folder {str(shared)!r}; "
-            "the ledger must live in a local folder outside the share (e.g. '.salesflow')"
-        ]
+        return [ERRORS["config-state-in-share"].format(state=str(cfg.state_folder), shared=str(shared))]
     return []
 
 
@@ -652,7 +631,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     if not p.exists():
         raise ConfigError(
             p,
-            [f"找不到配置文件 / config file not found: {p} — run `salesflow init DIR` or pass --config PATH"],
+            [ERRORS["config-not-found"].format(path=p)],
         )
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
@@ -660,6 +639,6 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ConfigError(
-            p, [f"YAML 格式错误 / not valid YAML{where}: {getattr(exc, 'problem', exc)}"]
+            p, [ERRORS["config-bad-yaml"].format(where=where, problem=getattr(exc, "problem", exc))]
         ) from None
     return parse_config(data, p.parent, str(p))

@@ -16,10 +16,10 @@ import contextlib
 import errno
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
 
 CHUNK = 1 << 20
 
@@ -53,21 +53,29 @@ def _read_to_end(fd: int, size: int) -> bytes:
     return first if len(parts) == 1 else b"".join(parts)
 
 
-def sha256_of(source: str | os.PathLike[str] | int) -> tuple[str, int]:
-    """The SHA-256 hex digest and size of a file, read a chunk at a time (never whole in memory):
-    a path, or an open descriptor, read from where it stands to its end. The one chunked hash of
-    the product: the content store's key for a file too large to copy, the check that a filed
-    original still holds what was recorded, a quarantined file's name."""
+def sha256_of(
+    source: str | os.PathLike[str] | int | bytes, each: Callable[[bytes], object] | None = None
+) -> tuple[str, int]:
+    """The SHA-256 hex digest and size of a file: the one file hash of the product (the content
+    store's key, the check that a filed original still holds what was recorded, a quarantined
+    file's name, a submission's identity). ``source`` is a path or an open descriptor, read a chunk
+    at a time from where it stands to its end (never whole in memory), or bytes already read.
+    ``each`` sees every chunk as it is hashed (the content store writes it to its temporary file
+    in the same pass)."""
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest(), len(source)
     if not isinstance(source, int):
         fd = os.open(source, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
-            return sha256_of(fd)
+            return sha256_of(fd, each)
         finally:
             os.close(fd)
     h = hashlib.sha256()
     size = 0
     while chunk := os.read(source, CHUNK):
         h.update(chunk)
+        if each is not None:
+            each(chunk)
         size += len(chunk)
     return h.hexdigest(), size
 
@@ -148,8 +156,10 @@ class ContentStore:
                 raise SymlinkRefused(f"symbolic link refused: {source}") from exc
             raise
         if max_bytes is None:
-            with os.fdopen(fd, "rb") as src:
-                return self._put_stream(src, sync)
+            try:
+                return self._put_stream(fd, sync)
+            finally:
+                os.close(fd)
         try:
             size = os.fstat(fd).st_size
             if size > max_bytes:
@@ -157,31 +167,27 @@ class ContentStore:
             data = _read_to_end(fd, size)
         finally:
             os.close(fd)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_of(data)[0]
         final = self.path_for(digest)
         if _regular_size(final) != len(data):
             self._write(final, data, sync)
         return Stored(digest, len(data), final, data)
 
-    def _put_stream(self, src: Any, sync: bool) -> Stored:
-        """A file of any size, streamed through a temporary file (nothing held in memory)."""
+    def _put_stream(self, src: int, sync: bool) -> Stored:
+        """A file of any size (an open descriptor), streamed through a temporary file and hashed in
+        the same pass (nothing held in memory)."""
         tmp, fd = self._open_tmp()
-        h = hashlib.sha256()
-        size = 0
         try:
             try:
-                for chunk in iter(lambda: src.read(CHUNK), b""):
-                    h.update(chunk)
-                    write_all(fd, chunk)
-                    size += len(chunk)
+                digest, size = sha256_of(src, lambda chunk: write_all(fd, chunk))
                 if sync:
                     os.fsync(fd)
             finally:
                 os.close(fd)
-            final = self.path_for(h.hexdigest())
+            final = self.path_for(digest)
             if _regular_size(final) != size:
                 self._place(tmp, final, sync)
-            return Stored(h.hexdigest(), size, final)
+            return Stored(digest, size, final)
         finally:
             _remove(tmp)  # gone already when it was placed
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from automation.core.config import Config
 from automation.core.names import shown
+from automation.core.texts.errors import FAULT_WHAT, FAULT_WHERE
 
 # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: another program has the file open
 SHARING_VIOLATIONS = (32, 33)
@@ -42,25 +43,8 @@ _UNREACHABLE = {
     errno.ENODEV, errno.ENXIO, getattr(errno, "ENOMEDIUM", -1), getattr(errno, "EREMOTEIO", -1),
 }  # fmt: skip
 
-WHERE = {  # resource -> its name for people
-    "ledger": "台账 / the ledger",
-    "state": "状态文件夹 / the state folder",
-    "archive": "归档文件夹 / the archive folder",
-    "rejected": "退回文件夹 / the rejected folder",
-    "inbox": "收件箱 / the inbox",
-    "shared": "共享文件夹 / the shared folder",
-    "file": "文件 / a file",
-    "disk": "磁盘 / a disk",
-}
-WHAT = {  # kind -> what is wrong, for people
-    "full": "磁盘已满 / disk full",
-    "read-only": "只读，无法写入 / read-only",
-    "denied": "没有权限 / permission denied",
-    "unreachable": "无法访问（网络共享或磁盘故障）/ unreachable (network share or disk failure)",
-    "missing": "不存在（共享是否已断开？）/ missing (is the share disconnected?)",
-    "locked": "被其他程序锁定 / locked by another program",
-    "busy": "正被其他程序打开写入 / open in another program that is writing it",
-}
+WHERE = FAULT_WHERE  # resource -> its name for people
+WHAT = FAULT_WHAT  # kind -> what is wrong, for people
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from typing import Any, Literal, Protocol
 
 import yaml
 
+from automation.core.texts.choices import DEFAULT_INDUSTRIES
+
 
 class CompanyLists(Protocol):
     """What a company adds to the forms (a :class:`automation.core.config.Config` is one): its
@@ -65,19 +67,8 @@ BOOL_TRUE = {"是", "y", "yes", "true", "√", "✓", "✔", "1", "t", "对", "�
 BOOL_FALSE = {"否", "n", "no", "false", "×", "✗", "✘", "x", "0", "f", "无", "没有"}
 
 
-# The industry choices of a company whose config names none (config.industries defaults to these).
-DEFAULT_INDUSTRIES = [
-    ("manufacturing", "制造业", "Manufacturing"),
-    ("wholesale", "批发", "Wholesale"),
-    ("retail", "零售", "Retail"),
-    ("construction", "建筑", "Construction"),
-    ("it", "信息技术", "IT"),
-    ("healthcare", "医疗", "Healthcare"),
-    ("education", "教育", "Education"),
-    ("food", "食品餐饮", "Food and catering"),
-    ("logistics", "物流", "Logistics"),
-    ("other", "其他", "Other"),
-]
+# The industry choices of a company whose config names none (config.industries defaults to these):
+# DEFAULT_INDUSTRIES, from automation.core.texts.choices.
 
 
 class SpecError(ValueError):

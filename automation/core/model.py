@@ -194,9 +194,6 @@ class CustomerDirectory:
         if ref.credit_code:
             self._by_code[ref.credit_code.upper()] = ref
 
-    def set_complaints(self, complaint_ids: set[str]) -> None:
-        self._complaints = set(complaint_ids)
-
     def add_complaints(self, complaint_ids: set[str]) -> None:
         """New complaint ids (complaints are never deleted: the ledger refreshes new ones only)."""
         self._complaints |= complaint_ids

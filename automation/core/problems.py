@@ -14,7 +14,7 @@ Some codes have *variants* (``params["variant"]``): the same problem with a more
 e.g. ``unknown-customer`` when a name matches several customers and the rep must give the id.
 
 Intake only creates :class:`~automation.core.model.Issue` objects with these codes; validate fills
-severity from :data:`SEVERITY`.
+severity from its entry (:data:`SEVERITY`, derived from the entries).
 """
 
 from __future__ import annotations
@@ -28,65 +28,10 @@ if TYPE_CHECKING:
 
 LANGS = ("zh", "en")
 
-# code -> default severity. File-level codes reject the whole file.
-FILE_CODES = {
-    "file-empty": "error",
-    "file-corrupt": "error",
-    "not-a-spreadsheet": "error",
-    "password-protected": "error",
-    "unknown-form": "error",
-    "file-too-large": "error",
-    "file-too-complex": "error",
-    "unsafe-content": "error",
-    "csv-encoding": "error",
-    "too-many-rows": "error",
-    "missing-column": "error",
-}
-CELL_CODES = {
-    "missing-info": "error",
-    "required": "error",
-    "invalid-int": "error",
-    "invalid-money": "error",
-    "negative-money": "error",
-    "invalid-date": "error",
-    "invalid-bool": "error",
-    "invalid-choice": "error",
-    "invalid-week": "error",
-    "invalid-period": "error",
-    "unknown-rep": "error",
-    "unknown-region": "error",
-    "unknown-customer": "error",
-    "unknown-customer-id": "error",
-    "customer-id-taken": "error",
-    "unknown-complaint-id": "error",
-    "invalid-credit-code": "error",
-    "invalid-phone": "error",
-    "invalid-email": "error",
-    "date-in-future": "error",
-    "date-too-old": "error",
-    "quote-amount-required": "error",
-    "order-without-deal": "error",
-    "margin-exceeds-order": "error",
-    "next-visit-not-after-report": "error",
-    "resolved-date-required": "error",
-    "resolved-before-received": "error",
-    "invalid-target-owner": "error",
-    "duplicate-row": "warning",
-    "formula-text": "warning",
-    "formula-no-value": "error",
-    "no-rows": "warning",
-}
-PERMISSION_CODES = {
-    "wrong-folder": "error",
-    "not-region-supervisor": "error",
-    "targets-not-from-hq": "error",
-}
-LEDGER_CODES = {
-    "duplicate-submission": "note",
-    "superseded": "note",
-    "owner-conflict": "warning",
-}
-SEVERITY: dict[str, str] = {**FILE_CODES, **CELL_CODES, **PERMISSION_CODES, **LEDGER_CODES}
+# Severities: an error rejects the file, a warning and a note are told and the file counts.
+ERROR, WARNING, NOTE = "error", "warning", "note"
+# Kinds: a file-level problem rejects the whole file before any cell is read.
+FILE, CELL, PERMISSION, LEDGER = "file", "cell", "permission", "ledger"
 
 SEVERITY_LABELS = {
     "error": {"zh": "错误", "en": "error"},
@@ -111,33 +56,27 @@ class Problem:
     """One catalog entry: what went wrong and how a rep fixes it, in zh and en."""
 
     code: str
+    kind: str  # FILE, CELL, PERMISSION or LEDGER
+    severity: str  # its default: ERROR, WARNING or NOTE
     title: Text
     message: Text
     fix: Text
     variants: dict[str, tuple[Text, Text]] = field(default_factory=dict)
 
-    @property
-    def severity(self) -> str:
-        return SEVERITY[self.code]
-
-    @property
-    def kind(self) -> str:
-        for kind, codes in (
-            ("file", FILE_CODES),
-            ("cell", CELL_CODES),
-            ("permission", PERMISSION_CODES),
-            ("ledger", LEDGER_CODES),
-        ):
-            if self.code in codes:
-                return kind
-        return "cell"
-
 
 def _p(
-    code: str, title: tuple[str, str], message: tuple[str, str], fix: tuple[str, str], **variants: Any
+    code: str,
+    kind: str,
+    severity: str,
+    title: tuple[str, str],
+    message: tuple[str, str],
+    fix: tuple[str, str],
+    **variants: Any,
 ) -> Problem:
     return Problem(
         code,
+        kind,
+        severity,
         Text(*title),
         Text(*message),
         Text(*fix),
@@ -149,6 +88,8 @@ _ENTRIES = [
     # ---- whole file ------------------------------------------------------------------------
     _p(
         "file-empty",
+        FILE,
+        ERROR,
         ("文件是空的", "Empty file"),
         ("文件「{file}」是空的，没有任何内容。", "The file '{file}' is empty."),
         (
@@ -158,6 +99,8 @@ _ENTRIES = [
     ),
     _p(
         "file-corrupt",
+        FILE,
+        ERROR,
         ("文件已损坏或格式不受支持", "Damaged or unsupported file"),
         (
             "文件「{file}」已损坏、不完整，或含有系统读不了的内容，无法打开。",
@@ -172,6 +115,8 @@ _ENTRIES = [
     ),
     _p(
         "not-a-spreadsheet",
+        FILE,
+        ERROR,
         ("不是表格文件", "Not a spreadsheet"),
         (
             "文件「{file}」不是 Excel 表格（.xlsx/.xls/.ods/.csv）。",
@@ -184,6 +129,8 @@ _ENTRIES = [
     ),
     _p(
         "password-protected",
+        FILE,
+        ERROR,
         ("文件设有密码", "Password-protected"),
         (
             "文件「{file}」设有打开密码，系统无法读取。",
@@ -196,6 +143,8 @@ _ENTRIES = [
     ),
     _p(
         "unknown-form",
+        FILE,
+        ERROR,
         ("认不出是哪张表", "Unknown form"),
         (
             "认不出文件「{file}」是哪张表：找不到表头。应有的表头例如：{expected}。",
@@ -208,6 +157,8 @@ _ENTRIES = [
     ),
     _p(
         "file-too-large",
+        FILE,
+        ERROR,
         ("文件太大", "File too large"),
         (
             "文件「{file}」太大（{value}），上限为 {limit}。",
@@ -220,6 +171,8 @@ _ENTRIES = [
     ),
     _p(
         "file-too-complex",
+        FILE,
+        ERROR,
         ("文件太复杂，读取超时", "File too slow to read"),
         (
             "读取文件「{file}」超过了 {limit} 的时限（当时正在{value}），为不耽误其他表单，已将其退回。",
@@ -234,6 +187,8 @@ _ENTRIES = [
     ),
     _p(
         "unsafe-content",
+        FILE,
+        ERROR,
         ("文件内容不安全", "Unsafe content"),
         (
             "文件「{file}」含有不安全的内容（如外部链接或嵌入的定义），系统没有打开它。",
@@ -246,6 +201,8 @@ _ENTRIES = [
     ),
     _p(
         "csv-encoding",
+        FILE,
+        ERROR,
         ("CSV 编码无法识别", "Unreadable CSV encoding"),
         (
             "CSV 文件「{file}」的文字编码无法识别。",
@@ -258,6 +215,8 @@ _ENTRIES = [
     ),
     _p(
         "too-many-rows",
+        FILE,
+        ERROR,
         ("行数太多", "Too many rows"),
         (
             "表中有 {value} 行，超过上限 {limit} 行。",
@@ -267,6 +226,8 @@ _ENTRIES = [
     ),
     _p(
         "missing-column",
+        FILE,
+        ERROR,
         ("缺少列", "Missing column"),
         ("表头中缺少必填列「{column}」。", "The required column '{column}' is missing from the header row."),
         (
@@ -277,18 +238,24 @@ _ENTRIES = [
     # ---- cells -----------------------------------------------------------------------------
     _p(
         "missing-info",
+        CELL,
+        ERROR,
         ("表头信息未填", "Missing form detail"),
         ("表格上方的「{column}」没有填写。", "'{column}' above the table is not filled in."),
         ("请在「{column}」后填写{example}。", "Fill in '{column}'{example}."),
     ),
     _p(
         "required",
+        CELL,
+        ERROR,
         ("必填项为空", "Required value missing"),
         ("第 {row} 行的「{column}」是必填项，但没有填写。", "'{column}' in row {row} is required but empty."),
         ("请填写「{column}」{example}。", "Fill in '{column}'{example}."),
     ),
     _p(
         "invalid-int",
+        CELL,
+        ERROR,
         ("不是整数", "Not a whole number"),
         (
             "「{column}」填的是「{value}」，不是整数。",
@@ -298,6 +265,8 @@ _ENTRIES = [
     ),
     _p(
         "invalid-money",
+        CELL,
+        ERROR,
         ("金额无法识别", "Not an amount"),
         (
             "「{column}」填的是「{value}」，不是金额。",
@@ -310,6 +279,8 @@ _ENTRIES = [
     ),
     _p(
         "negative-money",
+        CELL,
+        ERROR,
         ("金额为负数", "Negative amount"),
         (
             "「{column}」填的是 {value}，金额不能为负数。",
@@ -322,18 +293,24 @@ _ENTRIES = [
     ),
     _p(
         "invalid-date",
+        CELL,
+        ERROR,
         ("日期无法识别", "Not a date"),
         ("「{column}」填的是「{value}」，不是日期。", "'{column}' holds '{value}', which is not a date."),
         ("请填写日期，例如 2026-11-23。", "Enter a date, e.g. 2026-11-23."),
     ),
     _p(
         "invalid-bool",
+        CELL,
+        ERROR,
         ("应填是或否", "Not yes or no"),
         ("「{column}」填的是「{value}」，应为“是”或“否”。", "'{column}' holds '{value}'; it must be Y or N."),
         ("请从下拉框选择“是”或“否”。", "Pick Y or N from the drop-down."),
     ),
     _p(
         "invalid-choice",
+        CELL,
+        ERROR,
         ("不在可选项中", "Not one of the choices"),
         (
             "「{column}」填的是「{value}」，不在可选项中。",
@@ -343,12 +320,16 @@ _ENTRIES = [
     ),
     _p(
         "invalid-week",
+        CELL,
+        ERROR,
         ("周次无法识别", "Not a week"),
         ("「{column}」填的是「{value}」，不是周次。", "'{column}' holds '{value}', which is not a week."),
         ("请按 年-W周 填写，例如 2026-W48。", "Write the ISO week as year-Wweek, e.g. 2026-W48."),
     ),
     _p(
         "invalid-period",
+        CELL,
+        ERROR,
         ("期间无法识别", "Not a period"),
         ("「{column}」填的是「{value}」，不是期间。", "'{column}' holds '{value}', which is not a period."),
         (
@@ -358,6 +339,8 @@ _ENTRIES = [
     ),
     _p(
         "unknown-rep",
+        CELL,
+        ERROR,
         ("销售员编号不存在", "Unknown rep"),
         ("销售员编号「{value}」不存在。", "There is no rep with the ID '{value}'."),
         (
@@ -374,12 +357,16 @@ _ENTRIES = [
     ),
     _p(
         "unknown-region",
+        CELL,
+        ERROR,
         ("区域不存在", "Unknown region"),
         ("区域「{value}」不存在。", "There is no region '{value}'."),
         ("请从下拉框选择区域：{allowed}。", "Pick the region from the drop-down: {allowed}."),
     ),
     _p(
         "unknown-customer",
+        CELL,
+        ERROR,
         ("客户不在客户登记表中", "Customer not in the register"),
         ("客户「{value}」不在客户登记表中。", "The customer '{value}' is not in the customer register."),
         (
@@ -406,6 +393,8 @@ _ENTRIES = [
     ),
     _p(
         "unknown-customer-id",
+        CELL,
+        ERROR,
         ("客户编号不存在", "Unknown customer ID"),
         ("客户编号「{value}」不存在。", "There is no customer with the ID '{value}'."),
         (
@@ -426,6 +415,8 @@ _ENTRIES = [
     ),
     _p(
         "customer-id-taken",
+        CELL,
+        ERROR,
         ("客户编号已被系统占用", "Customer ID already assigned"),
         (
             "客户编号「{value}」已由系统分配给客户「{expected}」，本行写的是另一家客户。",
@@ -439,6 +430,8 @@ _ENTRIES = [
     ),
     _p(
         "unknown-complaint-id",
+        CELL,
+        ERROR,
         ("投诉编号不存在", "Unknown complaint ID"),
         ("投诉编号「{value}」不存在。", "There is no complaint with the ID '{value}'."),
         (
@@ -458,6 +451,8 @@ _ENTRIES = [
     ),
     _p(
         "invalid-credit-code",
+        CELL,
+        ERROR,
         ("统一社会信用代码有误", "Invalid credit code"),
         ("统一社会信用代码「{value}」有误：{expected}。", "The credit code '{value}' is wrong: {expected}."),
         (
@@ -467,6 +462,8 @@ _ENTRIES = [
     ),
     _p(
         "invalid-phone",
+        CELL,
+        ERROR,
         ("电话号码有误", "Invalid phone number"),
         (
             "电话「{value}」不是有效的手机号或座机号。",
@@ -479,6 +476,8 @@ _ENTRIES = [
     ),
     _p(
         "invalid-email",
+        CELL,
+        ERROR,
         ("邮箱地址有误", "Invalid email"),
         ("邮箱「{value}」不是有效的邮箱地址。", "'{value}' is not a valid email address."),
         (
@@ -488,6 +487,8 @@ _ENTRIES = [
     ),
     _p(
         "date-in-future",
+        CELL,
+        ERROR,
         ("日期在将来", "Date in the future"),
         (
             "「{column}」是 {value}，晚于收到表格的日期 {limit}。",
@@ -500,6 +501,8 @@ _ENTRIES = [
     ),
     _p(
         "date-too-old",
+        CELL,
+        ERROR,
         ("日期太早", "Date too old"),
         (
             "「{column}」是 {value}，早于允许的最早日期 {limit}（{expected} 天以内）。",
@@ -512,12 +515,16 @@ _ENTRIES = [
     ),
     _p(
         "quote-amount-required",
+        CELL,
+        ERROR,
         ("已报价但没有报价金额", "Quote amount missing"),
         ("第 {row} 行已报价，但「{column}」没有填写。", "Row {row} says quoted, but '{column}' is empty."),
         ("请填写报价金额；如未报价，请把“已报价”改为“否”。", "Enter the quoted amount, or set Quoted to N."),
     ),
     _p(
         "order-without-deal",
+        CELL,
+        ERROR,
         ("未成交却有订货金额", "Order without a deal"),
         (
             "第 {row} 行订货金额为 {value}，但洽谈结果不是“成交”。",
@@ -530,6 +537,8 @@ _ENTRIES = [
     ),
     _p(
         "margin-exceeds-order",
+        CELL,
+        ERROR,
         ("毛利大于订货金额", "Margin above the order"),
         (
             "第 {row} 行毛利 {value} 大于订货金额 {limit}。",
@@ -542,6 +551,8 @@ _ENTRIES = [
     ),
     _p(
         "next-visit-not-after-report",
+        CELL,
+        ERROR,
         ("下次拜访日期不在报告日之后", "Next visit not after the report"),
         (
             "下次拜访日期 {value} 不在报告日期 {expected} 之后。",
@@ -551,6 +562,8 @@ _ENTRIES = [
     ),
     _p(
         "resolved-date-required",
+        CELL,
+        ERROR,
         ("缺少解决日期", "Resolved date missing"),
         (
             "第 {row} 行状态为“{value}”，但「{column}」没有填写。",
@@ -563,6 +576,8 @@ _ENTRIES = [
     ),
     _p(
         "resolved-before-received",
+        CELL,
+        ERROR,
         ("解决日期早于受理日期", "Resolved before received"),
         (
             "解决日期 {value} 早于受理日期 {expected}。",
@@ -572,6 +587,8 @@ _ENTRIES = [
     ),
     _p(
         "invalid-target-owner",
+        CELL,
+        ERROR,
         ("目标对象有误", "Invalid target owner"),
         (
             "第 {row} 行层级为“{expected}”，但对象「{value}」不是有效的{expected}。",
@@ -581,6 +598,8 @@ _ENTRIES = [
     ),
     _p(
         "duplicate-row",
+        CELL,
+        WARNING,
         ("重复的行", "Duplicate row"),
         ("第 {row} 行与第 {expected} 行完全相同。", "Row {row} is the same as row {expected}."),
         (
@@ -590,6 +609,8 @@ _ENTRIES = [
     ),
     _p(
         "formula-text",
+        CELL,
+        WARNING,
         ("以“=”开头的文字", "Text starting with '='"),
         (
             "「{column}」的内容以“=”开头，将按文字保存，不会当作公式计算。",
@@ -599,6 +620,8 @@ _ENTRIES = [
     ),
     _p(
         "formula-no-value",
+        CELL,
+        ERROR,
         ("公式没有保存结果", "Formula without a saved value"),
         (
             "「{column}」（单元格 {cell}）是公式，但文件里没有保存它的计算结果，读不到数值。",
@@ -611,6 +634,8 @@ _ENTRIES = [
     ),
     _p(
         "no-rows",
+        CELL,
+        WARNING,
         ("表中没有数据", "No rows"),
         ("表格中没有填写任何数据行。", "The table has no filled-in rows."),
         (
@@ -621,6 +646,8 @@ _ENTRIES = [
     # ---- who may submit what ---------------------------------------------------------------
     _p(
         "wrong-folder",
+        PERMISSION,
+        ERROR,
         ("放错了文件夹", "Wrong folder"),
         (
             "表上的销售员编号是 {expected}，但文件放在了「{folder}」文件夹。",
@@ -633,6 +660,8 @@ _ENTRIES = [
     ),
     _p(
         "not-region-supervisor",
+        PERMISSION,
+        ERROR,
         ("不是该区域的主管", "Not the region's supervisor"),
         (
             "{value}区域的周报只能由该区域主管（{expected}）提交，文件却放在「{folder}」文件夹。",
@@ -645,6 +674,8 @@ _ENTRIES = [
     ),
     _p(
         "targets-not-from-hq",
+        PERMISSION,
+        ERROR,
         ("销售目标只能由总部提交", "Targets only from HQ"),
         (
             "销售目标表只能放在 hq 文件夹，文件却放在「{folder}」文件夹。",
@@ -655,6 +686,8 @@ _ENTRIES = [
     # ---- ledger notes ----------------------------------------------------------------------
     _p(
         "duplicate-submission",
+        LEDGER,
+        NOTE,
         ("重复提交", "Duplicate submission"),
         (
             "内容与已收到的文件「{file}」完全相同，不会重复计算。",
@@ -664,6 +697,8 @@ _ENTRIES = [
     ),
     _p(
         "superseded",
+        LEDGER,
+        NOTE,
         ("已被新版本替代", "Superseded"),
         (
             "此表替代了同一天先前提交的版本「{file}」。",
@@ -673,6 +708,8 @@ _ENTRIES = [
     ),
     _p(
         "owner-conflict",
+        LEDGER,
+        WARNING,
         ("客户属于其他销售员", "Customer owned by another rep"),
         (
             "客户「{value}」属于销售员 {expected}，本行未更新该客户，已转经理处理。",
@@ -683,6 +720,11 @@ _ENTRIES = [
 ]
 
 CATALOG: dict[str, Problem] = {p.code: p for p in _ENTRIES}
+# derived from the entries (each problem's severity and kind live in its own entry)
+SEVERITY: dict[str, str] = {p.code: p.severity for p in _ENTRIES}
+FILE_CODES, CELL_CODES, PERMISSION_CODES, LEDGER_CODES = (
+    {p.code: p.severity for p in _ENTRIES if p.kind == kind} for kind in (FILE, CELL, PERMISSION, LEDGER)
+)
 
 
 class _Fill(dict):  # type: ignore[type-arg]
@@ -718,6 +760,8 @@ def problem(code: str) -> Problem:
         return found
     return Problem(
         code,
+        CELL,
+        ERROR,
         Text(code, code),
         Text(f"问题：{code}", f"Problem: {code}"),
         Text("请联系后台。", "Ask the back office."),

@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 
 from automation.core.config import Calendar, Config
+from automation.core.texts.errors import ERRORS
 
 PeriodKind = Literal["week", "mtd", "qtd", "ytd"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "mtd", "qtd", "ytd")
@@ -42,12 +43,10 @@ def parse_week(key: str) -> tuple[date, date]:
     """``"2026-W48"`` -> (Monday, Sunday). 2026 has 53 ISO weeks; 2027 has 52."""
     m = _WEEK_RE.match(key or "")
     if not m:
-        raise WeekError(f"周次格式应为 2026-W48 / week must look like 2026-W48, got {key!r}")
+        raise WeekError(ERRORS["week-format"].format(key=key))
     year, week = int(m.group(1)), int(m.group(2))
     if not 1 <= week <= weeks_in_year(year):
-        raise WeekError(
-            f"{year} 年没有第 {week} 周 / {year} has no week {week} (it has {weeks_in_year(year)})"
-        )
+        raise WeekError(ERRORS["week-not-in-year"].format(year=year, week=week, weeks=weeks_in_year(year)))
     monday = date.fromisocalendar(year, week, 1)
     return monday, monday + timedelta(days=6)
 
@@ -160,11 +159,6 @@ class Period:
     start: date
     end: date
     as_of: date  # clipped into start-1 .. end
-
-    @property
-    def actual_end(self) -> date:
-        """Last day whose activity counts (``as_of``)."""
-        return self.as_of
 
     @property
     def calendar_days(self) -> int:

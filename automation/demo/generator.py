@@ -34,6 +34,7 @@ from typing import Any
 from automation.core import clock
 from automation.core.config import Config, load_config
 from automation.core.formspec import load_specs
+from automation.core.outcomes import FAILED, OUTCOMES
 from automation.demo import company as co
 from automation.demo import office
 from automation.demo import writers as wr
@@ -235,7 +236,7 @@ def read_manifest(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 def counts(entries: list[dict[str, Any]]) -> dict[str, int]:
     """Expected outcomes tallied: accepted, rejected, duplicate, ignored."""
-    out = {"accepted": 0, "rejected": 0, "duplicate": 0, "ignored": 0}
+    out = {k: 0 for k in OUTCOMES if k != FAILED}
     for e in entries:
         out[e["expected"]] = out.get(e["expected"], 0) + 1
     return out

@@ -26,12 +26,12 @@ from typing import Any
 
 from automation.core import clock
 from automation.core.config import Config, load_config
+from automation.core.outcomes import OUTCOMES, REJECTED
 from automation.demo.generator import DROPS, MANIFEST, generate
 from automation.pipeline.order import tie_key
 
 MARKER = ".salesflow-demo.json"
 SETTLE_SECONDS = 3
-OUTCOMES = ("accepted", "rejected", "duplicate", "ignored", "failed")
 HEADLINE = ("visits", "effective_rate", "sales", "gross_margin", "collections", "sales_attainment", "sales_status",
             "new_customers", "on_time_rate", "first_time_rate")  # fmt: skip
 
@@ -169,7 +169,7 @@ def run_demo(
             outcome = process(dst, config, ledger=ledger, folder=e["folder"], specs=ledger.specs)
             report.dropped += 1
             report.outcomes[outcome.status] += 1
-            if outcome.status == "rejected" and e["mistake"] not in {m for _, m in report.rejections}:
+            if outcome.status == REJECTED and e["mistake"] not in {m for _, m in report.rejections}:
                 report.rejections.append((e["path"], e["mistake"]))  # one example of each planted mistake
             if outcome.status != e["expected"]:
                 report.surprises.append(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -207,17 +206,15 @@ def _read(
     size = len(data) if data is not None else path.stat().st_size
     sub.size = size
     if too_large(size, config.intake.max_file_mb):
-        if sha256 is None and data is not None:
-            sha256 = hashlib.sha256(data).hexdigest()
-        if sha256 is None:  # not read whole: hashed in chunks
-            sha256 = sha256_of(path)[0]
+        if sha256 is None:  # the bytes when read whole, else the file in chunks
+            sha256 = sha256_of(data if data is not None else path)[0]
         sub.sha256 = sha256
         return _file_issue(
             sub, "file-too-large", value=_mb(size / 1048576), limit=_mb(config.intake.max_file_mb)
         )
     if data is None:
         data = path.read_bytes()
-    sub.sha256 = sha256 or hashlib.sha256(data).hexdigest()
+    sub.sha256 = sha256 or sha256_of(data)[0]
     try:
         with parsing("sniff"):
             sniffed = sniff(data)

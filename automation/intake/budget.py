@@ -27,6 +27,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from automation.core.texts.checks import HEADER as HEADER  # what intake is doing, for OverBudget's message
+from automation.core.texts.checks import READING as READING
+from automation.core.texts.checks import SCANNING as SCANNING
+from automation.core.texts.checks import TABLE as TABLE
 from automation.intake.errors import ReadError
 
 CHECK_EVERY = 256  # loops over rows call check() once this many steps
@@ -80,10 +84,3 @@ def check(stage: dict[str, str]) -> None:
         now = time.thread_time()
         if now > budget.until:
             raise OverBudget(stage, budget.seconds, now - budget.start)
-
-
-# What intake is doing, for OverBudget's message (zh, en)
-READING = {"zh": "读取工作表", "en": "reading the sheets"}
-SCANNING = {"zh": "检查文件结构", "en": "checking the file's structure"}
-HEADER = {"zh": "查找表头", "en": "looking for the header row"}
-TABLE = {"zh": "读取表格各行", "en": "reading the table's rows"}

@@ -439,22 +439,6 @@ def read_info_rows(
                 c = j + 1
 
 
-def is_info_row(row: list[Any], info: dict[str, FieldSpec]) -> bool:
-    """A row whose first non-empty cell is an info label (a sign-off line below the table)."""
-    for v in row:
-        if not _blank(v):
-            f, inline, colon = _info_label(v, info)
-            return f is not None and (colon or _next_value(row, row.index(v), info, f) is not None)
-    return False
-
-
-def is_total_row(row: list[Any]) -> bool:
-    for v in row:
-        if not _blank(v):
-            return isinstance(v, str) and label_key(v) in TOTAL_LABELS
-    return False
-
-
 def table_rows(layout: Layout, info: dict[str, FieldSpec]) -> tuple[list[int], int]:
     """0-based sheet rows of the table's data, and the row after the table (where info may follow)."""
     sheet = layout.sheet
@@ -497,7 +481,8 @@ _is_str: Callable[[Any], bool] = str.__instancecheck__  # isinstance(v, str), ca
 
 
 def _ends_table(row: list[Any], info: dict[str, FieldSpec]) -> bool:
-    """``is_total_row(row) or is_info_row(row, info)``, looking for the first non-empty cell once."""
+    """A total row (合计, total ...) or an info row (a sign-off label below the table), judged by the
+    first non-empty cell."""
     for i, v in enumerate(row):
         if v is None or (isinstance(v, str) and not v.strip()):
             continue

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import time
 from typing import Any
 
 from automation.intake import budget
@@ -469,7 +469,3 @@ def read_csv(data: bytes) -> Workbook:
                 budget.check(budget.READING)
             rows.append([None if not v.strip() else v for v in row])
     return Workbook([SheetGrid("csv", rows)])
-
-
-def is_temporal(v: Any) -> bool:
-    return isinstance(v, (date, datetime, time))

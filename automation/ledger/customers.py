@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from automation.core.texts.notes import NOTES
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
 from automation.ledger.values import iso_week, name_key, phone_key, say, to_json
@@ -170,8 +171,7 @@ def apply_customer_register(a: Apply) -> int:
                     {"kind": "customer", "id": new_id, "name": values.get("name"), "row": row.number}
                 )
                 a.messages.append(
-                    f"第{row.number}行 新客户「{values.get('name')}」编号 {new_id}，请填入客户编号栏 / "
-                    f"row {row.number}: new customer '{values.get('name')}' got id {new_id}; put it in the Customer ID column"
+                    NOTES["new-customer-id"].format(row=row.number, name=values.get("name"), id=new_id)
                 )
             audit(
                 a,
@@ -203,7 +203,7 @@ def apply_customer_register(a: Apply) -> int:
                 {"code": "owner-conflict", "row": row.number, "customer_id": match, "owner": current.owner}
             )
             a.messages.append(
-                f"第{row.number}行 / row {row.number}: "
+                NOTES["row"].format(row=row.number)
                 + say("owner-conflict", value=f"{current.name} ({match})", expected=current.owner)
             )
             audit(
@@ -251,9 +251,7 @@ def apply_customer_register(a: Apply) -> int:
             by_code[now_known.credit_code.upper()] = match
         by_name_phone[(now_known.name_key, now_known.phone_key)] = match
     if imported:
-        a.messages.append(
-            f"已按贵公司原有编号建档 {imported} 个客户 / {imported} customer(s) taken in under the company's own IDs"
-        )
+        a.messages.append(NOTES["imported-ids"].format(n=imported))
     return len(a.sub.rows)  # directory_changed only when a customer was written: validation sees it
 
 
@@ -311,10 +309,7 @@ def apply_complaint(a: Apply) -> int:
                         "row": row.number,
                     }
                 )
-                a.messages.append(
-                    f"第{row.number}行 新投诉编号 {new_id}，请填入投诉编号栏 / row {row.number}: new complaint got id "
-                    f"{new_id}; put it in the Complaint ID column"
-                )
+                a.messages.append(NOTES["new-complaint-id"].format(row=row.number, id=new_id))
             audit(a, "complaint.created", "complaint", new_id, row=row.number, status=values.get("status"))
             cid = new_id
         else:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from automation.core import clock
+from automation.core.texts.errors import ERRORS
 from automation.ledger import schema, shared
 
 
@@ -176,10 +177,7 @@ def upgrade(engine: sa.Engine) -> list[int]:
                 shared.serialise(conn, shared.MIGRATE)
                 have = current_version(conn)
                 if have > LATEST:
-                    raise MigrationError(
-                        f"账本版本 {have} 比程序新 / the ledger is at schema version {have}, newer than this "
-                        f"Salesflow ({LATEST}); upgrade Salesflow"
-                    )
+                    raise MigrationError(ERRORS["ledger-newer"].format(have=have, latest=LATEST))
                 if have >= version:
                     continue
                 step(conn)

@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from automation.core import clock
 from automation.core.model import Submission
 from automation.core.safenames import safe_part, split_name
+from automation.core.texts.feedback import SUFFIX
+from automation.core.texts.notes import NOTES
 from automation.ledger import customers, writers
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
@@ -42,7 +44,7 @@ APPLY = {
 }
 DIRECTORY_FORMS = frozenset({"customer_register", "complaint"})  # accepted, they change what validation sees
 COMPANY_MARK = "*"  # a dirty mark for the company workbook of a week (several sites only)
-FEEDBACK_SUFFIX = {"zh": ".反馈.xlsx", "en": ".feedback.xlsx"}  # as automation.feedback names it
+FEEDBACK_SUFFIX = {lang: f".{word}.xlsx" for lang, word in SUFFIX.items()}  # as automation.feedback names it
 
 
 # Statements built once (bound parameters) and run through :mod:`automation.ledger.fast`: building,
@@ -397,9 +399,7 @@ class Recording:
         dirty: set[tuple[str, str]] = set()
         week_of = iso_week(day or base["received_at"].date())
         if status == t.REJECTED:
-            messages.append(
-                f"有 {errors} 处错误，请按反馈表修改后重新提交 / {errors} problem(s): fix them as the feedback workbook shows and drop the form again"
-            )
+            messages.append(NOTES["sent-back"].format(n=errors))
             if region:
                 dirty.add((region, period_key if sub.form == "weekly_report" and period_key else week_of))
         else:
@@ -478,10 +478,7 @@ class Recording:
                 loser, winner, text = (
                     sid,
                     old.id,
-                    (
-                        f"已有更晚收到的版本 #{old.id}「{old.original_name}」，本文件仅存档 / a later version #{old.id} "
-                        f"'{old.original_name}' is already in; this file is kept but not counted"
-                    ),
+                    (NOTES["later-version"].format(id=old.id, name=old.original_name)),
                 )
             else:
                 loser, winner, text = (

@@ -24,18 +24,19 @@ connection holding one is closed if its process dies, which frees the lock.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 
+from automation.core.content_store import sha256_of
+
 
 def _key(name: str) -> int:
     """A stable signed 64-bit advisory lock key for ``name`` (per database: two ledgers on one
     server never share a lock)."""
-    return int.from_bytes(hashlib.sha256(f"salesflow:{name}".encode()).digest()[:8], "big", signed=True)
+    return int.from_bytes(bytes.fromhex(sha256_of(f"salesflow:{name}".encode())[0][:16]), "big", signed=True)
 
 
 WRITE = _key("ledger-write")

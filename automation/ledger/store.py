@@ -27,6 +27,7 @@ from automation.core import clock
 from automation.core.config import Config
 from automation.core.formspec import FormSet, load_specs
 from automation.core.model import CustomerDirectory, CustomerRef
+from automation.core.texts.errors import ERRORS
 from automation.ledger import migrate
 from automation.ledger import schema as t
 from automation.ledger.batch import LedgerBatch
@@ -165,17 +166,10 @@ def open_ledger(config: Config) -> Ledger:
         db = sa.make_url(url).database
         if db and db != ":memory:":
             if network_location(db):
-                raise LedgerError(
-                    f"账本不能放在网络共享上 / the ledger {db} is on a network share ({network_location(db)}); "
-                    "SQLite is not safe over SMB/NFS. Put it on a local disk: set state_folder to a local "
-                    "folder (e.g. .salesflow) and leave ledger_url empty, or use a PostgreSQL ledger_url"
-                )
+                raise LedgerError(ERRORS["ledger-on-network"].format(db=db, where=network_location(db)))
             path = Path(db)
             if _is_inside(path, config.shared_root):
-                raise LedgerError(
-                    f"账本不能放在共享文件夹内 / the ledger {path} is inside the shared folder {config.shared_root}; "
-                    "SQLite is not safe on a network share. Set state_folder to a local folder (e.g. .salesflow)"
-                )
+                raise LedgerError(ERRORS["ledger-in-share"].format(path=path, shared=config.shared_root))
             path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     if migrate.pending(engine):
@@ -276,7 +270,8 @@ class Ledger(Recording):
         return [SubmissionRecord.from_row(r) for r in rows if r.id not in self._filed]
 
     def prior(self, source: str, sha256: str) -> tuple[list[SubmissionRecord], bool, int]:
-        """In one read: :meth:`unfiled_at` ``source``, whether ``sha256`` is :meth:`counted`, and the
+        """In one read: :meth:`unfiled_at` ``source``, whether a counted submission (accepted, or
+        superseded since) has ``sha256``, and the
         directory's generation (for :meth:`directory`, saving it a transaction)."""
         with self.read() as conn:
             rows = PRIOR(conn, {"src": source, "sha": sha256, "site": self.config.site}).all()

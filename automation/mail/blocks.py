@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from automation.core.config import Config
+from automation.core.texts.mail import DAY, WEEKDAYS, labels
 from automation.core.workcal import WorkCalendar
 from automation.mail import fmt
-from automation.mail.texts import labels
 from automation.score.targets import METRICS
 
 MAX_ROWS = 15  # rows of a list shown in a message; the rest are in the workbook
@@ -130,19 +130,11 @@ def trend(
     cal = WorkCalendar(config)
     working = np.array([cal.is_workday(d.date()) for d in rows["date"]], dtype=bool)
     rows = rows[(rows["visits"] > 0).to_numpy() | working]
-    weekdays = (
-        ("一", "二", "三", "四", "五", "六", "日")
-        if lang == "zh"
-        else ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    )
+    weekdays = WEEKDAYS["zh" if lang == "zh" else "en"]
     bars = fmt.scaled(list(rows["sales"]))
     return [
         {
-            "day": (
-                f"周{weekdays[d.weekday()]} {d:%m-%d}"
-                if lang == "zh"
-                else f"{weekdays[d.weekday()]} {d:%d %b}"
-            ),
+            "day": DAY["zh" if lang == "zh" else "en"].format(weekday=weekdays[d.weekday()], day=d),
             "sales": fmt.money(s),
             "visits": fmt.count(v),
             "bar": b,

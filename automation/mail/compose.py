@@ -12,7 +12,6 @@ id: should a person re-send one whose first sending was unsure, clients drop the
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import mimetypes
 import re
@@ -24,10 +23,11 @@ from email.utils import format_datetime
 from typing import Any
 
 from automation.core.config import Config
+from automation.core.content_store import sha256_of
+from automation.core.texts.mail import labels
 from automation.mail.draft import Draft
 from automation.mail.render import render
 from automation.mail.routing import Recipient
-from automation.mail.texts import labels
 
 log = logging.getLogger("automation.mail")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -49,7 +49,7 @@ def sender(config: Config) -> Address:
 def message_id(config: Config, key: str) -> str:
     """``<hash-of-key.salesflow@sender-domain>``: the same for every build of one message."""
     domain = (config.smtp.sender or DEFAULT_SENDER).rpartition("@")[2]
-    digest = hashlib.sha256(f"{config.company}\n{key}".encode()).hexdigest()[:32]
+    digest = sha256_of(f"{config.company}\n{key}".encode())[0][:32]
     return f"<{digest}.salesflow@{domain}>"
 
 

@@ -11,11 +11,11 @@ from datetime import date
 from typing import Any
 
 from automation.core.config import Config
+from automation.core.texts.mail import labels
 from automation.core.workcal import Period, WorkCalendar
 from automation.mail import blocks, fmt, routing
 from automation.mail.draft import Draft
 from automation.mail.routing import Recipient
-from automation.mail.texts import labels
 from automation.score import daily as fd
 from automation.score import timeliness as tml
 from automation.score.common import rep_universe

@@ -24,10 +24,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from automation.core.config import Config
+from automation.core.outcomes import COUNTED, REJECTED
+from automation.core.texts.mail import FORM_NAMES, labels
 from automation.ledger import schema as t
 from automation.mail import blocks, routing
 from automation.mail.draft import Attachment, Draft
-from automation.mail.texts import FORM_NAMES, labels
 
 log = logging.getLogger("automation.mail")
 EVENT_HORIZON = timedelta(hours=36)  # how far back the periodic sweep looks for unmailed events
@@ -43,8 +44,8 @@ def recent_ids(ledger: Any, now: datetime) -> list[int]:
                 _S.created_at >= now - EVENT_HORIZON,
                 _S.created_at <= now,
                 _S.site == ledger.config.site,  # the forms this site received (issue 18)
-                sa.or_(_S.status == "rejected",
-                       sa.and_(_S.status.in_(("accepted", "superseded")),
+                sa.or_(_S.status == REJECTED,
+                       sa.and_(_S.status.in_(COUNTED),
                                _S.form.in_(("market_report", "complaint", "customer_register")))),
             ).order_by(_S.id)
         ).all()  # fmt: skip
@@ -59,7 +60,7 @@ def drafts(config: Config, ledger: Any, submission_ids: list[int]) -> list[Draft
     with ledger.read() as conn:
         subs = conn.execute(sa.select(t.submissions).where(_S.id.in_(submission_ids)).order_by(_S.id)).all()
         for s in subs:
-            kind = "rejection" if s.status == "rejected" else {
+            kind = "rejection" if s.status == REJECTED else {
                 "market_report": "escalation", "complaint": "escalation", "customer_register": "receipt"
             }.get(s.form)  # fmt: skip
             if kind is None or kind not in config.mail.kinds:

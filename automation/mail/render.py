@@ -23,6 +23,8 @@ from typing import Any
 
 import jinja2
 
+from automation.core.texts.errors import ERRORS
+
 SHARE = Path("share") / "salesflow" / "templates" / "email"
 
 
@@ -47,9 +49,7 @@ def template_dir() -> Path:
         if (c / "base.html").is_file():
             return c
     raise TemplatesMissing(
-        "找不到邮件模板 / email templates not found; looked in: "
-        + ", ".join(str(c) for c in candidates())
-        + " — reinstall Salesflow"
+        ERRORS["mail-templates-missing"] + ", ".join(str(c) for c in candidates()) + " — reinstall Salesflow"
     )
 
 

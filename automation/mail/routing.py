@@ -184,12 +184,6 @@ def reminder(config: Config, rep_id: str, streak: int) -> tuple[list[Recipient],
     return ([r] if r else []), ([sup] if sup else [])
 
 
-def escalation_scope(config: Config, rep_id: str) -> Scope:
-    """An escalation shows one rep's report: that rep's rows only, whoever reads it."""
-    r = config.rep(rep_id)
-    return Scope(frozenset({r.region}) if r else frozenset(), frozenset({rep_id}))
-
-
 def visible_records(config: Config, scope: Scope, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ledger records (dicts with ``rep_id`` or ``folder``, e.g. status's ``awaiting_fix``) of the
     reps a scope may see; a record of no known rep is seen by no one here."""

@@ -26,6 +26,7 @@ from typing import Any
 
 from automation.core import clock
 from automation.core.config import MAIL_KINDS, Config
+from automation.core.texts.errors import ERRORS
 from automation.ledger.shared import MAIL, exclusive
 from automation.mail import daily, events, outbox, schedule, sendlog, weekly
 from automation.mail.compose import compose, sender
@@ -174,9 +175,7 @@ def _send_one(
 def check_request(config: Config, *, send: bool) -> None:
     """Raise :class:`MailError` for a request that cannot be carried out (``send`` without a server)."""
     if send and not config.smtp.configured:
-        raise MailError(
-            "未配置邮件服务器 / smtp.host is empty in config.yaml: set it to send (messages are written to outbox/ either way)"
-        )
+        raise MailError(ERRORS["mail-no-smtp"])
 
 
 def mail(

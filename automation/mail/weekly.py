@@ -8,16 +8,16 @@ rows only, a rep's from their own.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from automation.consolidate import paths
 from automation.core.config import Config
+from automation.core.texts.mail import FORM_NAMES, labels
 from automation.core.workcal import default_as_of, parse_week
 from automation.mail import blocks, fmt, routing
 from automation.mail.draft import Attachment, Draft
 from automation.mail.routing import MANAGER, REP, SUPERVISOR, Recipient
-from automation.mail.texts import FORM_NAMES, labels
 from automation.score import compute_all
 from automation.score.common import rep_universe
 from automation.score.daily import by_day
@@ -163,12 +163,3 @@ def rep_summary(config: Config, who: Recipient, v: dict[str, Any], awaiting: lis
 
 def _l(who: Recipient) -> str:
     return "en" if who.language == "en" else "zh"
-
-
-def previous_week(today: date) -> str:
-    """The ISO week before the one ``today`` is in (what Monday's summary reports)."""
-    from datetime import timedelta
-
-    from automation.core.workcal import week_key
-
-    return week_key(today - timedelta(days=7))

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -133,3 +133,85 @@ def check_files(
             written = write_feedback(report, feedback_dir, lang=lang or report.language, config=config)
         out.append(Checked(path, report, feedback=written))
     return out
+
+
+@dataclass
+class HandCheck:
+    """``salesflow check``'s answer: each file's :class:`Checked`, the directory customers were
+    checked against, and the report as the lines or the JSON the command prints."""
+
+    results: list[Checked]
+    directory: Directory
+    specs: FormSet
+    default_lang: str
+
+    @property
+    def notice(self) -> str | None:
+        """Said once before the reports when customers could not be checked (no ledger yet)."""
+        from automation.feedback.text import NO_LEDGER
+
+        return NO_LEDGER if self.directory.source == "none" else None
+
+    @property
+    def failed(self) -> bool:
+        """Some file could not be checked, a fault of ours."""
+        return any(r.report is None for r in self.results)
+
+    @property
+    def rejected(self) -> bool:
+        return any(r.report is not None and not r.report.valid for r in self.results)
+
+    def lines(self, lang: str | None = None) -> list[str]:
+        """Per file its verdict, each problem where and how to fix it, and its feedback workbook;
+        in ``lang``, else the form's own language (the configured one for a file not checked)."""
+        from automation.feedback import text
+
+        out: list[str] = []
+        for r in self.results:
+            if r.report is None:
+                assert r.error is not None
+                out.append(text.failed_line(r.path, lang or self.default_lang, r.error))
+                continue
+            shown = lang or r.report.language
+            out.append(text.verdict_line(r.report, shown, self.specs))
+            out.extend(text.issue_lines(r.report, shown))
+            if r.feedback:
+                out.append(text.feedback_line(r.feedback, shown))
+        return out
+
+    def as_json(self, lang: str | None = None) -> list[dict[str, Any]]:
+        """One object per file, as ``salesflow check --json`` prints them."""
+        from automation.feedback import text
+
+        out: list[dict[str, Any]] = []
+        for r in self.results:
+            if r.report is None:
+                assert r.error is not None
+                error = f"{type(r.error).__name__}: {r.error}"
+                out.append({"file": str(r.path), "status": "failed", "error": error})
+                continue
+            entry = text.as_json(r.report, lang or r.report.language)
+            entry["feedback"] = str(r.feedback) if r.feedback else None
+            entry["customers_checked"] = self.directory.strict
+            out.append(entry)
+        return out
+
+
+def check_by_hand(
+    files: list[Path],
+    config: Config,
+    *,
+    folder: str = "",
+    feedback_dir: Path | None = None,
+    lang: str | None = None,
+) -> HandCheck:
+    """``salesflow check`` as one call: :func:`check_files` against the ledger's directory (or,
+    without a ledger, an empty one whose unknown customers are warnings), ready to print."""
+    from automation.core.formspec import load_specs
+
+    directory = directory_for(config)
+    specs = load_specs(config)
+    results = check_files(
+        files, config, folder=folder, feedback_dir=feedback_dir, lang=lang, directory=directory, specs=specs
+    )
+    return HandCheck(results, directory, specs, config.language)

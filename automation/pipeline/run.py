@@ -26,6 +26,7 @@ from automation.core.formspec import FormSet
 from automation.core.logfile import setup_log_file
 from automation.core.noise import inbox_folder, is_noise_name
 from automation.core.outcomes import IGNORED, OUTCOMES
+from automation.core.texts.errors import ERRORS
 from automation.pipeline.after import Burst, after_burst
 from automation.pipeline.order import in_received_order
 from automation.pipeline.paths import inbox_folder_of
@@ -164,7 +165,7 @@ def collect(paths: Sequence[Path], config: Config) -> tuple[list[Path], list[Pat
         elif p.exists():
             files.append(p)
         else:
-            raise IngestError(f"找不到 / not found: {p}", param="PATH")
+            raise IngestError(ERRORS["ingest-not-found"].format(path=p), param="PATH")
     return files, skipped
 
 
@@ -186,14 +187,14 @@ def ingest(
 
     if folder is not None and folder not in config.folder_names():
         raise IngestError(
-            f"{folder!r} 不是收件箱文件夹 / is not an inbox folder; one of: {', '.join(config.folder_names())}",
+            ERRORS["ingest-not-inbox"].format(folder=folder, allowed=", ".join(config.folder_names())),
             param="--folder",
         )
     files, skipped = collect(paths, config)
     homeless = [f for f in files if inbox_folder_of(f, config) is None and folder is None]
     if homeless:
         raise IngestError(
-            f"不知道这些文件属于谁，请用 --folder 指定 / whose forms are these? give --folder: {homeless[0]}"
+            ERRORS["ingest-homeless"].format(first=homeless[0])
             + (f" (+{len(homeless) - 1})" if len(homeless) > 1 else "")
         )
     done = Ingested()

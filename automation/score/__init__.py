@@ -17,6 +17,7 @@ import pandas as pd
 from automation.core import clock
 from automation.core.config import Config
 from automation.core.frames import LedgerFrames
+from automation.core.texts.errors import ERRORS
 from automation.core.workcal import (
     PERIOD_KINDS,
     Period,
@@ -52,7 +53,7 @@ def resolve_region(config: Config, region: str | None) -> str | None:
         if region.strip().lower() in (r.id.lower(), r.zh, r.en.lower()):
             return r.id
     allowed = ", ".join(f"{r.id} ({r.zh}/{r.en})" for r in config.regions)
-    raise RegionError(f"没有这个区域 / no region {region!r}; allowed: {allowed}")
+    raise RegionError(ERRORS["no-region"].format(region=region, allowed=allowed))
 
 
 def compute_all(

@@ -61,8 +61,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from automation.core.texts.figures import COLUMN_LABELS, VALUE_LABELS
 from automation.core.workcal import WorkCalendar
-from automation.score.labels import COLUMN_LABELS, VALUE_LABELS
 from automation.score.scorecard import columns as scorecard_columns
 
 # Digits written of every number: all a double holds reliably (15 significant decimal digits). Only

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from automation.core.frames import LedgerFrames
+from automation.core.outcomes import ACCEPTED, COUNTED, DUPLICATE
 from automation.core.workcal import Period
 from automation.score.common import add_ratios, memo, rollup
 
@@ -33,7 +34,7 @@ def form_groups(frames: LedgerFrames, period: Period) -> pd.DataFrame:
 
 def _first_attempts(frames: LedgerFrames) -> pd.DataFrame:
     s = frames.submissions
-    s = s[s["status"] != "duplicate"]
+    s = s[s["status"] != DUPLICATE]
     key = s["period_key"].astype("string").fillna("")
     received_day = s["received_at"].dt.normalize()
     parsed = pd.to_datetime(key, errors="coerce", format="%Y-%m-%d")
@@ -44,7 +45,7 @@ def _first_attempts(frames: LedgerFrames) -> pd.DataFrame:
             "group": key.where(key != "", received_day.dt.strftime("%Y-%m-%d")).to_numpy(),
             "received_at": s["received_at"].to_numpy(),
             "submission_id": s["submission_id"].to_numpy(),
-            "ok": s["status"].isin(("accepted", "superseded")).to_numpy(),
+            "ok": s["status"].isin(COUNTED).to_numpy(),
             "day": parsed.fillna(received_day).to_numpy(),
         }
     )
@@ -54,7 +55,7 @@ def _first_attempts(frames: LedgerFrames) -> pd.DataFrame:
 
 def _current_visit_reports(frames: LedgerFrames) -> pd.DataFrame:
     s = frames.submissions
-    vr = s[(s["form"] == "visit_report") & (s["status"] == "accepted") & s["optional_filled"].notna()]
+    vr = s[(s["form"] == "visit_report") & (s["status"] == ACCEPTED) & s["optional_filled"].notna()]
     day = pd.to_datetime(vr["period_key"], errors="coerce", format="%Y-%m-%d")
     return vr.assign(day=day.fillna(vr["received_at"].dt.normalize()))[["rep_id", "day", "optional_filled"]]
 

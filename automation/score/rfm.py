@@ -18,18 +18,22 @@ import pandas as pd
 
 from automation.core.config import Config
 from automation.core.frames import LedgerFrames
+from automation.core.texts.figures import SEGMENT_NAMES
 from automation.score.common import str_index, whole_cents
 
-# (R high, F high, M high) -> (key, zh, en)
+# (R high, F high, M high) -> (key, zh, en); the names: automation.core.texts.figures
 SEGMENTS: dict[tuple[bool, bool, bool], tuple[str, str, str]] = {
-    (True, True, True): ("champion", "重要价值客户", "champion"),
-    (True, False, True): ("promising", "重要发展客户", "promising"),
-    (False, True, True): ("at_risk_loyal", "重要保持客户", "at-risk loyal"),
-    (False, False, True): ("hibernating_big", "重要挽留客户", "hibernating big"),
-    (True, True, False): ("loyal_small", "一般价值客户", "loyal small"),
-    (True, False, False): ("new_small", "一般发展客户", "new small"),
-    (False, True, False): ("fading", "一般保持客户", "fading"),
-    (False, False, False): ("lost_small", "一般挽留客户", "lost small"),
+    highs: (key, *SEGMENT_NAMES[key])
+    for highs, key in {
+        (True, True, True): "champion",
+        (True, False, True): "promising",
+        (False, True, True): "at_risk_loyal",
+        (False, False, True): "hibernating_big",
+        (True, True, False): "loyal_small",
+        (True, False, False): "new_small",
+        (False, True, False): "fading",
+        (False, False, False): "lost_small",
+    }.items()
 }
 COLUMNS = [
     "customer_id",

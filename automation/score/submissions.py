@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from automation.core.frames import LedgerFrames
+from automation.core.outcomes import COUNTED, REJECTED
 from automation.core.workcal import Period
 from automation.score.common import window
 
-ACCEPTED = ("accepted", "superseded")
 COLUMNS = [
     "date", "rep_id", "name", "region", "verdict", "received_at", "forms_accepted", "rejected_unfixed", "site",
 ]  # fmt: skip
@@ -37,12 +37,12 @@ def _day(s: pd.DataFrame) -> pd.Series:
 def unfixed(submissions: pd.DataFrame, period: Period | None = None) -> pd.DataFrame:
     """Rejected submissions no later accepted submission fixes, with their ``day``; with ``period``,
     only those whose day lies in ``period.start .. period.as_of`` (a week's take a year's fraction)."""
-    rej = submissions[submissions["status"] == "rejected"]
+    rej = submissions[submissions["status"] == REJECTED]
     rej = rej.assign(day=_day(rej))
     if period is not None:
         rej = window(rej, "day", period.start, period.as_of)
     # only the accepted forms of the people with a rejection can fix one
-    s = submissions[submissions["rep_id"].isin(rej["rep_id"].unique()) & submissions["status"].isin(ACCEPTED)]
+    s = submissions[submissions["rep_id"].isin(rej["rep_id"].unique()) & submissions["status"].isin(COUNTED)]
     ok = s.assign(form=s["form"].fillna(""), period_key=s["period_key"].fillna(""))
     rej_keys = rej.assign(form=rej["form"].fillna(""), period_key=rej["period_key"].fillna(""))
     by_form = ok.groupby(["form", "rep_id", "period_key"])["submission_id"].max()
@@ -75,7 +75,7 @@ def submission_days(frames: LedgerFrames, period: Period, verdicts: pd.DataFrame
     s = s[s["period_key"].isin(days) | (s["period_key"].fillna("") == "")]  # the week's day forms, the rest
     s = s.assign(day=_day(s))
     week = window(s, "day", period.start, period.as_of)
-    accepted = week[week["status"].isin(ACCEPTED)].groupby(["rep_id", "day"]).size()
+    accepted = week[week["status"].isin(COUNTED)].groupby(["rep_id", "day"]).size()
     open_ = unfixed(frames.submissions, period)
     rejected = open_.groupby(["rep_id", "day"]).size()
     grid = verdicts[["rep_id", "region", "date", "received_at", "verdict"]].rename(columns={"date": "day"})

@@ -50,13 +50,17 @@ PIECE_COLUMNS = ["level", "owner", "month", "week", *METRICS]
 
 
 def split_exact(total: float, weights: list[float] | np.ndarray) -> np.ndarray:
-    """``total`` shared by ``weights``, exactly; all-zero weights share it evenly."""
+    """``total`` shared by ``weights``, exactly; all-zero weights share it evenly.
+
+    The shares are taken first and then scaled: ``total * w`` first would round a subnormal
+    weight's product before the division (a lone weight of 5e-324 turned 1.5 into 2.0).
+    """
     w = np.asarray(weights, dtype=float)
     if w.size == 0:
         return np.zeros(0)
     if w.sum() <= 0:
         w = np.ones_like(w)
-    return total * w / w.sum()
+    return total * (w / w.sum())
 
 
 def _split_frame(df: pd.DataFrame, group: str, weight: str, value_cols: list[str]) -> pd.DataFrame:

@@ -16,19 +16,19 @@ import pandas as pd
 
 from automation.core.config import Config
 from automation.core.frames import LedgerFrames
+from automation.core.outcomes import COUNTED
 from automation.core.workcal import Period, WorkCalendar
 from automation.score.common import add_ratios, memo, rollup
 
 VERDICTS = ("on_time", "late", "missing")
 SUMS = ["report_days", "on_time", "late", "missing"]
 RATIOS = {"on_time_rate": ("on_time", "report_days")}
-ACCEPTED = ("accepted", "superseded")
 
 
 def first_reports(frames: LedgerFrames) -> pd.DataFrame:
     """Earliest accepted (or later superseded) visit report per rep and reported day."""
     s = frames.submissions
-    s = s[(s["form"] == "visit_report") & s["status"].isin(ACCEPTED)]
+    s = s[(s["form"] == "visit_report") & s["status"].isin(COUNTED)]
     s = s.assign(date=pd.to_datetime(s["period_key"], errors="coerce", format="%Y-%m-%d"))
     return s.dropna(subset=["date"]).groupby(["rep_id", "date"], as_index=False)["received_at"].min()
 

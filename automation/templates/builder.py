@@ -33,6 +33,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.core import clock
 from automation.core.formspec import BOOL_LABELS, FieldSpec, FormSet, FormSpec
+from automation.core.texts.forms import (
+    MAX_TITLE,
+    allowed_text,
+    clip,
+    notes_text,
+    t,
+)
 from automation.templates.grid import (
     LIST_SHEET,
     Layout,
@@ -41,13 +48,6 @@ from automation.templates.grid import (
     put,
 )
 from automation.templates.sheets import add_form_sheet, add_instructions
-from automation.templates.text import (
-    MAX_TITLE,
-    allowed_text,
-    clip,
-    notes_text,
-    t,
-)
 
 if TYPE_CHECKING:
     from automation.core.config import Config, Person

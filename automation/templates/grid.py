@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.core.formspec import FieldSpec, FormSpec
-from automation.templates.text import TYPE_NAMES, pick
+from automation.core.texts.forms import TYPE_NAMES, pick
 
 DATA_ROWS = 200
 FIRST_INFO_ROW = 3

@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from automation.core.formspec import FormSpec
+from automation.core.texts.forms import allowed_text, notes_text, pick, steps, t
 from automation.templates.grid import DATA_ROWS, FORM_SHEET, LIST_SHEET, Layout, display_width, put, type_name
-from automation.templates.text import allowed_text, notes_text, pick, steps, t
 
 if TYPE_CHECKING:
     from automation.core.config import Config

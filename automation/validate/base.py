@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from automation.core.model import Cell, CustomerDirectory, Issue, Submission
+from automation.core.outcomes import ACCEPTED, REJECTED
 from automation.core.problems import SEVERITY
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class Report:
     @property
     def status(self) -> str:
         """``accepted`` or ``rejected``: the words the pipeline and ``check`` use."""
-        return "accepted" if self.valid else "rejected"
+        return ACCEPTED if self.valid else REJECTED
 
     @property
     def language(self) -> str:

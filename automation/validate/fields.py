@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from automation.core.formspec import fold
 from automation.core.model import Cell
+from automation.core.texts.base import LANGS
+from automation.core.texts.checks import CREDIT_CODE, EXAMPLE, EXAMPLE_BOOL
 
 if TYPE_CHECKING:
     from automation.core.config import Config
@@ -40,21 +42,15 @@ def credit_code_problem(code: str) -> dict[str, str] | None:
     """Why ``code`` is not a valid unified social credit code, in both languages, or None if it is."""
     code = code.strip().upper()
     if len(code) != 18:
-        return {"zh": f"应为 18 位，现为 {len(code)} 位", "en": f"it must be 18 characters, not {len(code)}"}
+        return {lang: CREDIT_CODE["length"][lang].format(n=len(code)) for lang in LANGS}
     bad = sorted({ch for ch in code if ch not in CREDIT_ALPHABET})
     if bad:
         chars = " ".join(bad)
-        return {
-            "zh": f"含有不允许的字符 {chars}",
-            "en": f"it contains characters that are not allowed: {chars}",
-        }
+        return {lang: CREDIT_CODE["characters"][lang].format(chars=chars) for lang in LANGS}
     total = sum(CREDIT_ALPHABET.index(ch) * w for ch, w in zip(code[:17], CREDIT_WEIGHTS, strict=True))
     check = CREDIT_ALPHABET[(31 - total % 31) % 31]
     if code[17] != check:
-        return {
-            "zh": "校验位不对（可能有字符抄错）",
-            "en": "the check character does not match (a character may be mistyped)",
-        }
+        return {lang: CREDIT_CODE["check"][lang] for lang in LANGS}
     return None
 
 
@@ -84,7 +80,7 @@ def example(spec_field: FieldSpec, ctx: ValidationContext) -> dict[str, str]:
         "date": day.isoformat(),
         "money": "12500",
         "int": "3",
-        "bool": {"zh": "是", "en": "Y"},
+        "bool": EXAMPLE_BOOL,
         "week": f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}",
         "period": f"{day.year}-{day.month:02d}",
         "rep": ctx.config.reps[0].id if ctx.config.reps else "",
@@ -97,7 +93,7 @@ def example(spec_field: FieldSpec, ctx: ValidationContext) -> dict[str, str]:
         return {"zh": f"（{help_zh}）" if help_zh else "", "en": f" ({help_en})" if help_en else ""}
     if isinstance(sample, str):
         sample = {"zh": sample, "en": sample}
-    return {"zh": f"，例如 {sample['zh']}", "en": f", e.g. {sample['en']}"}
+    return {lang: EXAMPLE[lang].format(sample=sample[lang]) for lang in LANGS}
 
 
 def allowed_choices(spec_field: FieldSpec) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from automation.core.formspec import fold
+from automation.core.texts.checks import NOT_SET
 
 if TYPE_CHECKING:
     from automation.core.formspec import FormSpec
@@ -42,7 +43,7 @@ def check(sub: Submission, spec: FormSpec, ctx: ValidationContext, out: Emitter)
                 "region",
                 value={"zh": region_obj.zh, "en": region_obj.en} if region_obj else str(region),
                 folder=folder,
-                expected=supervisor.id if supervisor else {"zh": "未设置", "en": "none configured"},
+                expected=supervisor.id if supervisor else NOT_SET,
             )
         return
     if spec.key == "customer_register" and fold(folder) == HQ_FOLDER:

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from automation.core.faults import SHARING_VIOLATIONS
+from automation.core.texts.notes import INCOMPLETE
 
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_END = b"PK\x05\x06"
@@ -73,20 +74,20 @@ _PLACEHOLDER = FILE_ATTRIBUTE_OFFLINE | FILE_ATTRIBUTE_RECALL_ON_OPEN | FILE_ATT
 _WRITE_MODES = (os.O_WRONLY, os.O_RDWR)
 
 # what a waiting file is waiting for (status and the log show these)
-WRITING = "正在写入 / still being written"
-NOT_DOWNLOADED = "云端文件尚未下载 / cloud placeholder, not downloaded yet"
+WRITING = INCOMPLETE["writing"]
+NOT_DOWNLOADED = INCOMPLETE["not-downloaded"]
 
 
 def incomplete(path: Path, size: int) -> str:
     """Why the content does not end where its format says ('' when it does, or cannot be told)."""
     if size == 0:
-        return "空文件 / empty so far"
+        return INCOMPLETE["empty"]
     try:
         with open(path, "rb") as fh:
             head = fh.read(512)
             if head[:4] == ZIP_MAGIC:
                 fh.seek(max(0, size - ZIP_TAIL))
-                return "" if ZIP_END in fh.read() else "zip 结尾缺失 / zip end record missing"
+                return "" if ZIP_END in fh.read() else INCOMPLETE["zip-end"]
             if head[:8] == CFB_MAGIC:
                 return _cfb_short(fh, head, size)
             fh.seek(max(0, size - 2))
@@ -97,13 +98,13 @@ def incomplete(path: Path, size: int) -> str:
         return ""  # binary and not a format we know the end of: the pipeline judges it
     if tail.endswith((b"\n", b"\r", b"\n\x00", b"\r\x00", b"\x00\n", b"\x00\r")):
         return ""
-    return "最后一行不完整 / last line not ended"
+    return INCOMPLETE["last-line"]
 
 
 def _cfb_short(fh: BinaryIO, head: bytes, size: int) -> str:
     """An OLE2 file's allocation: its FAT sectors, and every sector they mark used, within ``size``."""
     if len(head) < 512:
-        return "xls 文件头不完整 / xls header cut short"
+        return INCOMPLETE["xls-header"]
     shift = struct.unpack_from("<H", head, 30)[0]
     if shift not in (9, 12):
         return ""  # not a layout we know: intake judges it
@@ -116,7 +117,7 @@ def _cfb_short(fh: BinaryIO, head: bytes, size: int) -> str:
     while len(difat) < n_fat and next_difat <= CFB_MAX_REGULAR and hops < 1 << 16:
         block = _sector(fh, next_difat, sector, size)
         if block is None:
-            return "xls 分配表在文件末尾之外 / xls allocation table past the end"
+            return INCOMPLETE["xls-fat"]
         ids = struct.unpack(f"<{per}I", block)
         difat.extend(s for s in ids[:-1] if s <= CFB_MAX_REGULAR)
         next_difat, hops = ids[-1], hops + 1
@@ -124,14 +125,14 @@ def _cfb_short(fh: BinaryIO, head: bytes, size: int) -> str:
     for k, n in enumerate(difat[:n_fat]):  # the k-th FAT sector maps sectors k*per .. k*per+per-1
         block = _sector(fh, n, sector, size)
         if block is None:
-            return "xls 分配表在文件末尾之外 / xls allocation table past the end"
+            return INCOMPLETE["xls-fat"]
         ids = struct.unpack(f"<{per}I", block)
         for i in range(per - 1, -1, -1):
             if ids[i] != CFB_FREE:
                 highest = max(highest, k * per + i)
                 break
     if highest >= 0 and size <= (highest + 1) * sector:
-        return "xls 内容不完整 / xls sectors missing at the end"
+        return INCOMPLETE["xls-sectors"]
     return ""
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from automation.core.config import Config
+from automation.core.texts.log import LOG
 
 log = logging.getLogger("automation.watch")
 
@@ -28,7 +29,7 @@ def burst_hook(config: Config) -> Callable[[list[Any]], None]:
 
         burst = after_burst(config, outcomes)
         log.info(
-            "batch done / 本批完成: %s; %s",
+            LOG["batch-done"],
             ", ".join(f"{k} {v}" for k, v in sorted(burst.counts.items())),
             "; ".join(
                 part
@@ -60,10 +61,10 @@ def periodic_hook(config: Config) -> Callable[[], None]:
 def log_mail(config: Config, step: str, report: Any, error: BaseException | None) -> None:
     """A mail fault is logged, never stops the watcher; what was mailed, in one line."""
     if error is not None:
-        log.error("mail (%s) failed; the next run retries / 邮件失败，稍后重试", step, exc_info=error)
+        log.error(LOG["mail-failed"], step, exc_info=error)
         return
     if report is not None and not report.empty:
-        log.info("mail / 邮件: written %d, sent %d, failed %d, unsure %d (outbox: %s)", len(report.written),
+        log.info(LOG["mail-done"], len(report.written),
                  len(report.sent), len(report.failed), len(report.unsure), config.outbox)  # fmt: skip
 
 
@@ -73,13 +74,13 @@ def weeks_rebuilt(done: list[tuple[str, str]], files: int, config: Config) -> st
         return ""
     shown = ", ".join(f"{region} {week}" for region, week in done[:SHOWN_WEEKS])
     more = f" (+{len(done) - SHOWN_WEEKS})" if len(done) > SHOWN_WEEKS else ""
-    return f"workbooks rebuilt / 已重建工作簿: {shown}{more} ({files} file(s) in {config.reports})"
+    return LOG["weeks-rebuilt"].format(shown=shown, more=more, files=files, reports=config.reports)
 
 
 def weeks_to_rebuild(dirty: list[tuple[str, str]]) -> str:
     """``2 region-week(s) to rebuild / 待重建的区域周: east 2026-W48, south 2026-W48``."""
     if not dirty:
-        return "no region-week to rebuild / 无待重建的区域周"
+        return LOG["no-weeks-to-rebuild"]
     shown = ", ".join(f"{region} {week}" for region, week in sorted(dirty)[:SHOWN_WEEKS])
     more = f" (+{len(dirty) - SHOWN_WEEKS})" if len(dirty) > SHOWN_WEEKS else ""
-    return f"{len(dirty)} region-week(s) to rebuild / 待重建的区域周: {shown}{more}"
+    return LOG["weeks-to-rebuild"].format(n=len(dirty), shown=shown, more=more)

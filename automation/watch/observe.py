@@ -19,6 +19,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from automation.core.texts.log import LOG
 from automation.watch.complete import WriteTracker
 
 log = logging.getLogger("automation.watch")
@@ -93,7 +94,7 @@ class InboxObserver:
         except OSError as exc:
             if self.poll:
                 raise
-            log.warning("native file events unavailable (%s); falling back to polling / 改用轮询", exc)
+            log.warning(LOG["polling"], exc)
             self.poll = True
             self._observer = self._new(True)
             self._observer.start()
@@ -113,13 +114,13 @@ class InboxObserver:
         """Restart a dead observer; True when a restart happened (the caller then rescans)."""
         if self._observer is None or self.alive():
             return False
-        log.warning("file observer stopped unexpectedly; restarting / 文件监视线程已停止，正在重启")
+        log.warning(LOG["observer-stopped"])
         self._shutdown(self._observer)
         self.restarts += 1
         try:
             self.start()
         except OSError as exc:
-            log.error("file observer could not restart (%s); relying on scans / 仅依靠定期扫描", exc)
+            log.error(LOG["observer-lost"], exc)
             self._observer = None
         return True
 
@@ -130,7 +131,7 @@ class InboxObserver:
         try:
             self.start()
         except OSError as exc:
-            log.error("file observer could not restart (%s); relying on scans / 仅依靠定期扫描", exc)
+            log.error(LOG["observer-lost"], exc)
             self._observer = None
 
     @property

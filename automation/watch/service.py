@@ -189,6 +189,21 @@ def windows_task(svc: Service, company: str = "Salesflow") -> str:
 """
 
 
+def this_system() -> str:
+    """The ``kind`` of the system this runs on: ``windows`` or ``linux``."""
+    return "windows" if os.name == "nt" else "linux"
+
+
+def texts(svc: Service, kind: str, company: str = "Salesflow") -> list[str]:
+    """The unit (``kind`` linux), the task (windows) or both, as text (``salesflow service`` prints them)."""
+    out = []
+    if kind in ("linux", "both"):
+        out.append(systemd_unit(svc, company))
+    if kind in ("windows", "both"):
+        out.append(windows_task(svc, company))
+    return out
+
+
 def write(svc: Service, folder: Path, kind: str, company: str = "Salesflow") -> list[Path]:
     """Write the unit (``kind`` linux), the task (windows) or both into ``folder``; returns the files."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.core import filelock
+from automation.core.texts.errors import ERRORS
 
 LOCK_NAME = "watcher.lock"
 HEARTBEAT_NAME = "heartbeat.json"
@@ -37,10 +38,7 @@ class AlreadyRunning(RuntimeError):
         self.lock_path = lock_path
         self.pid = pid
         who = f"pid {pid}" if pid else "another process"
-        super().__init__(
-            f"另一个监视程序正在运行 / another watcher is already running ({who}, lock {lock_path}); "
-            "stop it first or use `salesflow status`"
-        )
+        super().__init__(ERRORS["watcher-running"].format(who=who, lock=lock_path))
 
 
 class InstallationLock:

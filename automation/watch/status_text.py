@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from automation.core.exits import EXIT_ATTENTION, EXIT_FAULT, EXIT_OK, EXIT_WAITING
 from automation.core.texts import both
 
-EXIT_NOT_ALIVE = 1
-EXIT_STUCK = 3
-EXIT_WAITING = 4
+EXIT_NOT_ALIVE = EXIT_ATTENTION
+EXIT_STUCK = EXIT_FAULT
 
 
 def render(data: dict[str, Any]) -> list[str]:
@@ -107,5 +107,5 @@ def exit_code(data: dict[str, Any]) -> int:
     """0 alive and well, 1 not running, 3 stuck, 4 alive but waiting on its environment."""
     w = data["watcher"]
     if w["alive"]:
-        return EXIT_WAITING if w.get("problem") or data.get("ledger_problem") else 0
+        return EXIT_WAITING if w.get("problem") or data.get("ledger_problem") else EXIT_OK
     return EXIT_STUCK if w.get("stuck") else EXIT_NOT_ALIVE

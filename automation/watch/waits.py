@@ -26,6 +26,7 @@ from typing import Any
 
 from automation.core.faults import Fault
 from automation.core.names import shown
+from automation.core.texts.log import LOG
 
 log = logging.getLogger("automation.watch")
 
@@ -150,7 +151,7 @@ class Waits:
         if problem is None:
             now = self._clock()
             problem = self._problems[fault.key] = Problem(fault, time.time(), now, reminded=now)
-            log.error("waiting / 等待: %s; will retry by itself%s", fault.message, _detail(fault))
+            log.error(LOG["waiting"], fault.message, _detail(fault))
         return problem
 
     def _remind(self, problem: Problem, more: str) -> None:
@@ -158,15 +159,13 @@ class Waits:
         if problem.failures > 1 and now - problem.reminded >= REMIND_SECONDS:
             problem.reminded = now
             log.warning(
-                "still waiting / 仍在等待: %s (since %s%s)%s",
+                LOG["still-waiting"],
                 problem.fault.message, _clock_time(problem.since), more, _detail(problem.fault),
             )  # fmt: skip
 
     def _resolve(self, key: tuple[str, str]) -> None:
         problem = self._problems.pop(key)
-        log.info(
-            "resolved / 已恢复: %s (after %.0fs)", problem.fault.message, self._clock() - problem.started
-        )
+        log.info(LOG["resolved"], problem.fault.message, self._clock() - problem.started)
 
 
 def _detail(fault: Fault) -> str:

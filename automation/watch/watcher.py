@@ -41,9 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from automation.core.config import Config
+from automation.core.exits import EXIT_ATTENTION, EXIT_OK, EXIT_USAGE
 from automation.core.faults import Fault, classify
 from automation.core.names import shown
 from automation.core.noise import inbox_folder, misplaced
+from automation.core.outcomes import FAILED
+from automation.core.texts.log import LOG
 from automation.pipeline.order import in_received_order
 from automation.watch.complete import WriteTracker
 from automation.watch.observe import InboxObserver, files_in, scan_inbox
@@ -69,7 +72,6 @@ MAX_RETRY_BACKOFF = 300.0
 MAX_BATCH = 200  # files handed to pipeline.run at once (the flood commits every 100)
 BATCH_QUIET_SECONDS = 1.0  # a burst ends when nothing was handled or waiting for this long
 PERIODIC_SECONDS = 60.0  # how often ``on_periodic`` (scheduled mail) runs on the worker thread
-FAILED = "failed"
 WAITED = "waited"  # counts: attempts held back by a fault of the environment (see faults)
 _STOP = object()
 _REPAIR = object()  # file what a fault held up once it is gone (pipeline.repair_unfiled)
@@ -104,8 +106,8 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         if self.fatal:
-            return 2
-        return 1 if self.quarantined or self.waiting else 0
+            return EXIT_USAGE
+        return EXIT_ATTENTION if self.quarantined or self.waiting else EXIT_OK
 
 
 def _warm_read_ahead() -> None:
@@ -259,7 +261,7 @@ class Watcher:
                 if self._inbox_there(create=True):
                     self.observer.start()
             log.info(
-                "watching %s (%s, settle %.1fs) / 开始监视",
+                LOG["watching"],
                 self.inbox,
                 self.observer.kind if not once else "catch-up only",
                 self.settler.settle,
@@ -278,7 +280,7 @@ class Watcher:
                 payload = self._heartbeat()
                 if self._beat is not None and payload is not None:
                     self._beat.finish(payload)
-                log.info("stopped / 已停止: %s", dict(self.summary.counts))
+                log.info(LOG["stopped"], dict(self.summary.counts))
         return self.summary
 
     # ----- control loop ------------------------------------------------------------------------
@@ -329,7 +331,7 @@ class Watcher:
         elif misplaced(path, self.inbox) and path.is_file() and path not in self._warned:
             self._warned.add(path)
             log.warning(
-                "not processed: %s is not directly in inbox/<your id>/ / 文件位置不对，未处理",
+                LOG["misplaced"],
                 self._rel(path),
             )
 
@@ -370,7 +372,7 @@ class Watcher:
         if self._inbox_gone:
             self._inbox_gone = False
             self.waits.clear("inbox")
-            log.info("inbox is back / 收件箱已恢复: %s", shown(self.inbox))
+            log.info(LOG["inbox-back"], shown(self.inbox))
             if self._observing:
                 self.observer.restart()
         elif self._observing and not self.observer.running and not create:
@@ -539,9 +541,9 @@ class Watcher:
                 if fault is None:
                     self.summary.fatal = f"cannot start processing: {exc}"
                     if _fatal(exc):  # refused as configured: the one line says why and what to do
-                        log.error("cannot open the ledger / 无法打开台账: %s", exc)
+                        log.error(LOG["no-ledger"] + ": %s", exc)
                     else:
-                        log.exception("cannot open the ledger / 无法打开台账")
+                        log.exception(LOG["no-ledger"])
                     self._stop.set()
                     return None
                 delay = self.waits.set(fault)
@@ -561,7 +563,7 @@ class Watcher:
             ledger = self._open_ledger()
         except Exception as exc:
             self.summary.fatal = f"cannot start processing: {exc}"
-            log.exception("cannot start processing / 无法开始处理")
+            log.exception(LOG["cannot-start"])
             self._stop.set()
             return
         if self._stop.is_set():  # stopped while it waited for the ledger
@@ -698,7 +700,7 @@ class Watcher:
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
         def handler(signum: int, frame: Any) -> None:
-            log.info("signal %d: finishing the current file, then stopping / 收到停止信号", signum)
+            log.info(LOG["signal"], signum)
             self._stop.set()
 
         for sig in previous:

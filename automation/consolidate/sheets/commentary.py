@@ -7,7 +7,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.consolidate.book import FIRST_TABLE_ROW, TABLE_NAMES, Book, print_setup, sheet_top
 from automation.consolidate.table import Col, write_table
-from automation.consolidate.texts import say
+from automation.core.texts.workbooks import say
 
 KEY = "commentary"
 FORM = "weekly_report"

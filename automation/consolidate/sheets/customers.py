@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.consolidate.book import Book, list_sheet
 from automation.consolidate.table import Col
-from automation.consolidate.texts import say
+from automation.core.texts.workbooks import say
 
 KEY = "customers"
 VISIT_STATUSES = ("overdue", "due", "ok", "never_visited", "never_visited_overdue")

@@ -11,7 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.consolidate.book import Book, list_sheet
 from automation.consolidate.table import Col
-from automation.consolidate.texts import say
+from automation.core.texts.workbooks import say
 from automation.score.followups import LOOKBACK_DAYS
 
 KEY = "followups"

@@ -25,7 +25,7 @@ from automation.consolidate import charts
 from automation.consolidate.book import Book, print_setup
 from automation.consolidate.style import CELL_FOR_KIND
 from automation.consolidate.table import colour_rules
-from automation.consolidate.texts import say
+from automation.core.texts.workbooks import say
 from automation.score.targets import METRICS
 
 KEY = "summary"

@@ -107,3 +107,16 @@ def label(key: str, lang: str) -> str:
     if pair is None:
         return key
     return pair[0] if lang == "zh" else pair[1]
+
+
+# An RFM segment's key -> its name (the customary Chinese names of the eight RFM segments).
+SEGMENT_NAMES: dict[str, tuple[str, str]] = {
+    "champion": ("重要价值客户", "champion"),
+    "promising": ("重要发展客户", "promising"),
+    "at_risk_loyal": ("重要保持客户", "at-risk loyal"),
+    "hibernating_big": ("重要挽留客户", "hibernating big"),
+    "loyal_small": ("一般价值客户", "loyal small"),
+    "new_small": ("一般发展客户", "new small"),
+    "fading": ("一般保持客户", "fading"),
+    "lost_small": ("一般挽留客户", "lost small"),
+}

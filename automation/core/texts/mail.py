@@ -129,3 +129,11 @@ FORM_NAMES = {
 def labels(lang: str) -> dict[str, str]:
     """The words of one language (Chinese for anything but ``en``)."""
     return LABELS["en" if lang == "en" else "zh"]
+
+
+# A day in the daily chart: the weekday's name and the date, zh and en.
+WEEKDAYS = {
+    "zh": ("一", "二", "三", "四", "五", "六", "日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+DAY = {"zh": "周{weekday} {day:%m-%d}", "en": "{weekday} {day:%d %b}"}

@@ -1,6 +1,6 @@
 """Every word the consolidated workbooks show, in Chinese and English.
 
-Figures keep the names :mod:`automation.score.labels` gives them and form fields the labels of
+Figures keep the names :mod:`automation.core.texts.figures` gives them and form fields the labels of
 their form spec, so a figure or a field is called the same in the workbook, the forms, the email and
 ``salesflow figures``. What only the workbooks say (sheet names, the summary's questions, notes,
 list columns) lives here.
@@ -9,7 +9,7 @@ list columns) lives here.
 from __future__ import annotations
 
 from automation.core.formspec import BOOL_LABELS, FormSet
-from automation.score.labels import COLUMN_LABELS, VALUE_LABELS
+from automation.core.texts.figures import COLUMN_LABELS, VALUE_LABELS
 
 SHEETS: dict[str, tuple[str, str]] = {  # Excel allows 31 characters and none of []:*?/\
     "summary": ("摘要", "Summary"),
@@ -268,3 +268,11 @@ class Labels:
     def yes_no(self) -> tuple[str, str]:
         yes, no = BOOL_LABELS[self.lang]
         return yes, no
+
+
+# The word in a week's output file names (automation.consolidate.paths), zh and en.
+FILE_WORDS: dict[str, tuple[str, str]] = {
+    "company": ("公司周报", "company"),
+    "region": ("区域周报", "region"),
+    "weekly_report": ("周销售管理报告书", "Weekly report"),
+}
