@@ -16,6 +16,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from automation.core import clock
+from automation.core.outcomes import COUNTED
 from automation.core.texts.errors import ERRORS
 from automation.ledger import schema, shared
 
@@ -127,7 +128,7 @@ def _v8_sites(conn: sa.Connection) -> None:
         if index.name == "ux_submissions_counted_sha":
             twice = conn.execute(
                 sa.select(schema.submissions.c.sha256)
-                .where(schema.submissions.c.status.in_(("accepted", "superseded")))
+                .where(schema.submissions.c.status.in_(COUNTED))
                 .group_by(schema.submissions.c.sha256)
                 .having(sa.func.count() > 1)
                 .limit(1)

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from automation.core.config import DEFAULT_SITE
 from automation.core.outcomes import ACCEPTED as ACCEPTED
+from automation.core.outcomes import COUNTED, RECORDED
 from automation.core.outcomes import DUPLICATE as DUPLICATE
-from automation.core.outcomes import RECORDED
 from automation.core.outcomes import REJECTED as REJECTED
 from automation.core.outcomes import SUPERSEDED as SUPERSEDED
 
@@ -113,7 +113,7 @@ submissions = sa.Table(
 
 # v8: the second line behind the ledger's serialised writes (see automation.ledger.shared): one
 # content is counted (accepted, or accepted then superseded) at most once, whatever raced.
-_COUNTED_ONLY = submissions.c.status.in_(("accepted", "superseded"))
+_COUNTED_ONLY = submissions.c.status.in_(COUNTED)
 sa.Index(
     "ux_submissions_counted_sha", submissions.c.sha256, unique=True,
     sqlite_where=_COUNTED_ONLY, postgresql_where=_COUNTED_ONLY,
