@@ -17,6 +17,7 @@ from automation.cli.shared import EXIT_USAGE, AppContext, config_option, fail
 from automation.core.config import ConfigError
 from automation.core.texts import both
 from automation.core.texts.cli import group_help
+from automation.core.texts.errors import ERRORS
 
 # Modules under automation.cli, each exposing ``command``; order = order in --help.
 COMMANDS: list[str] = [
@@ -67,7 +68,7 @@ def _ledger_problem(exc: BaseException) -> str | None:
         "InterfaceError",
     ):
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
-        return f"台账无法访问 / the ledger cannot be reached: {first}"
+        return ERRORS["ledger-unreachable"].format(problem=first)
     return None
 
 

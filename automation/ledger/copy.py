@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from automation.core.texts.errors import ERRORS
 from automation.ledger import migrate
 from automation.ledger import schema as t
 from automation.ledger.shared import serialise
@@ -63,7 +64,7 @@ def copy_ledger(
 
     source_url = config.database_url
     if sa.make_url(source_url) == sa.make_url(target_url):
-        raise CopyError("源与目标相同 / the target is the ledger itself")
+        raise CopyError(ERRORS["copy-same-ledger"])
     src, dst = make_engine(source_url), make_engine(target_url)
     try:
         migrate.upgrade(src)
@@ -75,10 +76,7 @@ def copy_ledger(
                 if any(have.values()):
                     if not replace:
                         busy = ", ".join(f"{k} {v}" for k, v in have.items() if v)
-                        raise CopyError(
-                            f"目标账本非空 / the target ledger is not empty ({busy}); "
-                            "copy into an empty database, or give --replace to delete its rows first"
-                        )
+                        raise CopyError(ERRORS["copy-target-not-empty"].format(busy=busy))
                     for tbl in reversed(tables()):
                         dconn.execute(sa.delete(tbl))
                 for tbl in tables():
@@ -92,12 +90,12 @@ def copy_ledger(
                 for k in expected
                 if expected[k] != report.counts.get(k)
             }
-            raise CopyError(f"行数不一致 / row counts differ after the copy (source, target): {diff}")
+            raise CopyError(ERRORS["copy-counts-differ"].format(diff=diff))
         if verify is None:
             return report
         report.week, report.figures_equal = verify(config, target_url)
         if not report.figures_equal:
-            raise CopyError(f"指标不一致 / the figures of {report.week} differ between the two ledgers")
+            raise CopyError(ERRORS["copy-figures-differ"].format(week=report.week))
         return report
     finally:
         src.dispose()

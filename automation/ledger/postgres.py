@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from automation.core.texts.errors import ERRORS
+
 INSTALL = "pip install 'salesflow[postgres]'"
 CONNECT_TIMEOUT = 10  # seconds: an unreachable server is a fault the watcher waits on, not a hang
 # A server that vanished (a cable, a failover) is noticed by the keepalives within about
@@ -40,11 +42,7 @@ def missing_driver(url: str, exc: BaseException) -> str:
     except sa.exc.ArgumentError:
         backend, driver = url.split(":", 1)[0], ""
     if backend == "postgresql":
-        return (
-            f"缺少 PostgreSQL 驱动 / the ledger_url is PostgreSQL but its driver ({driver or 'psycopg'}) is not "
-            f"installed: run {INSTALL} (and use a postgresql:// or postgresql+psycopg:// URL)"
-        )
-    return (
-        f"缺少数据库驱动 / the ledger_url's database driver is not installed ({backend}"
-        f"{'+' + driver if driver else ''}: {exc}); Salesflow supports SQLite and PostgreSQL ({INSTALL})"
+        return ERRORS["ledger-no-postgres-driver"].format(driver=driver or "psycopg", install=INSTALL)
+    return ERRORS["ledger-no-driver"].format(
+        driver=backend + ("+" + driver if driver else ""), error=exc, install=INSTALL
     )

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from automation.core.config import Config
+from automation.core.texts.errors import ERRORS
 from automation.ledger import schema as t
 from automation.ledger.shared import insert, server_epoch
 
@@ -90,10 +91,11 @@ def claim(engine: sa.Engine, config: Config) -> None:
         same_place = h["host"] == socket.gethostname() and h["shared_folder"] == str(config.shared_root)
         if h["alive"] and not same_place:
             raise SiteTaken(
-                f"站点「{config.site}」已由另一监视程序使用 / site {config.site!r} is already served by the watcher "
-                f"on {h['host']} (pid {h['pid']}, {h['shared_folder']}, heartbeat {h['heartbeat_age_seconds']}s ago); "
-                "give each branch its own `site` in config.yaml"
-            )
+                ERRORS["site-taken"].format(
+                    site=config.site, host=h["host"], pid=h["pid"], folder=h["shared_folder"],
+                    age=h["heartbeat_age_seconds"],
+                )
+            )  # fmt: skip
 
 
 class LedgerBeat(threading.Thread):

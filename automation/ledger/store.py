@@ -137,7 +137,7 @@ def make_engine(url: str) -> sa.Engine:
         except (ImportError, sa.exc.NoSuchModuleError) as exc:
             raise LedgerError(missing_driver(url, exc)) from None
         except sa.exc.ArgumentError as exc:
-            raise LedgerError(f"ledger_url 无效 / ledger_url is not a database URL: {exc}") from None
+            raise LedgerError(ERRORS["ledger-bad-url"].format(error=exc)) from None
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
