@@ -15,24 +15,30 @@ import sys
 
 import click
 
+from automation.core.texts import both
+from automation.core.texts.cli import command_help
+
 EXIT_ERROR = 2
 
 
-@click.group("ledger")
+@click.group("ledger", help=command_help("ledger"))
 def command() -> None:
-    """台账 / The ledger: copy it into another database (SQLite -> PostgreSQL)."""
+    pass
 
 
-@command.command("copy")
+@command.command("copy", help=command_help("ledger copy"))
 @click.option(
-    "--to", "target", required=True, help="The target's URL, e.g. postgresql://sales@db.example.com/salesflow"
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="The target's URL, e.g. postgresql://sales@db.example.com/salesflow",
 )
 @click.option(
     "--replace", is_flag=True, help="Delete what the target holds first (default: refuse a non-empty target)."
 )
 @click.pass_obj
 def copy(app, target: str, replace: bool) -> None:  # type: ignore[no-untyped-def]
-    """Copy every row into TARGET, then verify counts and figures."""
     from automation.ledger import LedgerError
     from automation.ledger.copy import CopyError, copy_ledger
     from automation.score.run import same_figures
@@ -46,7 +52,4 @@ def copy(app, target: str, replace: bool) -> None:  # type: ignore[no-untyped-de
         sys.exit(EXIT_ERROR)
     for name, n in report.counts.items():
         click.echo(f"{name:20} {n}")
-    click.echo(
-        f"已复制并核对 / copied and verified: {sum(report.counts.values())} rows, row counts equal, "
-        f"figures of {report.week} equal. Now set ledger_url in config.yaml to the target."
-    )
+    click.echo(both("ledger-copied", rows=sum(report.counts.values()), week=report.week))

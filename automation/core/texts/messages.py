@@ -136,6 +136,12 @@ MESSAGES: dict[str, Text] = {
     "mail-attention": Text(
         "需要人工确认", "needs a person (check with the recipient, then `salesflow mail --resend KEY`):"
     ),
+    # ----- salesflow ledger copy ----------------------------------------------------------------
+    "ledger-copied": Text(
+        "已复制并核对",
+        "copied and verified: {rows} rows, row counts equal, figures of {week} equal. "
+        "Now set ledger_url in config.yaml to the target.",
+    ),
     # ----- salesflow init, templates, service ----------------------------------------------------
     "init-installation": Text("安装目录", "installation: {path}"),
     "init-config": Text("配置文件", "config: {path}  [{state}]"),
