@@ -88,12 +88,13 @@ def render(data: dict[str, Any]) -> list[str]:
     if len(others) > 1 or (others and others[0]["site"] != site):
         lines.append(both("status-sites", n=len(others)))
         for o in others:
-            state = "alive" if o["alive"] else f"NOT alive ({o['state'] or '?'})"
-            extra = f", waiting: {o['problem']}" if o.get("problem") else ""
+            key = "status-site-alive" if o["alive"] else "status-site-down"
             lines.append(
-                f"  {o['site']}: {state}, {o['host']} pid {o['pid']}, heartbeat {o['heartbeat_age_seconds']}s ago, "
-                f"backlog {o.get('backlog')}{extra}"
-            )
+                "  " + both(key, site=o["site"], state=o["state"] or "?", host=o["host"], pid=o["pid"],
+                            age=o["heartbeat_age_seconds"], backlog=o.get("backlog"))
+            )  # fmt: skip
+            if o.get("problem"):  # what that site's watcher waits on (a full disk, its ledger down)
+                lines.append("    " + both("status-site-waiting", problem=o["problem"]))
     reports = data.get("reports") or {}
     if reports.get("pending"):
         weeks = sorted({p["week"] for p in reports["pending"]})

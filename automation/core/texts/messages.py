@@ -64,6 +64,15 @@ MESSAGES: dict[str, Text] = {
         "the ledger cannot be read ({what}); hand this message to the back office",
     ),
     "status-sites": Text("各站点", "sites sharing this ledger: {n}"),
+    "status-site-alive": Text(
+        "站点 {site} 运行中",
+        "{site}: alive, {host} pid {pid}, heartbeat {age}s ago, backlog {backlog}",
+    ),
+    "status-site-down": Text(
+        "站点 {site} 未运行",
+        "{site}: NOT alive ({state}), {host} pid {pid}, heartbeat {age}s ago, backlog {backlog}",
+    ),
+    "status-site-waiting": Text("该站点正在等待", "waiting: {problem}"),
     "status-waiting": Text("正在等待，修复后自动恢复", "WAITING, resumes by itself once fixed: {problem}"),
     "status-backlog": Text("待处理", "backlog: {files} file(s)"),
     "status-waiting-on": Text("等待中", "waiting: {file}: {why} ({seconds}s)"),
