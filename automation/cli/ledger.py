@@ -11,19 +11,16 @@ a ledger cannot be opened.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
+from automation.cli.shared import fail
 from automation.core.texts import both
 from automation.core.texts.cli import command_help
-
-EXIT_ERROR = 2
 
 
 @click.group("ledger", help=command_help("ledger"))
 def command() -> None:
-    pass
+    """The ``ledger`` group: its subcommands (one so far: ``copy``)."""
 
 
 @command.command("copy", help=command_help("ledger copy"))
@@ -48,8 +45,7 @@ def copy(app, target: str, replace: bool) -> None:  # type: ignore[no-untyped-de
     try:
         report = copy_ledger(config, url, replace=replace, verify=same_figures)
     except (CopyError, LedgerError) as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_ERROR)
+        fail(str(exc))
     for name, n in report.counts.items():
         click.echo(f"{name:20} {n}")
     click.echo(both("ledger-copied", rows=sum(report.counts.values()), week=report.week))
