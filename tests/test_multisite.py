@@ -249,7 +249,7 @@ def test_sites_in_the_ledger_and_status_and_each_site_builds_its_own_workbooks(
     assert not paths.region_workbook(a, week, "south").exists()
     from openpyxl import load_workbook
 
-    from automation.consolidate.texts import sheet_name
+    from automation.core.texts.workbooks import sheet_name
 
     wb = load_workbook(paths.company_workbook(a, week), read_only=True)
     ws = wb[sheet_name("submissions", "zh")]
@@ -261,3 +261,29 @@ def test_sites_in_the_ledger_and_status_and_each_site_builds_its_own_workbooks(
     with open_ledger(a) as la:
         assert la.dirty_weeks() == []  # each site cleared what it built, HQ the company's marks
     pg_server.drop(url)
+
+
+def test_status_shows_every_site_in_both_languages() -> None:
+    """The human view of ``status`` (not only ``--json``): one line per site, alive or not, and what
+    a site waits on, in Chinese and English like the rest of ``status``."""
+    from automation.watch.status_text import render
+
+    counts = {"accepted": 0, "rejected": 0, "duplicate": 0, "superseded": 0}
+    beat = {"host": "hq-pc", "pid": 7, "heartbeat_age_seconds": 2.0, "backlog": 0, "state": "idle"}
+    data = {
+        "watcher": {"alive": True, "pid": 7, "heartbeat_age_seconds": 2.0, "quarantined": []},
+        "site": "a", "backlog": {"files": 0}, "counts": {"today": counts, "total": counts},
+        "awaiting_fix": [], "missing_today": {"working_day": False}, "today": "2026-11-28", "conflicts": [],
+        "sites": [
+            {"site": "a", "alive": True} | beat,
+            {"site": "b", "alive": False, "problem": "disk full"} | beat | {"state": "stopped", "pid": 9},
+        ],
+    }  # fmt: skip
+    lines = render(data)
+    at = lines.index("各站点 / sites sharing this ledger: 2")
+    assert lines[at + 1] == "  站点 a 运行中 / a: alive, hq-pc pid 7, heartbeat 2.0s ago, backlog 0"
+    assert (
+        lines[at + 2]
+        == "  站点 b 未运行 / b: NOT alive (stopped), hq-pc pid 9, heartbeat 2.0s ago, backlog 0"
+    )
+    assert lines[at + 3] == "    该站点正在等待 / waiting: disk full"
