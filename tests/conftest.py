@@ -49,3 +49,46 @@ def tools() -> Path:
     if not shutil.which("soffice"):
         pytest.fail("LibreOffice (soffice) not installed: run ../shared/tools/install.sh")
     return TOOLS
+
+
+# ----- the ledger's two engines (issue 18) ----------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """One real PostgreSQL per test session (per xdist worker), started here (tests/pgserver.py);
+    a failure to start fails the PostgreSQL tests (never a skip)."""
+    from tests.pgserver import PgServer
+
+    server = PgServer()
+    yield server
+    server.close()
+
+
+ENGINES = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test of a DB-facing module (``pytestmark = pytest.mark.usefixtures("db")``) runs once
+    per engine, except those marked ``sqlite_only`` (what only SQLite has: its file, its pragmas,
+    the fast path), which run once, on SQLite."""
+    if "db" in metafunc.fixturenames:
+        engines = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else list(ENGINES)
+        metafunc.parametrize("db", engines, indirect=True)
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """The ledger engine of a DB-facing test (see :func:`pytest_generate_tests`): SQLite, or a
+    fresh PostgreSQL database that the installations the test makes use (tests/dbs.py)."""
+    from tests import dbs
+
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield "sqlite"
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.fresh()
+    dbs.CURRENT["url"] = url
+    try:
+        yield "postgres"
+    finally:
+        dbs.CURRENT["url"] = ""
+        server.drop(url)

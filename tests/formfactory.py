@@ -229,12 +229,14 @@ def install(root: Path, **watcher: Any) -> tuple[Path, Config]:
     import yaml
 
     from automation.core.config import load_config
+    from tests.dbs import with_ledger
 
     base = Path(__file__).resolve().parents[1] / "config.yaml"
     data = yaml.safe_load(base.read_text(encoding="utf-8"))
     data["shared_folder"] = str(root / "shared")
     data["state_folder"] = str(root / "state")
     data["watcher"] = {"settle_seconds": 0.2, "reconcile_seconds": 5, "retries": 2, **watcher}
+    with_ledger(data)
     path = root / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     config = load_config(path)
@@ -267,15 +269,11 @@ def locations(config: Config) -> dict[str, list[Path]]:
 
 
 def ledger_rows(config: Config, query: str, *args: Any) -> list[tuple[Any, ...]]:
-    """Read the SQLite ledger directly (read-only), so the check does not trust the code it checks."""
-    import sqlite3
+    """Read the ledger directly (SQLite read-only, or PostgreSQL with psycopg), so the check does
+    not trust the code it checks."""
+    from tests.dbs import rows
 
-    db = config.state_root / "ledger.sqlite"
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    try:
-        return con.execute(query, args).fetchall()
-    finally:
-        con.close()
+    return rows(config, query, *args)
 
 
 @dataclass

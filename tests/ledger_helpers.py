@@ -12,6 +12,7 @@ import yaml
 
 from automation.core.config import Config, parse_config
 from automation.core.model import Cell, Row, Submission
+from tests.dbs import with_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,7 @@ def make_config(tmp: Path, **overrides: Any) -> Config:
     """The repo's demo config with the shared and state folders inside ``tmp``."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data.update({"shared_folder": "workbooks", "state_folder": "state"}, **overrides)
-    return parse_config(data, tmp)
+    return parse_config(with_ledger(data), tmp)
 
 
 def cell(value: Any, row: int = 1, col: int = 1, resolved: Any = None) -> Cell:

@@ -117,4 +117,12 @@ def copy(template: Path, root: Path, **smtp: Any) -> tuple[Path, Config]:
     data["smtp"] = {**(data.get("smtp") or {}), **smtp}
     path = root / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from tests.dbs import ledger_url
+
+    if ledger_url():  # a PostgreSQL run: the template's ledger is copied into the test's database
+        from automation.ledger.copy import copy_ledger
+
+        copy_ledger(load_config(path), ledger_url())
+        data["ledger_url"] = ledger_url()
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path, load_config(path)

@@ -18,6 +18,8 @@ from automation.score.scorecard import columns
 from tests.conftest import ROOT
 from tests.ledger_helpers import customer_row, make_sub, sha, visit
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 
 def _record(ledger, sub, key: str, received: datetime, folder: str = "R001") -> None:  # type: ignore[no-untyped-def]
     ledger.record(

@@ -19,6 +19,10 @@ from tests.formfactory import FormFactory
 from tests.smtpserver import Server
 from tests.test_mail import template  # noqa: F401  (the session's installation)
 
+# SQLite only: what this module checks does not depend on the ledger's engine; PostgreSQL runs
+# the ledger, pipeline, mail, status and figures modules, real watchers (tests/test_multisite.py)
+# and the workbooks cell by cell (tests/test_engines_equal.py). Keeps CI under 10 minutes.
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

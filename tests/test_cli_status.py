@@ -19,6 +19,8 @@ from automation.pipeline import process
 from automation.watch.state import InstallationLock, heartbeat_payload, write_json_atomic
 from tests.formfactory import FormFactory, install
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 DAY = date(2026, 11, 23)
 KEYS = {
     "schema",
@@ -33,6 +35,8 @@ KEYS = {
     "conflicts",
     "conflict_copies",
     "reports",  # added by the consolidated workbooks (keys are only ever added within schema 1)
+    "site",  # added by issue 18: this installation's site, and every site's heartbeat from the ledger
+    "sites",
 }
 
 
@@ -223,3 +227,64 @@ def test_a_waiting_watcher_says_why_and_exits_4(env) -> None:  # type: ignore[no
     assert "WAITING, resumes by itself once fixed: 台账 / the ledger (x)" in text.output
     assert "1 file(s) held up since 2026-11-23T20:58:01: R001/日报.xlsx" in text.output
     assert "waiting: R002/周报.csv: 正在写入 / still being written: pid 7 (smbd)" in text.output
+
+
+@pytest.mark.sqlite_only
+def test_status_answers_while_the_watcher_moves_files_out_of_the_inbox(env) -> None:  # type: ignore[no-untyped-def]
+    """A watcher files forms away while ``status`` counts them (a form listed, then gone before its
+    mtime is read; a folder emptied): status answers every time, never a traceback."""
+    import threading
+
+    from automation.watch.status import collect
+
+    _cfg_path, config, _factory = env
+    folder = config.inbox / "R001"
+    stop = threading.Event()
+
+    def churn() -> None:  # what a flood looks like from outside: files come and go at once
+        i = 0
+        while not stop.is_set():
+            p = folder / f"f{i % 40}.xlsx"
+            p.write_bytes(b"x")
+            p.unlink(missing_ok=True)
+            i += 1
+
+    worker = threading.Thread(target=churn, daemon=True)
+    worker.start()
+    try:
+        counts = [collect(config)["backlog"]["files"] for _ in range(150)]
+    finally:
+        stop.set()
+        worker.join()
+    assert all(0 <= n <= 40 for n in counts)
+
+
+@pytest.mark.sqlite_only
+def test_status_answers_json_when_the_ledger_cannot_be_read(env) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    cfg_path, config, _factory = env
+    (config.inbox / "R001" / "waiting.xlsx").write_bytes(b"x")
+    ledger = config.state_root / "ledger.sqlite"
+    for extra in config.state_root.glob("ledger.sqlite-*"):
+        extra.unlink()
+    ledger.write_bytes(b"not a database " * 500)  # a damaged file
+    res = subprocess.run(
+        [sys.executable, "-m", "automation", "--config", str(cfg_path), "status", "--json"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "Traceback" not in res.stderr, res.stderr
+    data = json.loads(res.stdout)
+    assert res.returncode == 1  # the watcher is not running: still the status's own exit code
+    assert (
+        set(data) >= KEYS
+        and "cannot be read" in data["ledger_problem"]
+        and "DatabaseError" in data["ledger_problem"]
+    )
+    assert data["backlog"]["files"] == 1 and data["counts"]["total"]["accepted"] == 0
+    text = subprocess.run(
+        [sys.executable, "-m", "automation", "--config", str(cfg_path), "status"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "Traceback" not in text.stderr and "LEDGER UNREACHABLE" in text.stdout, text.stdout + text.stderr

@@ -30,6 +30,10 @@ from automation.pipeline import process
 from automation.templates.builder import layout
 from tests.formfactory import LANG, Form, FormFactory, _choice_label, install, write_xlsx
 
+# SQLite only: what this module checks does not depend on the ledger's engine; PostgreSQL runs
+# the ledger, pipeline, mail, status and figures modules, real watchers (tests/test_multisite.py)
+# and the workbooks cell by cell (tests/test_engines_equal.py). Keeps CI under 10 minutes.
+
 WEEK = "2026-W47"
 DAYS = [date(2026, 11, d) for d in (16, 17, 18, 19, 20)]
 PLANTED = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 import warnings
@@ -23,19 +22,13 @@ from tests.ledger_helpers import customer_row, make_config, make_sub, sha, visit
 EVENING = datetime(2026, 11, 23, 18, 0)
 
 
-# Set to e.g. postgresql+psycopg://postgres@/salesflow?host=/tmp/pgsock to run these tests on PostgreSQL
-# (the multi-site setup): the ledger's SQL must stay portable. Default: a SQLite file per test.
-LEDGER_URL_ENV = "SALESFLOW_TEST_LEDGER_URL"
+# Every test runs on SQLite and on a fresh PostgreSQL database (tests/conftest.py: ``db``), except
+# those marked sqlite_only: the ledger's SQL must stay portable.
+pytestmark = pytest.mark.usefixtures("db")
 
 
 @pytest.fixture
 def cfg(tmp_path: Path):  # type: ignore[no-untyped-def]
-    url = os.environ.get(LEDGER_URL_ENV, "")
-    if url:  # a server database: start each test from an empty schema
-        engine = sa.create_engine(url)
-        t.metadata.drop_all(engine)
-        engine.dispose()
-        return make_config(tmp_path, ledger_url=url)
     return make_config(tmp_path)
 
 
@@ -63,6 +56,7 @@ def register(rows: list[dict], rep: str = "R001"):  # type: ignore[no-untyped-de
 
 
 # ----- opening ------------------------------------------------------------------------------------
+@pytest.mark.sqlite_only
 def test_open_creates_wal_sqlite_in_state_folder_with_schema_version(tmp_path: Path) -> None:
     cfg = make_config(tmp_path)
     led = open_ledger(cfg)
@@ -82,6 +76,7 @@ def test_open_creates_wal_sqlite_in_state_folder_with_schema_version(tmp_path: P
     led.close()
 
 
+@pytest.mark.sqlite_only
 def test_refuses_a_ledger_inside_the_shared_folder(tmp_path: Path) -> None:
     inside = tmp_path / "workbooks" / "ledger.sqlite"
     cfg = make_config(tmp_path, ledger_url=f"sqlite:///{inside}")
@@ -90,6 +85,7 @@ def test_refuses_a_ledger_inside_the_shared_folder(tmp_path: Path) -> None:
     assert not inside.exists()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_are_durable(tmp_path: Path) -> None:
     with open_ledger(make_config(tmp_path)) as ledger, ledger.read() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -447,6 +443,7 @@ def test_every_frame_has_exactly_the_contract_columns_and_dtypes(ledger) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # a speed check of SQLite; benchmarks/bench_postgres.py reads PostgreSQL
 def test_frames_reads_300000_visits_in_a_few_seconds(ledger) -> None:  # type: ignore[no-untyped-def]
     r = rec(ledger, report([visit(("甲", "C1"))]), "big")
     rows = [

@@ -25,6 +25,8 @@ from automation.mail import sendlog
 from tests import mailworld
 from tests.smtpserver import Handler, Server
 
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
+
 MONDAY_9 = datetime(2026, 11, 30, 9, 0)  # the weekly summaries of 2026-W48 are due
 REP_NAMES = {"R001": "张伟", "R002": "王芳", "R005": "陈静", "R009": "周杰"}
 REGION_OF = {"R001": "east", "R002": "east", "R005": "south", "R009": "north"}

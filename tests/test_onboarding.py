@@ -21,6 +21,10 @@ from automation.ledger import open_ledger
 from automation.pipeline import process
 from tests.formfactory import ledger_rows, write_xlsx
 
+# SQLite only: what this module checks does not depend on the ledger's engine; PostgreSQL runs
+# the ledger, pipeline, mail, status and figures modules, real watchers (tests/test_multisite.py)
+# and the workbooks cell by cell (tests/test_engines_equal.py). Keeps CI under 10 minutes.
+
 FRIDAY, MONDAY, TUESDAY, WEDNESDAY = (
     date(2026, 11, 20),
     date(2026, 11, 23),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,10 @@ from automation.core.formspec import load_specs
 from automation.ledger import open_ledger
 from automation.pipeline import filing, paths, process
 from automation.pipeline import stages as pipeline
-from tests.formfactory import FormFactory, install, sha
+from tests.formfactory import FormFactory, install, ledger_rows, sha
 
 DAY = date(2026, 11, 23)
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 @pytest.fixture
@@ -34,11 +34,7 @@ def env(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def rows(config: Any, sql: str) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(config.state_root / "ledger.sqlite")
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return ledger_rows(config, sql)
 
 
 def crash_before_filing(path: Path, config: Any, ledger: Any) -> Any:

@@ -21,6 +21,7 @@ from automation.pipeline.flood import batch as pipeline_batch
 from tests.formfactory import FormFactory, audit, install, ledger_rows
 
 DAY = date(2026, 11, 23)
+pytestmark = pytest.mark.usefixtures("db")  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 @pytest.fixture

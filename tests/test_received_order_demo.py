@@ -61,8 +61,9 @@ WHEN_DONE = {
 # consolidate (a mark counts the transactions that set it, so a batch of a hundred forms marks
 # once; a rebuild clears it, and ingest rebuilds at its end: issue 16) and the mail written about
 # the forms (ingest mails their events at its end: issue 15). Both follow how the drops were
-# batched and whether a run rebuilt and mailed, so they are not compared.
-WORK_QUEUES = {"dirty_weeks", "mail_log"}
+# batched and whether a run rebuilt and mailed, so they are not compared. Nor is a watcher's
+# heartbeat in the ledger (issue 18: liveness, not history; ingest has none).
+WORK_QUEUES = {"dirty_weeks", "mail_log", "site_heartbeats"}
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,10 @@ from automation.watch import AlreadyRunning, Watcher, is_noise_name
 from automation.watch.state import read_heartbeat
 from tests.formfactory import FormFactory, audit, install, ledger_rows, sha
 
+# SQLite only: what this module checks does not depend on the ledger's engine; PostgreSQL runs
+# the ledger, pipeline, mail, status and figures modules, real watchers (tests/test_multisite.py)
+# and the workbooks cell by cell (tests/test_engines_equal.py). Keeps CI under 10 minutes.
+
 DAY = date(2026, 11, 23)
 NOISE_NAMES = [
     "~$日报.xlsx",

@@ -17,6 +17,7 @@ from automation.cli.shared import EXIT_USAGE, AppContext, config_option, fail
 from automation.core.config import ConfigError
 from automation.core.texts import both
 from automation.core.texts.cli import group_help
+from automation.core.texts.errors import ERRORS
 
 # Modules under automation.cli, each exposing ``command``; order = order in --help.
 COMMANDS: list[str] = [
@@ -30,6 +31,7 @@ COMMANDS: list[str] = [
     "figures",
     "consolidate",
     "mail",
+    "ledger",
     "demo",
 ]
 
@@ -39,8 +41,6 @@ class SalesflowGroup(click.Group):
     one line each on stderr and exit code 2, never a traceback; a command turns its own."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
-        from automation.ledger import LedgerError
-
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
@@ -48,8 +48,28 @@ class SalesflowGroup(click.Group):
             for line in exc.lines:
                 click.echo(f"  - {line}", err=True)
             sys.exit(EXIT_USAGE)
-        except LedgerError as exc:
-            fail(str(exc))
+        except Exception as exc:
+            problem = _ledger_problem(exc)
+            if problem is None:
+                raise
+            fail(problem)
+
+
+def _ledger_problem(exc: BaseException) -> str | None:
+    """One line for a ledger that cannot be used as configured (a missing driver, a database
+    newer than this program) or cannot be reached (a PostgreSQL server down); None otherwise."""
+    from automation.ledger import LedgerError
+    from automation.ledger.migrate import MigrationError
+
+    if isinstance(exc, (LedgerError, MigrationError)):
+        return str(exc)
+    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in (
+        "OperationalError",
+        "InterfaceError",
+    ):
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+        return ERRORS["ledger-unreachable"].format(problem=first)
+    return None
 
 
 @click.group(cls=SalesflowGroup, help=group_help(), context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,8 +85,9 @@ cli.params.insert(0, config_option(on_group=True))
 def _register() -> None:
     for name in COMMANDS:
         command = importlib.import_module(f"automation.cli.{name}").command
-        if not any(p.name == "config_path" for p in command.params):
-            command.params.append(config_option())
+        for cmd in [command, *getattr(command, "commands", {}).values()]:  # a group's commands too
+            if not any(p.name == "config_path" for p in cmd.params):
+                cmd.params.append(config_option())
         cli.add_command(command)
 
 

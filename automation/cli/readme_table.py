@@ -2,8 +2,9 @@
 
 ``python -m automation.cli.readme_table`` prints the table; ``--write`` puts it into README.md
 between the :data:`BEGIN` and :data:`END` markers (``tests/test_readme_commands.py`` fails when the
-README's table differs from what this generates). One row per command in ``--help`` order: the
-usage line, the Chinese and English halves of the command's help (``中文 / English``, see
+README's table differs from what this generates). One row per command in ``--help`` order (a
+group such as ``salesflow ledger``: one row per subcommand, ``salesflow ledger copy``, as the group
+itself only names them and takes no option of its own): the usage line, the Chinese and English halves of the command's help (``中文 / English``, see
 :mod:`automation.core.texts.cli`), and each option with its help. ``--config`` and ``--help``,
 which every command takes, are described once under the table instead.
 """
@@ -31,10 +32,18 @@ def _cell(text: str, *, code: bool = False) -> str:
     return text if code else text.replace("<", "&lt;")
 
 
+def _rows(name: str, command: click.Command, parent: click.Context) -> list[str]:
+    """The command's row, or a group's subcommands' rows (in the group's order)."""
+    if not isinstance(command, click.Group):
+        return [_row(name, command, parent)]
+    ctx = click.Context(command, info_name=name, parent=parent)
+    return [row for sub in command.list_commands(ctx) for row in _rows(sub, command.commands[sub], ctx)]
+
+
 def _row(name: str, command: click.Command, parent: click.Context) -> str:
     ctx = click.Context(command, info_name=name, parent=parent)
     args = [p.make_metavar(ctx) for p in command.params if isinstance(p, click.Argument)]
-    usage = " ".join(["salesflow", name, *args])
+    usage = " ".join([*ctx.command_path.split(), *args])
     zh, _, en = (command.help or "").partition(" / ")
     options = []
     for param in command.get_params(ctx):
@@ -49,7 +58,7 @@ def _row(name: str, command: click.Command, parent: click.Context) -> str:
 def table() -> str:
     """The Markdown table of every command, as the README carries it (without the markers)."""
     parent = click.Context(cli, info_name="salesflow")
-    rows = [_row(name, cli.commands[name], parent) for name in COMMANDS]
+    rows = [row for name in COMMANDS for row in _rows(name, cli.commands[name], parent)]
     head = [README_HEAD, "|---|---|---|---|"]
     return "\n".join(head + rows)
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from automation.consolidate import sites
 from automation.consolidate.build import Written, build_week
 from automation.consolidate.weeks import build_weeks
 from automation.core import clock
@@ -38,6 +39,7 @@ from automation.core.formspec import load_specs
 from automation.core.frames import LedgerFrames
 from automation.core.texts.log import LOG
 from automation.core.workcal import WeekError, default_as_of, parse_week, week_key
+from automation.ledger.shared import CONSOLIDATE, exclusive
 from automation.score import RegionError, resolve_region
 
 log = logging.getLogger("automation.consolidate")
@@ -67,13 +69,19 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
     written. Never raises: its callers (the watcher, ``ingest``, the demo) have recorded their
     forms already, and a fault here is ours, logged, and retried after the next form."""
     try:
-        marks = ledger.dirty_marks()
-        if not marks:
-            return []
-        frames = ledger.frames()
+        with exclusive(getattr(ledger, "engine", None), CONSOLIDATE):
+            return _rebuild_dirty(config, ledger)
     except Exception:
         log.exception(LOG["consolidate-no-ledger"])
         return []
+
+
+def _rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
+    all_marks = ledger.dirty_marks()
+    marks = {k: v for k, v in all_marks.items() if sites.mine(config, k)}  # several sites: its own only
+    if not marks:
+        return []
+    frames = ledger.frames()
     specs = getattr(ledger, "specs", None) or load_specs(config)
     now = clock.now()
     as_of = default_as_of(now, config)
@@ -83,6 +91,7 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
     written: list[Path] = []
     for week, regions in sorted(weeks.items()):
         pairs = [(r, week) for r in sorted(regions)]
+        company = sites.builds_company(config, regions)
         try:
             parse_week(week)
         except WeekError:
@@ -91,7 +100,9 @@ def rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
             continue
         known = sorted(r for r in regions if config.region(r) is not None)
         try:
-            done = build_week(config, frames, week, as_of=as_of, regions=known, specs=specs, now=now)
+            done = build_week(
+                config, frames, week, as_of=as_of, regions=known, company=company, specs=specs, now=now
+            )
         except Exception:
             log.exception(LOG["consolidate-failed"], week)
             continue
@@ -124,26 +135,34 @@ def consolidate(
     own = ledger is None
     ledger = ledger or open_ledger(config)
     try:
-        marks = ledger.dirty_marks()
-        frames = ledger.frames()
-        now = clock.now()
-        as_of = default_as_of(now, config)
-        weeks = _all_weeks(frames, as_of) if all_weeks else [key or week_key(as_of)]
-        regions = [region_id] if region_id else [r.id for r in config.regions]
-        specs = getattr(ledger, "specs", None) or load_specs(config)
-        forms = frozenset(weeks[-FORM_WEEKS:] if all_weeks else weeks)
-        written = build_weeks(
-            config, frames, weeks, as_of=as_of, regions=regions, company=region_id is None, form_weeks=forms,
-            now=now, specs=specs,
-        )  # fmt: skip
-        built = {(r, w) for w in weeks for r in regions}
-        if region_id is None:  # the company workbook covers every mark of its week
-            built |= {(r, w) for r, w in marks if w in weeks}
-        ledger.clear_dirty(sorted(built), seen=marks)
-        return Report(weeks=weeks, written=written)
+        with exclusive(getattr(ledger, "engine", None), CONSOLIDATE):
+            return _consolidate(config, ledger, region_id, key, week, all_weeks)
     finally:
         if own:
             ledger.close()
+
+
+def _consolidate(
+    config: Config, ledger: Any, region_id: str | None, key: str | None, week: str | None, all_weeks: bool
+) -> Report:
+    marks = ledger.dirty_marks()
+    frames = ledger.frames()
+    now = clock.now()
+    as_of = default_as_of(now, config)
+    weeks = _all_weeks(frames, as_of) if all_weeks else [key or week_key(as_of)]
+    regions = [region_id] if region_id else sites.own_regions(config)
+    company = region_id is None and config.is_hq
+    specs = getattr(ledger, "specs", None) or load_specs(config)
+    forms = frozenset(weeks[-FORM_WEEKS:] if all_weeks else weeks)
+    written = build_weeks(
+        config, frames, weeks, as_of=as_of, regions=regions, company=company, form_weeks=forms,
+        now=now, specs=specs,
+    )  # fmt: skip
+    built = {(r, w) for w in weeks for r in regions}
+    if company:  # the company workbook covers every mark of its week that is this site's
+        built |= {(r, w) for r, w in marks if w in weeks and sites.mine(config, (r, w))}
+    ledger.clear_dirty(sorted(built), seen=marks)
+    return Report(weeks=weeks, written=written)
 
 
 def _all_weeks(frames: LedgerFrames, as_of: date) -> list[str]:

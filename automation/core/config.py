@@ -60,6 +60,10 @@ DEFAULT_SMTP_TIMEOUT = 30.0
 DEFAULT_SMTP_RETRIES = 3
 DEFAULT_SMTP_BACKOFF = 2.0
 MAIL_KINDS = ("weekly", "brief", "reminder", "escalation", "rejection", "receipt")
+# Sites (issue 18): the name of the branch whose shared folder this watcher serves. One
+# installation on its own keeps this default; branches sharing a PostgreSQL ledger each set theirs.
+DEFAULT_SITE = "main"
+SITE_PATTERN = r"[A-Za-z0-9_-]{1,32}"
 # A deliberately plain address check: one @, a dotted domain, nothing a header could trip on.
 _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -150,6 +154,9 @@ class Region(_Model):
     id: str
     zh: str
     en: str
+    # issue 18: the site (branch) whose watcher receives this region's forms and writes its weekly
+    # workbooks into its own shared folder; empty: the HQ site (``hq_site``) does
+    site: str = ""
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -372,6 +379,8 @@ class Config(_Model):
     shared_folder: Path = Path("workbooks")
     state_folder: Path = Path(".salesflow")
     ledger_url: str = ""
+    site: str = DEFAULT_SITE
+    hq_site: str = ""  # the site that writes the company workbook; empty: this site
     regions: list[Region]
     reps: list[Rep]
     supervisors: list[Supervisor] = Field(default_factory=list)
@@ -401,6 +410,12 @@ class Config(_Model):
     def _references(self) -> Config:
         region_ids = [r.id for r in self.regions]
         problems: list[str] = []
+        for key, value in (("site", self.site), ("hq_site", self.hq_site)):
+            if value and not re.fullmatch(SITE_PATTERN, value):
+                problems.append(f"{key}: {value!r} must be 1-32 letters, digits, '-' or '_'")
+        for i, reg in enumerate(self.regions):
+            if reg.site and not re.fullmatch(SITE_PATTERN, reg.site):
+                problems.append(f"regions[{i}].site: {reg.site!r} must be 1-32 letters, digits, '-' or '_'")
         for kind, people in (
             ("reps", self.reps),
             ("supervisors", self.supervisors),
@@ -469,10 +484,40 @@ class Config(_Model):
 
     @property
     def database_url(self) -> str:
-        """SQLite in the state folder unless ``ledger_url`` names another database."""
+        """SQLite in the state folder unless ``ledger_url`` names another database.
+
+        A plain ``postgresql://`` (or ``postgres://``) URL means psycopg 3, the driver the
+        ``postgres`` extra installs (SQLAlchemy's own default for it would be psycopg2)."""
         if self.ledger_url:
+            for plain in ("postgresql://", "postgres://"):
+                if self.ledger_url.startswith(plain):
+                    return "postgresql+psycopg://" + self.ledger_url[len(plain) :]
             return self.ledger_url
         return f"sqlite:///{self.state_root / 'ledger.sqlite'}"
+
+    # ----- sites (issue 18) -------------------------------------------------------------------
+    @property
+    def headquarters(self) -> str:
+        """The site that writes the company workbook and mails the managers (``hq_site``, else this one)."""
+        return self.hq_site or self.site
+
+    @property
+    def is_hq(self) -> bool:
+        return self.headquarters == self.site
+
+    @property
+    def multi_site(self) -> bool:
+        """Some region is served by a site other than HQ: consolidation is split between sites
+        (see ``automation.consolidate.sites``). False for one installation on its own."""
+        return any(r.site and r.site != self.headquarters for r in self.regions)
+
+    def region_site(self, region_id: str) -> str:
+        """The site that writes ``region_id``'s workbooks and mails its people (HQ when unset)."""
+        r = self.region(region_id)
+        return (r.site if r is not None and r.site else "") or self.headquarters
+
+    def owns_region(self, region_id: str) -> bool:
+        return self.region_site(region_id) == self.site
 
     # ----- look-ups -----------------------------------------------------------------------
     def rep(self, rep_id: str) -> Rep | None:

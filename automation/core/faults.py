@@ -93,6 +93,13 @@ def _db_fault(e: BaseException, config: Config) -> Fault | None:
     """SQLite's operational errors, and any database's (DB-API: "errors related to the database's
     operation and not necessarily under the control of the programmer": a lost connection)."""
     name = type(e).__name__
+    server = not config.database_url.startswith("sqlite")
+    if server:  # a database server (PostgreSQL) went away, refused us or is shutting down
+        lost = bool(getattr(e, "connection_invalidated", False))  # SQLAlchemy's word for it
+        if name not in _DB_DOWN and not lost:
+            return None
+        text = str(e).splitlines()[0] if str(e) else name
+        return Fault("ledger", "unreachable", _ledger_place(config), text)
     if not isinstance(e, sqlite3.OperationalError) and name != "OperationalError":
         return None
     text = str(e).splitlines()[0] if str(e) else name
@@ -110,11 +117,17 @@ def _db_fault(e: BaseException, config: Config) -> Fault | None:
     return Fault("ledger", "unreachable", place, text)
 
 
+# DB-API errors "related to the database's operation": a lost connection, a server shutting down
+# (psycopg's AdminShutdown and friends are OperationalErrors; a connection already closed is an
+# InterfaceError in psycopg and in SQLAlchemy's wrapper)
+_DB_DOWN = {"OperationalError", "AdminShutdown", "CannotConnectNow", "ConnectionFailure", "InterfaceError"}
+
+
 def _ledger_place(config: Config) -> str:
     url = config.database_url
     if url.startswith("sqlite:///"):
         return url[len("sqlite:///") :]
-    return url.split("@")[-1] if "@" in url else url.split("://")[0]
+    return url.split("@")[-1] if "@" in url else url.split("://")[-1]  # never the user:password
 
 
 def _os_fault(e: OSError, config: Config) -> Fault | None:

@@ -92,6 +92,7 @@ SUBMISSIONS = {
     "received_at": "datetime64[ns]",
     "status": "string",  # accepted | rejected | duplicate | superseded
     "optional_filled": "float64",  # visit reports: share of optional fields filled (0..1), else NaN
+    "site": "string",  # the site (branch watcher) that received it (issue 18)
 }
 MARKET_REPORTS = {
     "rep_id": "string",

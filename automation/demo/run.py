@@ -112,6 +112,15 @@ def make_installation(root: Path) -> Config:
     return load_config(root / "config.yaml")
 
 
+def _use_ledger(config_path: Path, ledger_url: str) -> None:
+    import yaml
+
+    from automation.demo.company import dump_config
+
+    data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    dump_config({**data, "ledger_url": ledger_url}, config_path)
+
+
 def run_demo(
     root: str | os.PathLike[str] | None = None,
     size: str = "small",
@@ -120,8 +129,11 @@ def run_demo(
     end: date | None = None,
     libreoffice: bool = True,
     progress: bool = True,
+    ledger_url: str = "",
 ) -> DemoReport:
-    """Generate, drop and process a whole company; returns the report (see module docstring)."""
+    """Generate, drop and process a whole company; returns the report (see module docstring).
+    ``ledger_url``: the ledger to record into (default: SQLite in the demo's state folder); the
+    tests run the same company into PostgreSQL and SQLite and compare what each writes."""
     started = datetime.now()
     end = end or clock.today()
     rootp = Path(root) if root is not None else default_dir(seed)
@@ -131,6 +143,8 @@ def run_demo(
         json.dumps({"size": size, "seed": seed, "end": end.isoformat()}), encoding="utf-8"
     )
     gen = generate(rootp, size, seed, end, libreoffice=libreoffice)
+    if ledger_url:
+        _use_ledger(gen.config_path, ledger_url)
     from tqdm import tqdm
 
     from automation.consolidate import rebuild_dirty

@@ -23,17 +23,22 @@ from automation.ledger.recording import DIRECTORY_FORMS, SAME_CONTENT, Deferred,
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
+    from automation.core.config import Config
     from automation.core.model import CustomerDirectory, Submission
 
 
 class _Ledger(Protocol):
     """What a batch needs of :class:`automation.ledger.store.Ledger` (its in-transaction halves)."""
 
+    config: Config
+
     def _sighting(self, conn: sa.Connection, sha256: str, source: str, now: datetime) -> datetime: ...
 
     def _has_source(self, conn: sa.Connection, source: str) -> bool: ...
 
     def _directory_in(self, conn: sa.Connection) -> CustomerDirectory: ...
+
+    def _generation(self, conn: sa.Connection) -> int: ...
 
     @property
     def _record(self) -> Callable[..., SubmissionRecord]: ...  # (conn, sub, deferred, **Ledger.record's)
@@ -67,11 +72,19 @@ class LedgerBatch:
             self._directory = self._ledger._directory_in(self._conn)
         return self._directory
 
+    def generation(self) -> int:
+        """The customer directory's generation as this transaction sees it (see
+        :meth:`Ledger.prior`): a form validated before the transaction against an older generation
+        is validated again inside it (another process registered customers meanwhile)."""
+        return self._ledger._generation(self._conn)
+
     def counted(self, sha256: str, source: str) -> bool:
         """Whether a counted submission (accepted, or superseded since) has this content; then the
         file is a duplicate and need not be read. One look-up answers this and, for :meth:`record`,
         whether this very file was recorded meanwhile by a racing process (it is kept for it)."""
-        same = SAME_CONTENT(self._conn, {"sha": sha256, "src": source}).all()  # type: ignore[arg-type]
+        same = SAME_CONTENT(
+            self._conn, {"sha": sha256, "src": source, "site": self._ledger.config.site}
+        ).all()  # type: ignore[arg-type]
         self._same[(sha256, source)] = same
         return any(r.status in COUNTED for r in same)
 

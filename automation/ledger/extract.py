@@ -83,7 +83,7 @@ FROM weekly_targets t JOIN submissions s ON s.id = t.submission_id
 WHERE s.status = 'accepted' ORDER BY t.week, t.region, t.row_number
 """
 _SUBMISSIONS = """
-SELECT id AS submission_id, rep_id, region, form, period_key, received_at, status, optional_filled
+SELECT id AS submission_id, rep_id, region, form, period_key, received_at, status, optional_filled, site
 FROM submissions ORDER BY id
 """
 

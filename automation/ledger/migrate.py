@@ -16,8 +16,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from automation.core import clock
+from automation.core.outcomes import COUNTED
 from automation.core.texts.errors import ERRORS
-from automation.ledger import schema
+from automation.ledger import schema, shared
 
 
 class MigrationError(RuntimeError):
@@ -96,6 +97,46 @@ def _v7_dirty_week_seq(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE dirty_weeks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"))
 
 
+def _v8_sites(conn: sa.Connection) -> None:
+    """Several branch watchers on one ledger (issue 18): which site received each submission
+    (``submissions.site``; a file's identity is (site, inbox path)), sightings keyed by site too,
+    which site's outbox holds each message (``mail_log.site``), every site's heartbeat, and the
+    unique index that keeps one content from being counted twice whatever raced. Rows from before
+    were received by the only site there was, the default one (``main``)."""
+    from automation.core.config import DEFAULT_SITE
+
+    inspector = sa.inspect(conn)
+    site_type = sa.String(schema.SITE_WIDTH).compile(dialect=conn.dialect)
+    for table in ("submissions", "mail_log"):
+        if "site" not in {c["name"] for c in inspector.get_columns(table)}:
+            conn.execute(
+                sa.text(f"ALTER TABLE {table} ADD COLUMN site {site_type} NOT NULL DEFAULT '{DEFAULT_SITE}'")
+            )
+    if "site" not in {c["name"] for c in inspector.get_columns("sightings")}:
+        # the key changes (a primary key cannot be altered in SQLite): the table is made again;
+        # sightings are few (only files with a future mtime are recorded)
+        old = [
+            dict(r._mapping)
+            for r in conn.execute(sa.text("SELECT sha256, source, first_seen FROM sightings"))
+        ]
+        conn.execute(sa.text("DROP TABLE sightings"))
+        schema.sightings.create(conn)
+        if old:
+            conn.execute(schema.sightings.insert(), [r | {"site": DEFAULT_SITE} for r in old])
+    schema.site_heartbeats.create(conn, checkfirst=True)
+    for index in schema.submissions.indexes:
+        if index.name == "ux_submissions_counted_sha":
+            twice = conn.execute(
+                sa.select(schema.submissions.c.sha256)
+                .where(schema.submissions.c.status.in_(COUNTED))
+                .group_by(schema.submissions.c.sha256)
+                .having(sa.func.count() > 1)
+                .limit(1)
+            ).first()
+            if twice is None:  # a ledger an old race left with a content counted twice keeps working
+                conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))
+
+
 Step = Callable[[sa.Connection], None]
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial tables", _v1_initial),
@@ -105,6 +146,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (5, "conflict copies", _v5_conflict_copies),
     (6, "mail sent log", _v6_mail_log),
     (7, "dirty week counter", _v7_dirty_week_seq),
+    (8, "sites", _v8_sites),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -127,9 +169,13 @@ def upgrade(engine: sa.Engine) -> list[int]:
     with engine.connect() as conn:
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
+            shared.serialise(
+                conn, shared.MIGRATE
+            )  # PostgreSQL: two sites upgrading queue (DDL is transactional)
             schema.schema_version.create(conn, checkfirst=True)
         for version, name, step in MIGRATIONS:
             with conn.begin():
+                shared.serialise(conn, shared.MIGRATE)
                 have = current_version(conn)
                 if have > LATEST:
                     raise MigrationError(ERRORS["ledger-newer"].format(have=have, latest=LATEST))

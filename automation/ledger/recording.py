@@ -43,6 +43,7 @@ APPLY = {
     "complaint": customers.apply_complaint,
 }
 DIRECTORY_FORMS = frozenset({"customer_register", "complaint"})  # accepted, they change what validation sees
+COMPANY_MARK = "*"  # a dirty mark for the company workbook of a week (several sites only)
 FEEDBACK_SUFFIX = {lang: f".{word}.xlsx" for lang, word in SUFFIX.items()}  # as automation.feedback names it
 
 
@@ -51,20 +52,22 @@ FEEDBACK_SUFFIX = {lang: f".{word}.xlsx" for lang, word in SUFFIX.items()}  # as
 # flood (issue 4: throughput).
 _S = t.submissions.c
 COUNTED_STATUS = sa.or_(_S.status == t.ACCEPTED, _S.status == t.SUPERSEDED)  # not IN: a fixed statement
+_HERE = _S.site == sa.bindparam("site")  # (site, source) is a file's identity (issue 18)
 UNFILED_SAME = Fast(
     sa.select(t.submissions).where(
-        _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _S.filed_at.is_(None)
+        _S.sha256 == sa.bindparam("sha"), _S.source == sa.bindparam("src"), _HERE, _S.filed_at.is_(None)
     )
 )
 SAME_CONTENT = Fast(  # UNFILED_SAME, and the counted original (store.COUNTED's row), in one statement
     sa.select(t.submissions)
     .where(
         _S.sha256 == sa.bindparam("sha"),
-        sa.or_(sa.and_(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)), COUNTED_STATUS),
+        sa.or_(sa.and_(_S.source == sa.bindparam("src"), _HERE, _S.filed_at.is_(None)), COUNTED_STATUS),
     )
     .order_by(_S.id)
 )
-PATH_TAKEN = Fast(sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel")).limit(1))
+# archive paths are relative to the site's own shared folder
+PATH_TAKEN = Fast(sa.select(_S.id).where(_S.archive_path == sa.bindparam("rel"), _HERE).limit(1))
 INSERT_SUBMISSION = Fast(sa.insert(t.submissions))
 UPDATE_SUBMISSION = Fast(sa.update(t.submissions).where(_S.id == sa.bindparam("sid")))
 SUPERSEDE = Fast(
@@ -243,6 +246,7 @@ class Recording:
         base = {
             "sha256": sha256, "original_name": name, "source": source, "folder": folder, "size": size,
             "received_at": received_at, "first_seen_at": first_seen, "language": language,
+            "site": self.config.site,
         }  # fmt: skip
         if conflict_copy_of:  # only then: the hot statement keeps its one set of columns
             base["conflict_copy_of"] = conflict_copy_of
@@ -269,11 +273,22 @@ class Recording:
         now = clock.now()
         sha256, source = base["sha256"], base["source"]
         if new_content and sub is not None and same is None:  # a batch: only a race remains
-            existing = UNFILED_SAME(conn, {"sha": sha256, "src": source}).first()
+            existing = UNFILED_SAME(conn, {"sha": sha256, "src": source, "site": base["site"]}).first()
             original = None
         else:  # one look-up for both questions
-            rows = list(same if same is not None else SAME_CONTENT(conn, {"sha": sha256, "src": source}))
-            existing = next((r for r in reversed(rows) if r.source == source and r.filed_at is None), None)
+            rows = list(
+                same
+                if same is not None
+                else SAME_CONTENT(conn, {"sha": sha256, "src": source, "site": base["site"]})
+            )
+            existing = next(
+                (
+                    r
+                    for r in reversed(rows)
+                    if r.source == source and r.site == base["site"] and r.filed_at is None
+                ),
+                None,
+            )
             counted = next((r for r in rows if r.status in (t.ACCEPTED, t.SUPERSEDED)), None)
             original = SubmissionRecord.from_row(counted) if counted is not None else None
         if existing is not None:  # another process recorded this very file meanwhile
@@ -304,7 +319,7 @@ class Recording:
         part = safe_part(folder, "_unsorted")
         base = f"archive/{part}/{received:%Y-%m}" if status != t.REJECTED else f"rejected/{part}"
         rel = f"{base}/{name}"
-        taken = PATH_TAKEN(conn, {"rel": rel}).first()
+        taken = PATH_TAKEN(conn, {"rel": rel, "site": self.config.site}).first()
         if taken is not None or (self.config.shared_root / rel).exists():
             stem, ext = split_name(name)
             rel = f"{base}/{stem}_{sid}{ext}"
@@ -480,7 +495,13 @@ class Recording:
 
     def _mark_dirty(self, conn: sa.Connection, dirty: set[tuple[str, str]], now: datetime) -> None:
         """Mark region-weeks for consolidation; a mark already there is counted up (``seq``), so a
-        consolidation that read the old count leaves it in place (see ``Ledger.clear_dirty``)."""
+        consolidation that read the old count leaves it in place (see ``Ledger.clear_dirty``).
+
+        Several sites (``config.multi_site``): each week touched is also marked for the company
+        workbook (region :data:`COMPANY_MARK`), which HQ clears, since each region's own mark is
+        cleared by the site that serves the region (see ``automation.consolidate.sites``)."""
+        if dirty and self.config.multi_site:
+            dirty = dirty | {(COMPANY_MARK, w) for _, w in dirty}
         for region, week in sorted(dirty):
             if not BUMP_DIRTY(conn, {"r": region, "w": week, "at": now}).rowcount:
                 INSERT_DIRTY(conn, {"region": region, "week": week, "marked_at": now, "seq": 0})

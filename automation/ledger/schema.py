@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from automation.core.config import DEFAULT_SITE
 from automation.core.outcomes import ACCEPTED as ACCEPTED
+from automation.core.outcomes import COUNTED, RECORDED
 from automation.core.outcomes import DUPLICATE as DUPLICATE
-from automation.core.outcomes import RECORDED
 from automation.core.outcomes import REJECTED as REJECTED
 from automation.core.outcomes import SUPERSEDED as SUPERSEDED
 
@@ -45,6 +46,16 @@ counters = sa.Table(
     sa.Column("value", sa.BigInteger, nullable=False, default=0),
 )
 
+# A site (issue 18) is one watcher's branch: its shared folder, its inbox. Two branches' inbox
+# paths collide (``R001/日报.xlsx`` exists in both), so a file's identity is (site, source).
+SITE_WIDTH = 32
+
+
+def _site() -> sa.Column:
+    """Rows from before sites (v8) were received by the only site there was: the default one."""
+    return sa.Column("site", sa.String(SITE_WIDTH), nullable=False, server_default=DEFAULT_SITE)
+
+
 # First time the product saw a given content at a given inbox path: received = min(mtime, first_seen).
 sightings = sa.Table(
     "sightings",
@@ -52,6 +63,7 @@ sightings = sa.Table(
     sa.Column("sha256", sa.String(64), primary_key=True),
     sa.Column("source", sa.String(1000), primary_key=True),  # path relative to the inbox (posix)
     sa.Column("first_seen", sa.DateTime, nullable=False),
+    sa.Column("site", sa.String(SITE_WIDTH), primary_key=True, server_default=DEFAULT_SITE),  # v8
 )
 
 submissions = sa.Table(
@@ -90,12 +102,22 @@ submissions = sa.Table(
     # schema v4: the inbox path of the file this one may be a sync-client conflict copy of
     # (automation/watch/synccopy.py); null for an ordinary file
     sa.Column("conflict_copy_of", sa.String(1000), nullable=True),
+    _site(),  # v8: the site (branch watcher) that received it; ``source`` is relative to its inbox
     sa.Index("ix_submissions_key", "form", "rep_id", "period_key"),
     sa.Index("ix_submissions_status", "status"),
     # schema v2: each of these was a full scan per form (issue 4: throughput)
     sa.Index("ix_submissions_archive_path", "archive_path"),  # is the planned place taken?
     sa.Index("ix_submissions_unfiled", "filed_at", "source"),  # recorded but not filed (a crash)
 )
+
+
+# v8: the second line behind the ledger's serialised writes (see automation.ledger.shared): one
+# content is counted (accepted, or accepted then superseded) at most once, whatever raced.
+_COUNTED_ONLY = submissions.c.status.in_(COUNTED)
+sa.Index(
+    "ux_submissions_counted_sha", submissions.c.sha256, unique=True,
+    sqlite_where=_COUNTED_ONLY, postgresql_where=_COUNTED_ONLY,
+)  # fmt: skip
 
 
 def _money(name: str) -> sa.Column:
@@ -368,7 +390,22 @@ mail_log = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("sent_at", sa.DateTime, nullable=True),
+    _site(),  # v8: the site whose outbox/ holds the .eml: only it sends the message
     sa.Index("ix_mail_log_status", "status"),
+)
+
+# v8: every site's watcher heartbeat, so ``salesflow status`` on any site shows them all. The time
+# is the database server's (``beat_epoch``), so machines whose clocks disagree still agree on ages.
+site_heartbeats = sa.Table(
+    "site_heartbeats",
+    metadata,
+    sa.Column("site", sa.String(SITE_WIDTH), primary_key=True),
+    sa.Column("host", sa.String(255), nullable=False, default=""),
+    sa.Column("pid", sa.Integer, nullable=False, default=0),
+    sa.Column("shared_folder", sa.String(1000), nullable=False, default=""),
+    sa.Column("state", sa.String(20), nullable=False, default=""),
+    sa.Column("beat_epoch", sa.Float, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False, default="{}"),  # the heartbeat.json it wrote
 )
 
 ROW_TABLES = {

@@ -34,11 +34,14 @@ from automation.ledger.batch import LedgerBatch
 from automation.ledger.fast import Fast
 from automation.ledger.netpath import network_location
 from automation.ledger.recording import COUNTED_STATUS, INSERT_AUDIT, Recording, SubmissionRecord
+from automation.ledger.shared import serialise
 
 BUSY_TIMEOUT_MS = 30_000
 MAX_UNWRITTEN_MARKS = 200  # "filed" marks held before a write of their own (see Ledger.mark_filed)
 _S = t.submissions.c
-UNFILED = sa.select(t.submissions).where(_S.filed_at.is_(None)).order_by(_S.id)
+# A file's identity is (site, source): each site's inbox paths are its own (issue 18).
+_HERE = _S.site == sa.bindparam("site")
+UNFILED = sa.select(t.submissions).where(_S.filed_at.is_(None), _HERE).order_by(_S.id)
 UNFILED_AT = UNFILED.where(_S.source == sa.bindparam("src"))
 GENERATION = sa.select(t.counters.c.value).where(t.counters.c.name == "directory")
 GENERATION_NOW = Fast(GENERATION)
@@ -71,7 +74,9 @@ _FACTS = sa.select(
     sa.exists(COUNTED).label("counted"),
 ).subquery("facts")
 _UNFILED_HERE = (
-    sa.select(t.submissions).where(_S.source == sa.bindparam("src"), _S.filed_at.is_(None)).subquery("u")
+    sa.select(t.submissions)
+    .where(_S.source == sa.bindparam("src"), _HERE, _S.filed_at.is_(None))
+    .subquery("u")
 )
 PRIOR = Fast(
     sa.select(_FACTS.c.generation, _FACTS.c.counted, _UNFILED_HERE)
@@ -80,7 +85,9 @@ PRIOR = Fast(
 )
 _SI = t.sightings.c
 SIGHTED = Fast(
-    sa.select(_SI.first_seen).where(_SI.sha256 == sa.bindparam("sha"), _SI.source == sa.bindparam("src"))
+    sa.select(_SI.first_seen).where(
+        _SI.sha256 == sa.bindparam("sha"), _SI.source == sa.bindparam("src"), _SI.site == sa.bindparam("site")
+    )
 )
 INSERT_SIGHTING = Fast(sa.insert(t.sightings))
 FILED = Fast(
@@ -117,9 +124,20 @@ def _is_inside(path: Path, folder: Path) -> bool:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """An engine with the durability settings above (SQLite) or plain defaults (other databases)."""
+    """An engine with the durability settings above (SQLite), or for PostgreSQL: a checked pool
+    (a connection the server dropped is replaced, not used), a connect timeout and TCP keepalives
+    (a server that vanished is noticed in seconds, and the watcher waits for it: see
+    ``automation.core.faults``). A URL whose driver is not installed is one line saying what to
+    install (:class:`LedgerError`), not the import's traceback."""
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+        from automation.ledger.postgres import engine_options, missing_driver
+
+        try:
+            return sa.create_engine(url, **engine_options(url))
+        except (ImportError, sa.exc.NoSuchModuleError) as exc:
+            raise LedgerError(missing_driver(url, exc)) from None
+        except sa.exc.ArgumentError as exc:
+            raise LedgerError(ERRORS["ledger-bad-url"].format(error=exc)) from None
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -202,8 +220,10 @@ class Ledger(Recording):
                 raw.execute("PRAGMA synchronous=NORMAL")
             try:
                 with conn.begin():
-                    if not durable and not sqlite:
-                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    if not sqlite:  # writers queue, as on SQLite (automation.ledger.shared)
+                        serialise(conn)
+                        if not durable:
+                            conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
                     yield conn
             finally:
                 if raw is not None:
@@ -211,9 +231,13 @@ class Ledger(Recording):
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        """One read transaction: a consistent snapshot (WAL readers never block the writer)."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        """One read transaction: a consistent snapshot (WAL readers never block the writer; on
+        PostgreSQL, REPEATABLE READ: every statement sees the same moment, as SQLite's do)."""
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     # ----- look-ups the pipeline needs ---------------------------------------------------------
     @contextmanager
@@ -231,16 +255,18 @@ class Ledger(Recording):
             return self._sighting(own, sha256, source, now)
 
     def _sighting(self, conn: sa.Connection, sha256: str, source: str, now: datetime) -> datetime:
-        hit = SIGHTED(conn, {"sha": sha256, "src": source}).scalar()
+        hit = SIGHTED(conn, {"sha": sha256, "src": source, "site": self.config.site}).scalar()
         if hit is not None:
             return hit
-        INSERT_SIGHTING(conn, {"sha256": sha256, "source": source, "first_seen": now})
+        INSERT_SIGHTING(
+            conn, {"sha256": sha256, "source": source, "first_seen": now, "site": self.config.site}
+        )
         return now
 
     def unfiled_at(self, source: str) -> list[SubmissionRecord]:
         """Every recorded but not yet filed submission dropped at this inbox path (any content)."""
         with self.read() as conn:
-            rows = conn.execute(UNFILED_AT, {"src": source}).all()
+            rows = conn.execute(UNFILED_AT, {"src": source, "site": self.config.site}).all()
         return [SubmissionRecord.from_row(r) for r in rows if r.id not in self._filed]
 
     def prior(self, source: str, sha256: str) -> tuple[list[SubmissionRecord], bool, int]:
@@ -248,15 +274,19 @@ class Ledger(Recording):
         superseded since) has ``sha256``, and the
         directory's generation (for :meth:`directory`, saving it a transaction)."""
         with self.read() as conn:
-            rows = PRIOR(conn, {"src": source, "sha": sha256}).all()
+            rows = PRIOR(conn, {"src": source, "sha": sha256, "site": self.config.site}).all()
         unfiled = [SubmissionRecord.from_row(r) for r in rows if r.id is not None and r.id not in self._filed]
         return unfiled, bool(rows[0].counted), int(rows[0].generation or 0)
+
+    def _generation(self, conn: sa.Connection) -> int:
+        """The directory's generation: bumped by every accepted register or complaint drop."""
+        return int(GENERATION_NOW(conn).scalar() or 0)
 
     def unfiled_records(self) -> list[SubmissionRecord]:
         """Every recorded but not yet filed submission (a crash came in between)."""
         self.flush_filed()
         with self.read() as conn:
-            rows = conn.execute(UNFILED).all()
+            rows = conn.execute(UNFILED, {"site": self.config.site}).all()
         return [SubmissionRecord.from_row(r) for r in rows]
 
     def unfiled_sources(self) -> set[str]:
@@ -264,7 +294,11 @@ class Ledger(Recording):
         self.flush_filed()
         c = t.submissions.c
         with self.read() as conn:
-            return set(conn.execute(sa.select(c.source).where(c.filed_at.is_(None)).distinct()).scalars())
+            return set(
+                conn.execute(
+                    sa.select(c.source).where(c.filed_at.is_(None), c.site == self.config.site).distinct()
+                ).scalars()
+            )
 
     def has_source(self, source: str) -> bool:
         """Whether any submission came from this inbox path (the original of a conflict copy)."""
@@ -273,7 +307,8 @@ class Ledger(Recording):
 
     def _has_source(self, conn: sa.Connection, source: str) -> bool:
         c = t.submissions.c
-        return conn.execute(sa.select(sa.literal(1)).where(c.source == source).limit(1)).first() is not None
+        query = sa.select(sa.literal(1)).where(c.source == source, c.site == self.config.site).limit(1)
+        return conn.execute(query).first() is not None
 
     def submission(self, submission_id: int) -> SubmissionRecord:
         self.flush_filed()
@@ -403,7 +438,7 @@ class Ledger(Recording):
         self._directory = None
 
     def _directory_in(self, conn: sa.Connection) -> LedgerDirectory:
-        gen = int(GENERATION_NOW(conn).scalar() or 0)
+        gen = self._generation(conn)
         d = self._directory
         if d is not None and d.generation == gen:
             return d
@@ -411,8 +446,10 @@ class Ledger(Recording):
         # writers are serialised, so ids grow in commit order and rows stamped after the cached
         # directory's newest stamp are exactly what changed: refresh only those (a register drop
         # into a 20,000-customer ledger would otherwise rebuild the whole directory, ~0.2 s each
-        # time). Complaints are never deleted, so their ids only grow too.
-        if d is not None and self.engine.dialect.name == "sqlite":  # incremental
+        # time). Complaints are never deleted, so their ids only grow too. On PostgreSQL writers are
+        # serialised by the ledger's advisory lock (automation.ledger.shared), and the ids are
+        # drawn inside it: the same holds.
+        if d is not None:  # incremental
             seen, seen_k = d.seen, d.seen_complaints
             rows = CUSTOMERS_SINCE(conn, {"seen": seen}).all()
             complaints = COMPLAINTS_SINCE(conn, {"seen_k": seen_k}).all()

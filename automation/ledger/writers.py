@@ -36,6 +36,7 @@ from automation.core.formspec import FormSpec
 from automation.core.model import Row, Submission
 from automation.ledger import schema as t
 from automation.ledger.fast import Fast
+from automation.ledger.shared import is_postgres, upsert_counter
 from automation.ledger.values import (
     as_bool,
     as_date,
@@ -110,10 +111,18 @@ _ID_TAKEN: dict[tuple[str, str], Fast] = {}  # (table, id column) -> its stateme
 DAY_INSERT = {tbl.name: Fast(sa.insert(tbl)) for tbl in (t.visit_reports, t.visit_plans, t.market_reports)}
 
 
-def bump_counter(conn: sa.Connection, name: str) -> None:
-    """Add one to counter ``name`` (made at 1 the first time)."""
+def bump_counter(conn: sa.Connection, name: str) -> int:
+    """Add one to counter ``name`` (made at 1 the first time); returns the new value.
+
+    On PostgreSQL one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: atomic on its own, so two
+    watchers could never be handed one id even outside the ledger's write lock. SQLite has one
+    writer; there the two hot statements run on the fast path."""
+    if is_postgres(conn):
+        return upsert_counter(conn, t.counters, name)
     if BUMP_COUNTER(conn, {"n": name}).rowcount == 0:
         INSERT_COUNTER(conn, {"name": name, "value": 1})
+        return 1
+    return int(COUNTER(conn, {"n": name}).scalar_one())
 
 
 def next_id(conn: sa.Connection, name: str, prefix: str, table: sa.Table, id_col: str) -> str:
@@ -123,8 +132,7 @@ def next_id(conn: sa.Connection, name: str, prefix: str, table: sa.Table, id_col
         col = table.c[id_col]
         taken_stmt = _ID_TAKEN[(table.name, id_col)] = Fast(sa.select(col).where(col == sa.bindparam("v")))
     while True:
-        bump_counter(conn, name)
-        value = COUNTER(conn, {"n": name}).scalar_one()
+        value = bump_counter(conn, name)
         candidate = f"{prefix}{value:0{ID_WIDTH}d}"
         if taken_stmt(conn, {"v": candidate}).first() is None:
             return candidate

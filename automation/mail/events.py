@@ -43,6 +43,7 @@ def recent_ids(ledger: Any, now: datetime) -> list[int]:
             sa.select(_S.id).where(
                 _S.created_at >= now - EVENT_HORIZON,
                 _S.created_at <= now,
+                _S.site == ledger.config.site,  # the forms this site received (issue 18)
                 sa.or_(_S.status == REJECTED,
                        sa.and_(_S.status.in_(COUNTED),
                                _S.form.in_(("market_report", "complaint", "customer_register")))),

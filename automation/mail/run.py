@@ -27,6 +27,7 @@ from typing import Any
 from automation.core import clock
 from automation.core.config import MAIL_KINDS, Config
 from automation.core.texts.errors import ERRORS
+from automation.ledger.shared import MAIL, exclusive
 from automation.mail import daily, events, outbox, schedule, sendlog, weekly
 from automation.mail.compose import compose, sender
 from automation.mail.draft import Draft
@@ -85,6 +86,7 @@ def write(
     attachment still missing then is named in the message."""
     now = now or clock.now()
     report = MailReport()
+    drafts = [d for d in drafts if ours(config, d)]
     known = sendlog.statuses(ledger, [d.key for d in drafts])
     todo = []
     for d in drafts:
@@ -188,6 +190,14 @@ def mail(
     prepare: Prepare | None = None,
 ) -> MailReport:
     """``salesflow mail``: see the module docstring. ``prepare``: see :func:`write`."""
+    with exclusive(getattr(ledger, "engine", None), MAIL):
+        return _mail(config, ledger, week=week, day=day, kinds=kinds, send=send, now=now, prepare=prepare)
+
+
+def _mail(
+    config: Config, ledger: Any, *, week: str | None, day: date | None, kinds: list[str] | None, send: bool,
+    now: datetime | None, prepare: Prepare | None,
+) -> MailReport:  # fmt: skip
     now = now or clock.now()
     check_request(config, send=send)
     wanted = [k for k in (kinds or MAIL_KINDS) if k in MAIL_KINDS]
@@ -220,6 +230,11 @@ def after_burst(
     config: Config, ledger: Any, outcomes: list[Any], *, prepare: Prepare | None = None
 ) -> MailReport:
     """After a burst of processed forms: their event messages, written and sent if configured."""
+    with exclusive(getattr(ledger, "engine", None), MAIL):
+        return _after_burst(config, ledger, outcomes, prepare)
+
+
+def _after_burst(config: Config, ledger: Any, outcomes: list[Any], prepare: Prepare | None) -> MailReport:
     ids = [o.submission_id for o in outcomes if getattr(o, "submission_id", None) is not None]
     drafts = events.drafts(config, ledger, sorted(set(ids)))
     report = write(config, ledger, drafts, rewrite=False, prepare=prepare)
@@ -239,6 +254,12 @@ def due(config: Config, ledger: Any, now: datetime | None = None, *, send: bool 
     Cheap when nothing is due: scheduled work done once in this process is remembered, event
     keys are checked against the log before anything is built, and figures are only computed
     when a message needs them."""
+    with exclusive(getattr(ledger, "engine", None), MAIL):
+        return _due(config, ledger, now, send=send, kinds=kinds, prepare=prepare)
+
+
+def _due(config: Config, ledger: Any, now: datetime | None, *, send: bool | None,
+         kinds: list[str] | None, prepare: Prepare | None) -> MailReport:  # fmt: skip
     now = now or clock.now()
     wanted = set(kinds or config.mail.kinds) & set(config.mail.kinds)
     inst = str(config.state_root)
@@ -276,6 +297,18 @@ def _weekly(config: Config, ledger: Any, frames: Any, week: str, now: datetime) 
     return weekly.drafts(config, figs, ledger, awaiting_fix(ledger))
 
 
+def ours(config: Config, draft: Draft) -> bool:
+    """Whether this site writes and sends ``draft`` (issue 18). Each site mails about the forms it
+    received (escalations, rejection notices, receipts: their attachments are in its shared
+    folder) and, on schedule, the people of the regions it serves (their region workbook is in its
+    ``reports/``); HQ mails the managers (the company workbook is HQ's). One site alone mails all."""
+    if not config.multi_site or draft.kind in EVENT_KINDS:
+        return True
+    person = config.person(draft.key.rsplit(":", 1)[-1])
+    region = getattr(person, "region", None)
+    return config.owns_region(region) if region else config.is_hq
+
+
 def _received_on(ledger: Any, day: date) -> list[int]:
     """Submissions received on ``day`` (``salesflow mail --date D`` mails their events)."""
     import sqlalchemy as sa
@@ -287,7 +320,11 @@ def _received_on(ledger: Any, day: date) -> list[int]:
     with ledger.read() as conn:
         rows = conn.execute(
             sa.select(s.id)
-            .where(s.received_at >= start, s.received_at < start + timedelta(days=1))
+            .where(
+                s.received_at >= start,
+                s.received_at < start + timedelta(days=1),
+                s.site == ledger.config.site,
+            )
             .order_by(s.id)
         ).all()
     return [r.id for r in rows]

@@ -97,7 +97,8 @@ def record_written(
     sent, sending or unsure: then the caller must not have replaced the .eml (see :func:`writable`)."""
     now = clock.now()
     values = {"kind": kind, "period": period, "recipients": json.dumps(recipients, ensure_ascii=False),
-              "subject": subject[:500], "message_id": message_id, "eml_path": eml_path, "updated_at": now}  # fmt: skip
+              "subject": subject[:500], "message_id": message_id, "eml_path": eml_path, "updated_at": now,
+              "site": _site(ledger)}  # fmt: skip
     with ledger.write() as conn:
         row = conn.execute(sa.select(_L.status).where(_L.key == key)).first()
         if row is None:
@@ -158,12 +159,20 @@ def mark_unsure(ledger: Any, key: str, error: str) -> None:
         )
 
 
+def _site(ledger: Any) -> str:
+    """The site whose outbox/ this process writes (issue 18): only it can send those .eml files."""
+    from automation.core.config import DEFAULT_SITE
+
+    config = getattr(ledger, "config", None)
+    return getattr(config, "site", DEFAULT_SITE) or DEFAULT_SITE
+
+
 def pending(ledger: Any) -> list[LogRow]:
-    """Written or failed messages that may be sent (oldest first)."""
+    """Written or failed messages of this site that may be sent (oldest first)."""
     with ledger.read() as conn:
         rows = conn.execute(
             sa.select(t.mail_log)
-            .where(_L.status.in_(SENDABLE), _L.attempts < MAX_ATTEMPTS)
+            .where(_L.status.in_(SENDABLE), _L.attempts < MAX_ATTEMPTS, _L.site == _site(ledger))
             .order_by(_L.created_at, _L.key)
         ).all()
     return [LogRow.of(r) for r in rows]
@@ -179,7 +188,11 @@ def settle_orphans(ledger: Any, alive: set[str] | None = None) -> list[str]:
     host = socket.gethostname()
     out = []
     with ledger.read() as conn:
-        rows = conn.execute(sa.select(_L.key, _L.owner).where(_L.status == SENDING)).all()
+        # this site's rows only: another site's sender runs on another machine, whose processes
+        # cannot be seen from here (its own next run settles them)
+        rows = conn.execute(
+            sa.select(_L.key, _L.owner).where(_L.status == SENDING, _L.site == _site(ledger))
+        ).all()
     for r in rows:
         if r.owner == me or (alive and r.owner in alive):
             continue

@@ -284,17 +284,33 @@ def read_and_record(
 ) -> SubmissionRecord | Outcome:
     """Stages 5-7: read and validate new content (known content is not read again), stage a
     rejected form's feedback workbook, then record. An ``ignored`` Outcome when the file changed
-    while it was read."""
-    sub, report = None, None
+    while it was read.
+
+    Validated outside the write (the one-file path), a form is validated again inside it when the
+    customer directory's generation moved meanwhile: another process (a second site's watcher, an
+    ``ingest``) registered customers the first check did not see (issue 18)."""
+    sub, report, seen = None, None, None
     if new_content:
         sub = read(arrival.path, config, specs, arrival.folder, arrival.received, arrival.stored)  # 5
         if changed_while_read(sub, arrival):
             return Outcome(IGNORED, arrival.path, reason=CHANGED_WHILE_READ)
-        report = check(sub, config, specs, customers(), arrival.received)  # 6
+        directory = customers()
+        seen = getattr(directory, "generation", None)
+        report = check(sub, config, specs, directory, arrival.received)  # 6
         if not report.valid:
             stage_feedback(report, staging_key(arrival.stored.sha256, arrival.source), config)
     elif changed(arrival.path, arrival.before):
         return Outcome(IGNORED, arrival.path, reason=CHANGED_WHILE_READ)
+    if sub is not None and seen is not None and hasattr(ledger, "batch"):  # the Ledger itself
+        with ledger.batch() as batch:
+            if batch.generation() != seen:
+                report = check(sub, config, specs, batch.directory(), arrival.received)
+                if not report.valid:
+                    stage_feedback(report, staging_key(arrival.stored.sha256, arrival.source), config)
+            batch.counted(arrival.stored.sha256, arrival.source)  # record's full duplicate check, in here
+            out = record(arrival, sub, report, config, batch)  # 7
+            batch.flush()
+            return out
     return record(arrival, sub, report, config, ledger)  # 7
 
 

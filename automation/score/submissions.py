@@ -24,7 +24,9 @@ from automation.core.outcomes import COUNTED, REJECTED
 from automation.core.workcal import Period
 from automation.score.common import window
 
-COLUMNS = ["date", "rep_id", "name", "region", "verdict", "received_at", "forms_accepted", "rejected_unfixed"]
+COLUMNS = [
+    "date", "rep_id", "name", "region", "verdict", "received_at", "forms_accepted", "rejected_unfixed", "site",
+]  # fmt: skip
 
 
 def _day(s: pd.DataFrame) -> pd.Series:
@@ -52,6 +54,16 @@ def unfixed(submissions: pd.DataFrame, period: Period | None = None) -> pd.DataF
     later = np.where(known.to_numpy(), later_form, later_person)
     open_ = ~(later > rej["submission_id"].to_numpy(dtype=float))  # NaN (none later) stays open
     return rej[open_]
+
+
+def _sites(s: pd.DataFrame, idx: pd.MultiIndex) -> np.ndarray:
+    """The site(s) that received each person's forms of the day (issue 18: several branch
+    watchers), "" when none; two sites are listed in name order ("a, b")."""
+    if s.empty or "site" not in s.columns:
+        return np.full(len(idx), "", dtype=object)
+    named = s[s["site"].notna()].astype({"site": object})
+    sites = named.groupby(["rep_id", "day"])["site"].agg(lambda v: ", ".join(sorted(set(v))))
+    return sites.reindex(idx).fillna("").to_numpy(dtype=object)
 
 
 def submission_days(frames: LedgerFrames, period: Period, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +95,7 @@ def submission_days(frames: LedgerFrames, period: Period, verdicts: pd.DataFrame
     idx = pd.MultiIndex.from_frame(grid[["rep_id", "day"]].astype(object))
     grid["forms_accepted"] = accepted.reindex(idx).fillna(0).astype(int).to_numpy()
     grid["rejected_unfixed"] = rejected.reindex(idx).fillna(0).astype(int).to_numpy()
+    grid["site"] = _sites(pd.concat([week, open_]), idx)
     names = dict(zip(frames.reps["rep_id"], frames.reps["name"], strict=True))
     grid["name"] = grid["rep_id"].map(names).fillna(grid["rep_id"])
     grid = grid.rename(columns={"day": "date"})

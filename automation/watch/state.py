@@ -105,6 +105,7 @@ def heartbeat_payload(
     last_scan: str | None,
     problems: list[dict[str, Any]] | None = None,
     waiting: list[dict[str, Any]] | None = None,
+    site: str = "",
 ) -> dict[str, Any]:
     """The heartbeat's stable schema (version 1; keys are only ever added).
 
@@ -122,7 +123,8 @@ def heartbeat_payload(
     missing | locked | busy), ``message``, ``detail`` (the system's words), ``since``, ``seconds``,
     ``files`` (up to 20, inbox-relative) and ``file_count`` held up by it (see
     :mod:`automation.watch.waits`); ``waiting`` files that settled but are not handed over yet:
-    ``file``, ``why`` (still being written, not downloaded, incomplete end), ``seconds``.
+    ``file``, ``why`` (still being written, not downloaded, incomplete end), ``seconds``;
+    ``site`` the site (branch) this watcher serves (issue 18; the ledger keeps every site's copy).
     """
     return {
         "version": HEARTBEAT_VERSION,
@@ -141,6 +143,7 @@ def heartbeat_payload(
         "problem": problems[0]["message"] if problems else None,
         "problems": list(problems or []),
         "waiting": list(waiting or []),
+        "site": site,
     }
 
 

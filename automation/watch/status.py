@@ -55,6 +55,13 @@ added). Version 1::
         {"submission_id": 60, "file": "日报 (1).xlsx", "copy_of": "R001/日报.xlsx", "status": "accepted",
          "received_at": "2026-11-23T18:40:00", "folder": "R001"}   # received in the last 14 days
       ],
+      "site": "main",                   # the site (branch) this installation serves (issue 18)
+      "sites": [                        # every site's watcher, from the heartbeats in the ledger (issue 18)
+        {"site": "shanghai", "host": "sh-fs01", "pid": 811, "shared_folder": "/srv/sales/workbooks",
+         "state": "running", "heartbeat_age_seconds": 3.2,   # on the database server's clock
+         "alive": true, "backlog": 0, "problem": null, "counts": {"accepted": 12}, "started": "..."}
+      ],
+      "ledger_problem": "...",          # only when the ledger cannot be reached: then the ledger's parts are empty
       "reports": {                      # the consolidated workbooks (reports/<week>/)
         "pending": [{"region": "east", "week": "2026-W48"}],   # marked by forms, not yet rebuilt
         "held_open": [                  # last written beside the target, which was open (Windows)
@@ -76,6 +83,7 @@ is accepted after it. "Today" counts go by the received day (SPEC §2 received t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -91,8 +99,10 @@ from automation.consolidate.output import held_open
 from automation.core import clock, filelock
 from automation.core.config import Config
 from automation.core.outcomes import COUNTED, RECORDED
+from automation.core.texts import both
 from automation.ledger import awaiting
 from automation.ledger import schema as t
+from automation.ledger.recording import COMPANY_MARK
 
 SCHEMA_VERSION = 1
 STALE_AFTER_SECONDS = 30.0
@@ -104,9 +114,10 @@ def lock_held(state_root: Path) -> bool:
     """True when a process holds the watcher's lock (probed with a shared, non-blocking lock; see
     :mod:`automation.core.filelock`)."""
     path = state_root / "watcher.lock"
-    if not path.exists():
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # none (never started), or unreadable: nobody we can see holds it
         return False
-    fd = os.open(path, os.O_RDONLY)
     try:
         filelock.lock(fd, shared=True, blocking=False)
     except BlockingIOError:
@@ -123,8 +134,9 @@ def watcher_state(config: Config) -> dict[str, Any]:
 
     beat = read_heartbeat(config.state_root) or {}
     epoch = beat.get("epoch")
-    if epoch is None and (config.state_root / "heartbeat.json").exists():
-        epoch = (config.state_root / "heartbeat.json").stat().st_mtime
+    if epoch is None:
+        with contextlib.suppress(OSError):  # none, or replaced right now by the watcher
+            epoch = (config.state_root / "heartbeat.json").stat().st_mtime
     age = round(max(0.0, time.time() - float(epoch)), 1) if epoch is not None else None
     fresh = age is not None and age <= STALE_AFTER_SECONDS and beat.get("state") not in ("stopped",)
     held = lock_held(config.state_root)
@@ -177,20 +189,32 @@ def backlog(config: Config) -> dict[str, Any]:
     by_folder: Counter[str] = Counter()
     oldest: float | None = None
     inbox = config.inbox
-    if inbox.is_dir():
-        for sub in sorted(inbox.iterdir()):
-            if not sub.is_dir() or sub.is_symlink():
+    for sub in sorted(_entries(inbox)):
+        if not sub.is_dir() or sub.is_symlink():
+            continue
+        for f in _entries(sub):
+            if not f.is_file() or inbox_folder(f, inbox) is None:
                 continue
-            for f in sub.iterdir():
-                if f.is_file() and inbox_folder(f, inbox) is not None:
-                    by_folder[sub.name] += 1
-                    m = f.stat().st_mtime
-                    oldest = m if oldest is None else min(oldest, m)
+            try:  # the watcher files it away meanwhile: it is no longer waiting
+                m = f.stat().st_mtime
+            except OSError:
+                continue
+            by_folder[sub.name] += 1
+            oldest = m if oldest is None else min(oldest, m)
     return {
         "files": sum(by_folder.values()),
         "by_folder": dict(sorted(by_folder.items())),
         "oldest_mtime": datetime.fromtimestamp(oldest).isoformat(timespec="seconds") if oldest else None,
     }
+
+
+def _entries(folder: Path) -> list[Path]:
+    """A folder's entries; none when it is missing or goes away while it is listed (a running
+    watcher moves files out of the inbox while ``status`` counts them: it must answer anyway)."""
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 def is_working_day(config: Config, day: date) -> bool:
@@ -255,14 +279,53 @@ def _mail(rows: list[Any]) -> dict[str, Any]:
 
 
 def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
-    """The whole status as the stable dict above (opens the ledger when none is given)."""
+    """The whole status as the stable dict above (opens the ledger when none is given).
+
+    ``status`` always answers, whatever the watcher is doing meanwhile: a ledger that cannot be
+    reached (a PostgreSQL server down, a locked or full disk: an environment fault, see
+    ``automation.core.faults``) or cannot be read at all (a damaged file) still gives the
+    watcher's own state, the backlog and ``ledger_problem`` (what to fix); what only the ledger
+    knows is empty then. Files the watcher moves while they are counted are simply not counted.
+    A ledger configured wrongly (a missing driver, a network share, a newer schema) is the one
+    exception: the same for every call, it is the command's one line and exit code 2."""
+    from automation.ledger import LedgerError
+    from automation.ledger.migrate import MigrationError
+
+    try:
+        return _collect(config, ledger)
+    except (LedgerError, MigrationError):  # configured wrongly: one line, exit 2 (automation.cli)
+        raise
+    except Exception as exc:
+        from automation.core.faults import classify
+
+        fault = classify(exc, config)
+        if fault is not None:
+            problem = fault.message
+        else:
+            first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+            problem = both("status-ledger-unreadable", what=f"{type(exc).__name__}: {first}")
+        now = clock.now()
+        return {
+            "schema": SCHEMA_VERSION, "generated_at": now.isoformat(timespec="seconds"),
+            "today": now.date().isoformat(), "site": config.site, "watcher": watcher_state(config),
+            "backlog": backlog(config), "ledger_problem": problem,
+            "counts": {w: dict.fromkeys(TERMINAL, 0) for w in ("today", "total")}, "awaiting_fix": [],
+            "missing_today": _missing(config, [], now.date()), "mail": {"pending": 0, "needs_a_person": []},
+            "conflicts": [], "conflict_copies": [], "reports": {"pending": [], "held_open": held_open(config.state_root)},
+            "sites": [],
+        }  # fmt: skip
+
+
+def _collect(config: Config, ledger: Any | None) -> dict[str, Any]:
     from automation.ledger import open_ledger
+    from automation.ledger.sites import heartbeats
 
     own = ledger is None
     ledger = ledger or open_ledger(config)
     try:
         c = t.submissions.c
         with ledger.read() as conn:
+            sites = heartbeats(conn)
             rows = conn.execute(awaiting.ROWS).all()
             copies = conn.execute(
                 sa.select(c.id, c.original_name, c.conflict_copy_of, c.status, c.received_at, c.folder)
@@ -277,6 +340,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
                 .order_by(k.id)
             ).all()
         pending = ledger.dirty_weeks()
+        company = [w for r, w in pending if r == COMPANY_MARK]
     finally:
         if own:
             ledger.close()
@@ -286,6 +350,7 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
         "schema": SCHEMA_VERSION,
         "generated_at": now.isoformat(timespec="seconds"),
         "today": today.isoformat(),
+        "site": config.site,
         "watcher": watcher_state(config),
         "backlog": backlog(config),
         "counts": _counts(rows, today),
@@ -315,7 +380,9 @@ def collect(config: Config, ledger: Any | None = None) -> dict[str, Any]:
             if (today - r.received_at.date()).days <= CONFLICT_COPY_DAYS
         ],  # fmt: skip
         "reports": {
-            "pending": [{"region": r, "week": w} for r, w in pending],
+            "pending": [{"region": r, "week": w} for r, w in pending if r != COMPANY_MARK],
+            "company_pending": company,  # several sites: weeks whose company workbook HQ must rebuild
             "held_open": held_open(config.state_root),
         },
+        "sites": sites,
     }

@@ -25,7 +25,10 @@ def render(data: dict[str, Any]) -> list[str]:
     else:
         alive = both("status-not-running")
     b = data["backlog"]
-    lines = [alive]
+    site = data.get("site")
+    lines = [alive + (" · " + both("status-site", site=site) if site else "")]
+    if data.get("ledger_problem"):
+        lines.append(both("status-ledger-problem", problem=data["ledger_problem"]))
     if w.get("problem"):
         lines.append(both("status-waiting", problem=w["problem"]))
         for p in w.get("problems", [])[1:]:
@@ -81,6 +84,17 @@ def render(data: dict[str, Any]) -> list[str]:
             lines.append(
                 f"  #{c['submission_id']} {c['folder']}/{c['file']} ({c['status']}), a copy of {c['copy_of']}?"
             )
+    others = data.get("sites") or []
+    if len(others) > 1 or (others and others[0]["site"] != site):
+        lines.append(both("status-sites", n=len(others)))
+        for o in others:
+            key = "status-site-alive" if o["alive"] else "status-site-down"
+            lines.append(
+                "  " + both(key, site=o["site"], state=o["state"] or "?", host=o["host"], pid=o["pid"],
+                            age=o["heartbeat_age_seconds"], backlog=o.get("backlog"))
+            )  # fmt: skip
+            if o.get("problem"):  # what that site's watcher waits on (a full disk, its ledger down)
+                lines.append("    " + both("status-site-waiting", problem=o["problem"]))
     reports = data.get("reports") or {}
     if reports.get("pending"):
         weeks = sorted({p["week"] for p in reports["pending"]})
@@ -94,5 +108,5 @@ def exit_code(data: dict[str, Any]) -> int:
     """0 alive and well, 1 not running, 3 stuck, 4 alive but waiting on its environment."""
     w = data["watcher"]
     if w["alive"]:
-        return EXIT_WAITING if w.get("problem") else EXIT_OK
+        return EXIT_WAITING if w.get("problem") or data.get("ledger_problem") else EXIT_OK
     return EXIT_STUCK if w.get("stuck") else EXIT_NOT_ALIVE

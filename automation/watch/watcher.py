@@ -130,9 +130,16 @@ def _repair(config: Config, ledger: Any) -> None:
 
 def _default_ledger(config: Config) -> Any:
     from automation.ledger import open_ledger
+    from automation.ledger.sites import claim
 
     probe_ledger(config)
-    return open_ledger(config)
+    ledger = open_ledger(config)
+    try:
+        claim(ledger.engine, config)  # one watcher per site, whatever machine it runs on
+    except BaseException:
+        ledger.close()
+        raise
+    return ledger
 
 
 LEDGER_PROBE_SECONDS = 0.5
@@ -163,8 +170,9 @@ def _fatal(exc: BaseException) -> bool:
     folder, on a network share), newer than this program, or a fault of ours."""
     from automation.ledger import LedgerError
     from automation.ledger.migrate import MigrationError
+    from automation.ledger.sites import SiteTaken
 
-    return isinstance(exc, (LedgerError, MigrationError))
+    return isinstance(exc, (LedgerError, MigrationError, SiteTaken))
 
 
 class Watcher:
@@ -221,6 +229,7 @@ class Watcher:
         self._observing = False
         self._inbox_gone = False
         self._once = False
+        self._beat: Any = None  # the heartbeat's copy in the ledger (automation.ledger.sites)
 
     # ----- public ------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -241,6 +250,10 @@ class Watcher:
         with InstallationLock(self.state_root), self._signals(install_signals):
             if self.process is None and self.ledger_factory is not None:
                 _warm_read_ahead()
+                from automation.ledger.sites import LedgerBeat
+
+                self._beat = LedgerBeat(self.config)
+                self._beat.start()
             worker = threading.Thread(target=self._work_loop, name="salesflow-worker", daemon=True)
             worker.start()
             if not once:
@@ -264,7 +277,9 @@ class Watcher:
                 worker.join()
                 self._drain_results()
                 self._state = "stopped"
-                self._heartbeat()
+                payload = self._heartbeat()
+                if self._beat is not None and payload is not None:
+                    self._beat.finish(payload)
                 log.info(LOG["stopped"], dict(self.summary.counts))
         return self.summary
 
@@ -484,30 +499,33 @@ class Watcher:
             self._batch_pending = True
             self._work.put(_Batch(batch))
 
-    def _heartbeat(self) -> None:
+    def _heartbeat(self) -> dict[str, Any] | None:
         current = self._current
+        payload = None
         try:
-            write_json_atomic(
-                self.state_root / HEARTBEAT_NAME,
-                heartbeat_payload(
-                    state=self._state,
-                    started=self._started,
-                    observer=self.observer.kind if self._observing else "none",
-                    counts=dict(self.summary.counts),
-                    backlog=self.backlog,
-                    current=self._rel(current) if current else None,
-                    quarantined=self.summary.quarantined,
-                    observer_restarts=self.observer.restarts,
-                    last_scan=self._last_scan,
-                    problems=self.waits.snapshot(self._rel),
-                    waiting=[
-                        {"file": self._rel(p), "why": why, "seconds": round(sec, 1)}
-                        for p, why, sec in self.settler.waiting()[:50]
-                    ],
-                ),
+            payload = heartbeat_payload(
+                state=self._state,
+                site=self.config.site,
+                started=self._started,
+                observer=self.observer.kind if self._observing else "none",
+                counts=dict(self.summary.counts),
+                backlog=self.backlog,
+                current=self._rel(current) if current else None,
+                quarantined=self.summary.quarantined,
+                observer_restarts=self.observer.restarts,
+                last_scan=self._last_scan,
+                problems=self.waits.snapshot(self._rel),
+                waiting=[
+                    {"file": self._rel(p), "why": why, "seconds": round(sec, 1)}
+                    for p, why, sec in self.settler.waiting()[:50]
+                ],
             )
+            if self._beat is not None:
+                self._beat.offer(payload, now=self._state != "running")
+            write_json_atomic(self.state_root / HEARTBEAT_NAME, payload)
         except OSError as exc:
             log.warning("heartbeat not written: %s", exc)
+        return payload
 
     # ----- worker thread -----------------------------------------------------------------------
     def _open_ledger(self) -> Any:
@@ -522,7 +540,10 @@ class Watcher:
                 fault = None if _fatal(exc) else classify(exc, self.config)
                 if fault is None:
                     self.summary.fatal = f"cannot start processing: {exc}"
-                    log.exception(LOG["no-ledger"])
+                    if _fatal(exc):  # refused as configured: the one line says why and what to do
+                        log.error(LOG["no-ledger"] + ": %s", exc)
+                    else:
+                        log.exception(LOG["no-ledger"])
                     self._stop.set()
                     return None
                 delay = self.waits.set(fault)

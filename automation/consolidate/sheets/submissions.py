@@ -27,6 +27,7 @@ def write(ws: Worksheet, book: Book) -> None:
         Col("received_at", "datetime", lb.header("received_at")),
         Col("forms_accepted", "int", lb.header("forms_accepted")),
         Col("rejected_unfixed", "int", lb.header("rejected_unfixed"), rules=(("greater than", 0, "red"),)),
+        Col("site", "text", lb.header("site")),  # issue 18: the branch whose watcher received the forms
     ]  # fmt: skip
     deadline = book.config.deadlines.visit_report.strftime("%H:%M")
     list_sheet(ws, book, KEY, say("note_submissions", book.lang, deadline=deadline), df, cols, freeze_cols=3)

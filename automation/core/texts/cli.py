@@ -68,6 +68,10 @@ COMMANDS: dict[str, Text] = {
         "--resend after a person checked an unsure message. Exit 1 when a message failed or needs "
         "a person.",
     ),
+    "ledger": Text("台账", "The ledger: copy it into another database (SQLite -> PostgreSQL)."),
+    "ledger copy": Text(
+        "复制台账", "Copy every row into the database at --to URL, then verify row counts and figures."
+    ),
     "demo": Text(
         "演示",
         "A realistic company's forms (both languages, real mistakes) through the real pipeline: "

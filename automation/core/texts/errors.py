@@ -60,6 +60,29 @@ ERRORS: dict[str, str] = {
         "账本不能放在共享文件夹内 / the ledger {path} is inside the shared folder {shared}; "
         "SQLite is not safe on a network share. Set state_folder to a local folder (e.g. .salesflow)"
     ),
+    "ledger-unreachable": "台账无法访问 / the ledger cannot be reached: {problem}",
+    "ledger-bad-url": "ledger_url 无效 / ledger_url is not a database URL: {error}",
+    "ledger-no-postgres-driver": (
+        "缺少 PostgreSQL 驱动 / the ledger_url is PostgreSQL but its driver ({driver}) is not "
+        "installed: run {install} (and use a postgresql:// or postgresql+psycopg:// URL)"
+    ),
+    "ledger-no-driver": (
+        "缺少数据库驱动 / the ledger_url's database driver is not installed ({driver}: {error}); "
+        "Salesflow supports SQLite and PostgreSQL ({install})"
+    ),
+    "site-taken": (
+        "站点「{site}」已由另一监视程序使用 / site {site!r} is already served by the watcher "
+        "on {host} (pid {pid}, {folder}, heartbeat {age}s ago); "
+        "give each branch its own `site` in config.yaml"
+    ),
+    # ----- salesflow ledger copy ------------------------------------------------------------------
+    "copy-same-ledger": "源与目标相同 / the target is the ledger itself",
+    "copy-target-not-empty": (
+        "目标账本非空 / the target ledger is not empty ({busy}); "
+        "copy into an empty database, or give --replace to delete its rows first"
+    ),
+    "copy-counts-differ": "行数不一致 / row counts differ after the copy (source, target): {diff}",
+    "copy-figures-differ": "指标不一致 / the figures of {week} differ between the two ledgers",
     # ----- salesflow ingest, figures, mail, watch -------------------------------------------------
     "ingest-not-found": "找不到 / not found: {path}",
     "ingest-not-inbox": "{folder!r} 不是收件箱文件夹 / is not an inbox folder; one of: {allowed}",

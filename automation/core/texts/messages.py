@@ -54,6 +54,25 @@ MESSAGES: dict[str, Text] = {
         "watcher STUCK: a process holds its lock but its heartbeat is {age}s old (hung, not dead: see its log, then restart it)",
     ),
     "status-not-running": Text("监视程序未运行", "watcher NOT running"),
+    "status-site": Text("站点 {site}", "site {site}"),
+    "status-ledger-problem": Text(
+        "台账无法访问，表单留在收件箱",
+        "LEDGER UNREACHABLE, forms stay in the inbox until it is back: {problem}",
+    ),
+    "status-ledger-unreadable": Text(
+        "台账无法读取，请把此信息交给后台",
+        "the ledger cannot be read ({what}); hand this message to the back office",
+    ),
+    "status-sites": Text("各站点", "sites sharing this ledger: {n}"),
+    "status-site-alive": Text(
+        "站点 {site} 运行中",
+        "{site}: alive, {host} pid {pid}, heartbeat {age}s ago, backlog {backlog}",
+    ),
+    "status-site-down": Text(
+        "站点 {site} 未运行",
+        "{site}: NOT alive ({state}), {host} pid {pid}, heartbeat {age}s ago, backlog {backlog}",
+    ),
+    "status-site-waiting": Text("该站点正在等待", "waiting: {problem}"),
     "status-waiting": Text("正在等待，修复后自动恢复", "WAITING, resumes by itself once fixed: {problem}"),
     "status-backlog": Text("待处理", "backlog: {files} file(s)"),
     "status-waiting-on": Text("等待中", "waiting: {file}: {why} ({seconds}s)"),
@@ -125,6 +144,12 @@ MESSAGES: dict[str, Text] = {
     "mail-outbox": Text("发件箱", "outbox: {outbox}"),
     "mail-attention": Text(
         "需要人工确认", "needs a person (check with the recipient, then `salesflow mail --resend KEY`):"
+    ),
+    # ----- salesflow ledger copy ----------------------------------------------------------------
+    "ledger-copied": Text(
+        "已复制并核对",
+        "copied and verified: {rows} rows, row counts equal, figures of {week} equal. "
+        "Now set ledger_url in config.yaml to the target.",
     ),
     # ----- salesflow init, templates, service ----------------------------------------------------
     "init-installation": Text("安装目录", "installation: {path}"),

@@ -184,6 +184,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "h_received_at": ("收到时间", "Received"),
     "h_forms_accepted": ("通过的表单", "Forms accepted"),
     "h_rejected_unfixed": ("退回未改", "Rejected, not fixed"),
+    "h_site": ("接收站点", "Received at"),
     "h_created_at": ("发生时间", "When"),
     "h_claimed_by": ("认领人编号", "Claimed by"),
     "h_claimed_name": ("认领人", "Claimer"),
