@@ -196,7 +196,7 @@ def test_ownership_conflicts_are_listed_for_the_manager(env) -> None:  # type: i
         ("C000001", "R001", "R002")
     ]
     text = CliRunner().invoke(cli, ["--config", str(cfg_path), "status"]).output
-    assert "C000001: owner R001, claimed by R002" in text
+    assert "客户 C000001 属于 R001，R002 也申报了 / C000001: owner R001, claimed by R002 (#" in text
 
 
 def _register_as(factory: Any, rep_id: str, form: Any) -> bytes:
@@ -213,8 +213,10 @@ def test_a_waiting_watcher_says_why_and_exits_4(env) -> None:  # type: ignore[no
     problem = {"resource": "ledger", "kind": "locked", "message": "台账 / the ledger (x): 被其他程序锁定 / locked by another program",
                "detail": "database is locked", "since": "2026-11-23T20:58:01", "seconds": 42.0,
                "files": ["R001/日报.xlsx"], "file_count": 1}  # fmt: skip
+    also = {"resource": "disk", "kind": "full", "message": "磁盘 / the disk (y): 已满 / full", "detail": "",
+            "since": "2026-11-23T20:59:00", "seconds": 10.0, "files": [], "file_count": 0}  # fmt: skip
     beat = heartbeat_payload(state="running", started="2026-11-23T08:00:00", observer="native", counts={}, backlog=2,
-                             current=None, quarantined=[], observer_restarts=0, last_scan=None, problems=[problem],
+                             current=None, quarantined=[], observer_restarts=0, last_scan=None, problems=[problem, also],
                              waiting=[{"file": "R002/周报.csv", "why": "正在写入 / still being written: pid 7 (smbd)",
                                        "seconds": 12.0}])  # fmt: skip
     write_json_atomic(config.state_root / "heartbeat.json", beat)
@@ -225,7 +227,12 @@ def test_a_waiting_watcher_says_why_and_exits_4(env) -> None:  # type: ignore[no
         text = CliRunner().invoke(cli, ["--config", str(cfg_path), "status"])
     assert text.exit_code == 4
     assert "WAITING, resumes by itself once fixed: 台账 / the ledger (x)" in text.output
-    assert "1 file(s) held up since 2026-11-23T20:58:01: R001/日报.xlsx" in text.output
+    assert (
+        "1 个文件自 2026-11-23T20:58:01 起未处理 / 1 file(s) held up since 2026-11-23T20:58:01: R001/日报.xlsx"
+        in text.output
+    )
+    # the second problem, both languages
+    assert "另外 / also: 磁盘 / the disk (y): 已满 / full" in text.output
     assert "waiting: R002/周报.csv: 正在写入 / still being written: pid 7 (smbd)" in text.output
 
 

@@ -231,3 +231,63 @@ def test_user_facing_chinese_lives_in_the_text_catalog() -> None:
     assert not inline, "move these words to automation/core/texts/:\n" + "\n".join(inline)
     stale = sorted(set(VOCABULARY) - found)
     assert not stale, f"VOCABULARY names literals no longer in the code: {stale}"
+
+
+# What the product prints or logs for a person: a call that shows its first argument. Debug logs are
+# for developers and stay as they are; raised exceptions' texts are not shown through these calls.
+SHOWN = {"info", "warning", "error", "critical", "exception", "echo", "secho"}
+ENGLISH = re.compile(r"[A-Za-z]{2,}")
+
+
+def _inline_words(node: ast.expr) -> bool:
+    """Whether ``node`` writes words of its own: a string, an f-string's literal parts, or either
+    side of a ``+``; a placeholder-only f-string (``f"  #{id} {file}"``) holds none."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(ENGLISH.search(node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_inline_words(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _inline_words(node.left) or _inline_words(node.right)
+    return False
+
+
+def _inline_lines(source: str) -> list[tuple[int, str]]:
+    """(line, call) of every ``log.info/warning/error/critical/exception``, ``click.echo`` and
+    ``lines.append`` given words written in place rather than taken from the catalog."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute)):
+            continue
+        name, owner = node.func.attr, node.func.value
+        shown = name in SHOWN or (name == "append" and isinstance(owner, ast.Name) and owner.id == "lines")
+        if shown and _inline_words(node.args[0]):
+            found.append((node.lineno, ast.unparse(node.func)))
+    return found
+
+
+def test_inline_lines_are_found() -> None:
+    """The scanner below sees inline English in a log line, an echo and a status line, and lets
+    the catalog's lines, placeholder-only lines and debug logs through."""
+    source = (
+        'log.warning("heartbeat not written: %s", exc)\n'
+        'click.echo(f"{n} file(s) written")\n'
+        'lines.append(f"  also: {m}")\n'
+        'lines.append("  " + both("status-also", message=m))\n'
+        'log.warning(LOG["heartbeat-failed"], exc)\n'
+        'lines.append(f"  #{i} {folder}/{file}")\n'
+        'log.debug("raw event %s", e)\n'
+    )
+    assert _inline_lines(source) == [(1, "log.warning"), (2, "click.echo"), (3, "lines.append")]
+
+
+def test_shown_lines_come_from_the_text_catalog() -> None:
+    """Every line ``status`` shows, a command echoes or the watcher logs at INFO or above takes
+    its words from ``automation/core/texts/`` (both languages), not an English literal in place.
+    The demo (a text home for its invented company) still writes its closing report inline."""
+    inline = [
+        f"{path.relative_to(ROOT).as_posix()}:{line} {call}"
+        for path in sorted((ROOT / "automation").rglob("*.py"))
+        if not path.relative_to(ROOT).as_posix().startswith(TEXT_HOMES)
+        for line, call in _inline_lines(path.read_text(encoding="utf-8"))
+    ]
+    assert not inline, "take these lines' words from automation/core/texts/:\n" + "\n".join(inline)

@@ -509,5 +509,6 @@ def test_a_quarantine_that_cannot_write_its_note_logs_and_goes_on(
     (state / "quarantine").mkdir(parents=True)
     with read_only(state):
         assert quarantine(form, "R001", state, reason="KeyError: 'x'", attempts=4) is None
-    assert "could not write the quarantine note for" in caplog.text and "R001/日报.xlsx" in caplog.text
+    assert "无法写入隔离说明 / could not write the quarantine note for" in caplog.text
+    assert "R001/日报.xlsx" in caplog.text
     assert form.read_bytes() == b"PK whatever"  # the rep's file untouched

@@ -86,7 +86,9 @@ def test_a_differing_conflict_copy_is_a_new_version_noted_in_the_ledger_and_stat
         ("日报 (1).xlsx", "R001/日报.xlsx", "accepted")
     ]
     text = CliRunner().invoke(cli, ["--config", str(cfg_path), "status"]).output
-    assert "possible sync-client conflict copies" in text and "日报 (1).xlsx" in text
+    assert "可能是同步冲突副本，请与业务员核对 / possible sync-client conflict copies" in text
+    assert "R001/日报 (1).xlsx 可能是 R001/日报.xlsx 的副本 / #" in text
+    assert "R001/日报 (1).xlsx (accepted), a copy of R001/日报.xlsx?" in text
 
 
 def test_a_copy_that_arrives_before_its_original_is_noted_too(inst: tuple[Path, Any, FormFactory]) -> None:

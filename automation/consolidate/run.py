@@ -95,7 +95,7 @@ def _rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
         try:
             parse_week(week)
         except WeekError:
-            log.warning("dirty mark for a week that does not exist: %r; cleared", week)
+            log.warning(LOG["consolidate-stale-mark"], week)
             ledger.clear_dirty(pairs, seen=marks)
             continue
         known = sorted(r for r in regions if config.region(r) is not None)
@@ -110,7 +110,7 @@ def _rebuild_dirty(config: Config, ledger: Any) -> list[Path]:
         try:
             ledger.clear_dirty(pairs, seen=marks)
         except Exception:  # built, but marked still: the next burst builds it again, harmlessly
-            log.exception("could not clear the consolidated marks of %s", week)
+            log.exception(LOG["consolidate-mark-failed"], week)
         log.info(LOG["consolidated"], week, ", ".join(w.path.name for w in done))
     return written
 

@@ -30,6 +30,7 @@ from automation.core.content_store import sha256_of
 from automation.core.formspec import FieldSpec, FormSpec, fold
 from automation.core.model import Cell, Issue, Row, Submission, a1
 from automation.core.problems import SEVERITY
+from automation.core.texts.log import LOG
 from automation.intake import budget
 from automation.intake import layout as lay
 from automation.intake.formulas import report_uncached
@@ -249,7 +250,7 @@ def _read_error(sub: Submission, exc: ReadError, config: Config) -> Submission:
     (the rep's message says what to do; the log says what the reader met)."""
     if isinstance(exc, budget.OverBudget):
         log.warning(
-            "%s set aside: reading it took more than its budget of %g s (%s); rejected as %s",
+            LOG["over-budget"],
             sub.path.name, exc.seconds, exc.detail, exc.code,
         )  # fmt: skip
         return _file_issue(sub, exc.code, value=exc.stage, limit=f"{exc.seconds:g} s")
@@ -257,7 +258,7 @@ def _read_error(sub: Submission, exc: ReadError, config: Config) -> Submission:
         limit = exc.limit or _mb(config.intake.max_unpacked_mb) + " unpacked"
         return _file_issue(sub, exc.code, value=exc.detail, limit=limit)
     if exc.code == "file-corrupt":
-        log.info("%s cannot be read (%s); rejected as %s", sub.path.name, exc.detail, exc.code)
+        log.info(LOG["unreadable"], sub.path.name, exc.detail, exc.code)
     return _file_issue(sub, exc.code, value=exc.detail or None)
 
 

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from automation.core.config import Config
 from automation.core.texts.errors import ERRORS
+from automation.core.texts.log import LOG
 from automation.ledger import schema as t
 from automation.ledger.shared import insert, server_epoch
 
@@ -157,4 +158,4 @@ class LedgerBeat(threading.Thread):
         except Exception as exc:  # the ledger is down or not migrated yet: the local heartbeat says so
             self.failures += 1
             if self.failures == 1:
-                log.info("heartbeat not written into the ledger (%s); the local one is", type(exc).__name__)
+                log.info(LOG["heartbeat-ledger-failed"], type(exc).__name__)

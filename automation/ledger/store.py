@@ -28,6 +28,7 @@ from automation.core.config import Config
 from automation.core.formspec import FormSet, load_specs
 from automation.core.model import CustomerDirectory, CustomerRef
 from automation.core.texts.errors import ERRORS
+from automation.core.texts.log import LOG
 from automation.ledger import migrate
 from automation.ledger import schema as t
 from automation.ledger.batch import LedgerBatch
@@ -192,7 +193,7 @@ class Ledger(Recording):
         try:
             self.flush_filed()
         except Exception:  # only "filed" marks: the next run repairs them (see mark_filed)
-            logging.getLogger("automation.pipeline").warning("filed marks not written", exc_info=True)
+            logging.getLogger("automation.pipeline").warning(LOG["filed-marks-failed"], exc_info=True)
         finally:
             self.engine.dispose()
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from automation.core.config import Config
 from automation.core.content_store import sha256_of
+from automation.core.texts.log import LOG
 from automation.core.texts.mail import labels
 from automation.mail.draft import Draft
 from automation.mail.render import render
@@ -68,7 +69,7 @@ def compose(config: Config, draft: Draft, now: datetime) -> EmailMessage:
         if a.path.is_file():
             present.append(a)
         else:
-            log.warning("attachment missing for %s: %s", draft.key, a.path)
+            log.warning(LOG["mail-no-attachment"], draft.key, a.path)
             folder = _shared_relative(config, a.path.parent)
             ctx["notes"].append(t["attachment_missing"].format(name=a.name, folder=folder))
     ctx["footer"] = t["footer"].format(at=now.strftime("%Y-%m-%d %H:%M"))

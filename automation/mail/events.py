@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from automation.core.config import Config
 from automation.core.outcomes import COUNTED, REJECTED
+from automation.core.texts.log import LOG
 from automation.core.texts.mail import FORM_NAMES, labels
 from automation.ledger import schema as t
 from automation.mail import blocks, routing
@@ -75,7 +76,7 @@ def drafts(config: Config, ledger: Any, submission_ids: list[int]) -> list[Draft
                 else:
                     d = complaint_escalation(config, conn, s)
             except Exception:  # one bad record must not stop the others' mail
-                log.exception("could not build the %s message for submission #%s", kind, s.id)
+                log.exception(LOG["mail-build-failed"], kind, s.id)
                 continue
             if d is not None and d.addresses:
                 out.append(d)
@@ -225,7 +226,7 @@ def read_problems(path: Path) -> list[dict[str, str]]:
 
         grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     except Exception:
-        log.warning("feedback workbook %s could not be read for the rejection notice", path)
+        log.warning(LOG["mail-no-feedback"], path)
         return []
     out = []
     for row in grid:

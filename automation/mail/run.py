@@ -27,6 +27,7 @@ from typing import Any
 from automation.core import clock
 from automation.core.config import MAIL_KINDS, Config
 from automation.core.texts.errors import ERRORS
+from automation.core.texts.log import LOG
 from automation.ledger.shared import MAIL, exclusive
 from automation.mail import daily, events, outbox, schedule, sendlog, weekly
 from automation.mail.compose import compose, sender
@@ -121,7 +122,7 @@ def send_pending(config: Config, ledger: Any, *, sleep: Any = time.sleep) -> Mai
     report = MailReport()
     orphans = sendlog.settle_orphans(ledger)
     if orphans:
-        log.warning("messages left mid-send by a stopped process, NOT re-sent (check, then `salesflow mail --resend KEY`): %s",
+        log.warning(LOG["mail-orphans"],
                     ", ".join(orphans))  # fmt: skip
     rows = sendlog.pending(ledger)
     if rows:
@@ -152,16 +153,16 @@ def _send_one(
         except Undelivered as exc:
             sendlog.mark_failed(ledger, row.key, str(exc))
             if exc.transient and attempt < config.smtp.retries:
-                log.info("mail %s not sent (%s); again in %.1fs", row.key, exc, delay)
+                log.info(LOG["mail-retry"], row.key, exc, delay)
                 sleep(delay)
                 delay *= 2
                 continue
-            log.warning("mail %s not sent: %s", row.key, exc)
+            log.warning(LOG["mail-not-sent"], row.key, exc)
             report.failed.append((row.key, str(exc)))
             return
         except Unsure as exc:
             sendlog.mark_unsure(ledger, row.key, str(exc))
-            log.error("mail %s: %s — not re-sent; a person must check", row.key, exc)
+            log.error(LOG["mail-unsure"], row.key, exc)
             report.unsure.append(row.key)
             return
         sendlog.mark_sent(ledger, row.key)

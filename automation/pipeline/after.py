@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation.core.config import Config
+from automation.core.texts.log import LOG
 
 if TYPE_CHECKING:
     from automation.ledger import Ledger
@@ -159,8 +160,8 @@ def _week_builder(config: Config, ledger: Ledger) -> Callable[[str], None]:
                 return
             written = consolidate(config, week, ledger=ledger).written
         except Exception:
-            log.exception("could not build the workbooks of %s for its weekly mail", week)
+            log.exception(LOG["weekly-mail-workbooks-failed"], week)
             return
-        log.info("consolidated %s for its weekly mail: %d file(s)", week, len(written))
+        log.info(LOG["weekly-mail-workbooks"], week, len(written))
 
     return build

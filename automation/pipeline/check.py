@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from automation.core import clock
 from automation.core.model import CustomerDirectory
+from automation.core.texts.log import LOG
 from automation.validate.base import Report, ValidationContext
 
 log = logging.getLogger("automation.cli.check")  # the name ``salesflow check`` logged under
@@ -123,7 +124,7 @@ def check_files(
         try:
             report = check_file(path, config, specs, directory, folder=folder)
         except Exception as exc:  # a fault of ours, not of the file: say so, check the others
-            log.exception("could not check %s", path)
+            log.exception(LOG["check-failed"], path)
             out.append(Checked(path, error=exc))
             continue
         written = None

@@ -18,6 +18,7 @@ from automation.core.content_store import ContentStore, sha256_of
 from automation.core.names import shown
 from automation.core.outcomes import REJECTED
 from automation.core.safenames import split_name
+from automation.core.texts.log import LOG
 from automation.pipeline.paths import in_inbox, there_unlinked
 from automation.pipeline.staging import staged_feedback
 
@@ -159,8 +160,7 @@ def put_in_place(
         store = ContentStore(config.state_root / "content")
         if store.has(record.sha256):
             log.warning(
-                "%s changed after it was read: #%s is filed from the content store, the new content "
-                "stays in the inbox and is processed as a new version",
+                LOG["changed-after-read"],
                 shown(path),
                 record.id,
             )

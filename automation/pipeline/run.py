@@ -27,6 +27,7 @@ from automation.core.logfile import setup_log_file
 from automation.core.noise import inbox_folder, is_noise_name
 from automation.core.outcomes import IGNORED, OUTCOMES
 from automation.core.texts.errors import ERRORS
+from automation.core.texts.log import LOG
 from automation.pipeline.after import Burst, after_burst
 from automation.pipeline.order import in_received_order
 from automation.pipeline.paths import inbox_folder_of
@@ -207,7 +208,7 @@ def ingest(
             done.outcomes = run(items, config, ledger=ledger, progress=progress)
             done.burst = after_burst(config, done.outcomes, ledger=ledger)
         if done.burst.mail_error is not None:
-            log.error("mail after ingest failed; the watcher retries", exc_info=done.burst.mail_error)
+            log.error(LOG["ingest-mail-failed"], exc_info=done.burst.mail_error)
     finally:
         logging.getLogger("automation").removeHandler(handler)
         handler.close()

@@ -58,6 +58,7 @@ from automation.core.noise import is_noise_name
 from automation.core.outcomes import ACCEPTED, DUPLICATE, FAILED, IGNORED, REJECTED
 from automation.core.safenames import safe_name
 from automation.core.synccopy import originals
+from automation.core.texts.log import LOG
 from automation.pipeline.filing import Placed, put_in_place
 from automation.pipeline.paths import inbox_file, inbox_folder_of, path_lock, source_key
 from automation.pipeline.staging import stage_feedback, staged_feedback, staging_key
@@ -139,7 +140,7 @@ def process(
                 elif store.has(earlier.sha256):  # a crash, then the rep saved over the file:
                     file_away(earlier, store.path_for(earlier.sha256), config, ledger)  # file the old version
             if pending is not None:
-                log.info("resuming %s: #%s already %s, filing it", source, pending.id, pending.status)
+                log.info(LOG["resuming"], source, pending.id, pending.status)
                 return file_away(pending, path, config, ledger, before=before)
             first_seen = first_sight(ledger, stored.sha256, source, before)  # 4
             arrival = Arrival(
@@ -372,7 +373,7 @@ def file_away(
 
 def filed(record: SubmissionRecord, path: Path, placed: Placed) -> Outcome:
     """The Outcome of a file put in place (logged)."""
-    log.info("submission #%s %s: %s -> %s", record.id, record.status, record.source, record.archive_path)
+    log.info(LOG["filed"], record.id, record.status, record.source, record.archive_path)
     feedback = placed.feedback
     return Outcome(
         record.status,
@@ -402,14 +403,14 @@ def repair_unfiled(config: Config, ledger: Ledger) -> int:
         if not unfiled.archive_path or inbox_file(config, unfiled.source) is not None:
             continue  # the pipeline finishes it when it meets the file
         if not store.has(unfiled.sha256):
-            log.warning("submission #%s is not filed and its content is gone", unfiled.id)
+            log.warning(LOG["unfiled-gone"], unfiled.id)
             continue
         try:
             file_away(unfiled, store.path_for(unfiled.sha256), config, ledger)
             repaired += 1
         except Exception:
-            log.exception("could not file submission #%s", unfiled.id)
+            log.exception(LOG["file-failed"], unfiled.id)
     if repaired:
         ledger.flush_filed()
-        log.info("filed %d submission(s) a crash had left recorded but not filed", repaired)
+        log.info(LOG["repaired"], repaired)
     return repaired

@@ -65,7 +65,7 @@ def render(result: dict[str, Any], cal: WorkCalendar) -> list[str]:
         lines.append("")
     grades = result["pareto"].set_index("grade")
     lines.append(
-        "ABC: "
+        f"{both('figures-abc')}: "
         + ", ".join(f"{g} {int(grades.loc[g, 'customers'])}" for g in grades.index)
         + f" | {both('figures-overdue')} {int((result['policy']['status'] == 'overdue').sum())}"
         + f" | {both('figures-never-visited')} {len(result['never_visited'])}"

@@ -26,6 +26,7 @@ from typing import Any
 
 from automation.core.content_store import sha256_of
 from automation.core.names import encodable, readable, shown
+from automation.core.texts.log import LOG
 from automation.watch.state import system_time
 
 log = logging.getLogger("automation.watch")
@@ -45,7 +46,7 @@ def quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attemp
     try:
         return _quarantine(path, folder, state_root, reason=reason, attempts=attempts)
     except (OSError, ValueError) as exc:  # ValueError: UnicodeError included
-        log.error("could not write the quarantine note for %s: %s", shown(path), exc)
+        log.error(LOG["quarantine-note-failed"], shown(path), exc)
         return None
 
 
@@ -63,7 +64,7 @@ def _quarantine(path: Path, folder: str, state_root: Path, *, reason: str, attem
             shutil.copyfile(path, tmp)
             tmp.replace(copy)
         except OSError as exc:
-            log.warning("could not copy %s into quarantine: %s", shown(path), exc)
+            log.warning(LOG["quarantine-copy-failed"], shown(path), exc)
             tmp.unlink(missing_ok=True)
     info: dict[str, Any] = {
         "original": shown(path),

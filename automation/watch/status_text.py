@@ -32,12 +32,11 @@ def render(data: dict[str, Any]) -> list[str]:
     if w.get("problem"):
         lines.append(both("status-waiting", problem=w["problem"]))
         for p in w.get("problems", [])[1:]:
-            lines.append(f"  also: {p['message']}")
+            lines.append("  " + both("status-also", message=p["message"]))
         for p in w.get("problems", []):
             if p.get("file_count"):
-                lines.append(
-                    f"  {p['file_count']} file(s) held up since {p['since']}: {', '.join(p['files'][:5])}"
-                )
+                shown = ", ".join(p["files"][:5])
+                lines.append("  " + both("status-held-up", n=p["file_count"], since=p["since"], files=shown))
     lines.append(both("status-backlog", files=b["files"]) + (f" {b['by_folder']}" if b["files"] else ""))
     for f in w.get("waiting_on", [])[:10]:
         lines.append(
@@ -75,15 +74,17 @@ def render(data: dict[str, Any]) -> list[str]:
         lines.append(both("status-conflicts", n=len(data["conflicts"])))
         for c in data["conflicts"]:
             lines.append(
-                f"  {c['customer_id']}: owner {c['owner']}, claimed by {c['claimed_by']} (#{c['submission_id']})"
-            )
+                "  " + both("status-conflict", customer=c["customer_id"], owner=c["owner"],
+                            claimed_by=c["claimed_by"], submission=c["submission_id"])
+            )  # fmt: skip
     copies = data.get("conflict_copies", [])
     if copies:
         lines.append(both("status-copies", n=len(copies)))
         for c in copies:
             lines.append(
-                f"  #{c['submission_id']} {c['folder']}/{c['file']} ({c['status']}), a copy of {c['copy_of']}?"
-            )
+                "  " + both("status-copy", submission=c["submission_id"], folder=c["folder"], file=c["file"],
+                            status=c["status"], copy_of=c["copy_of"])
+            )  # fmt: skip
     others = data.get("sites") or []
     if len(others) > 1 or (others and others[0]["site"] != site):
         lines.append(both("status-sites", n=len(others)))

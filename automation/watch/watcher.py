@@ -125,7 +125,7 @@ def _repair(config: Config, ledger: Any) -> None:
     try:
         repair_unfiled(config, ledger)
     except Exception:  # a repair that cannot run now runs at the next start
-        log.exception("could not repair unfiled submissions")
+        log.exception(LOG["repair-failed"])
 
 
 def _default_ledger(config: Config) -> Any:
@@ -447,15 +447,13 @@ class Watcher:
         if attempts <= self.retries and signature(res.path) is not None:
             delay = min(MAX_RETRY_BACKOFF, self.retry_backoff * 2 ** (attempts - 1))
             self.summary.counts["retried"] += 1
-            log.warning(
-                "failed %s (attempt %d, retry in %.1fs): %s", rel, attempts, delay, reason.splitlines()[-1]
-            )
+            log.warning(LOG["retrying"], rel, attempts, delay, reason.splitlines()[-1])
             self.settler.defer(res.path, delay)
             return
         if signature(res.path) is None:  # gone meanwhile (moved by a half-finished run): nothing to keep
             self._attempts.pop(res.path, None)
             self.summary.counts[FAILED] += 1
-            log.warning("failed %s, and it is gone from the inbox: %s", rel, reason.splitlines()[-1])
+            log.warning(LOG["failed-gone"], rel, reason.splitlines()[-1])
             return
         written = quarantine(res.path, res.folder, self.state_root, reason=reason, attempts=attempts)
         note = str(written) if written else "this log (the note could not be written)"
@@ -464,7 +462,7 @@ class Watcher:
         self.summary.quarantined.append(str(rel))
         self.settler.hold(res.path, signature(res.path))
         log.error(
-            "quarantined %s after %d attempts (file left in the inbox; see %s): %s",
+            LOG["quarantined"],
             rel,
             attempts,
             note,
@@ -524,7 +522,7 @@ class Watcher:
                 self._beat.offer(payload, now=self._state != "running")
             write_json_atomic(self.state_root / HEARTBEAT_NAME, payload)
         except OSError as exc:
-            log.warning("heartbeat not written: %s", exc)
+            log.warning(LOG["heartbeat-failed"], exc)
         return payload
 
     # ----- worker thread -----------------------------------------------------------------------
@@ -645,7 +643,7 @@ class Watcher:
             try:
                 flush()
             except Exception:  # the marks stay pending; the next write takes them
-                log.warning("could not write the filed marks yet", exc_info=True)
+                log.warning(LOG["filed-marks-pending"], exc_info=True)
 
     def _run(self, files: list[tuple[Path, str, Any]], ledger: Any) -> None:
         """Hand the ready files to the pipeline (:func:`automation.pipeline.run`: one file's path,
@@ -670,7 +668,7 @@ class Watcher:
             assert self.on_periodic is not None
             self.on_periodic()
         except Exception:
-            log.exception("on_periodic failed (forms are safe in the ledger)")
+            log.exception(LOG["periodic-failed"])
         finally:
             self._periodic_pending = False
 
@@ -679,7 +677,7 @@ class Watcher:
             assert self.on_batch_done is not None
             self.on_batch_done(outcomes)
         except Exception:
-            log.exception("on_batch_done failed (forms are safe in the ledger)")
+            log.exception(LOG["batch-hook-failed"])
         finally:
             self._batch_pending = False
 

@@ -74,6 +74,8 @@ MESSAGES: dict[str, Text] = {
     ),
     "status-site-waiting": Text("该站点正在等待", "waiting: {problem}"),
     "status-waiting": Text("正在等待，修复后自动恢复", "WAITING, resumes by itself once fixed: {problem}"),
+    "status-also": Text("另外", "also: {message}"),
+    "status-held-up": Text("{n} 个文件自 {since} 起未处理", "{n} file(s) held up since {since}: {files}"),
     "status-backlog": Text("待处理", "backlog: {files} file(s)"),
     "status-waiting-on": Text("等待中", "waiting: {file}: {why} ({seconds}s)"),
     "status-quarantined": Text("隔离", "quarantined: {files}"),
@@ -96,8 +98,16 @@ MESSAGES: dict[str, Text] = {
         "mail needs a person ({status}): {key} -> {to}; check with the recipient, then `salesflow mail --resend KEY`",
     ),
     "status-conflicts": Text("客户归属冲突，待经理处理", "customer ownership conflicts for the manager: {n}"),
+    "status-conflict": Text(
+        "客户 {customer} 属于 {owner}，{claimed_by} 也申报了",
+        "{customer}: owner {owner}, claimed by {claimed_by} (#{submission})",
+    ),
     "status-copies": Text(
         "可能是同步冲突副本，请与业务员核对", "possible sync-client conflict copies, check with the rep: {n}"
+    ),
+    "status-copy": Text(
+        "{folder}/{file} 可能是 {copy_of} 的副本",
+        "#{submission} {folder}/{file} ({status}), a copy of {copy_of}?",
     ),
     "status-reports-pending": Text("待汇总", "workbooks to rebuild: {n} region-week(s) ({weeks})"),
     "status-held-open": Text(
@@ -121,6 +131,7 @@ MESSAGES: dict[str, Text] = {
     "figures-col-status": Text("status", "status"),
     "figures-col-new": Text("新客", "new"),
     "figures-col-on-time": Text("准时", "on-time"),
+    "figures-abc": Text("ABC 分级", "ABC"),
     "figures-overdue": Text("逾期未访", "overdue"),
     "figures-never-visited": Text("从未拜访", "never visited"),
     "figures-churn": Text("流失风险", "churn risk"),

@@ -51,6 +51,7 @@ from automation.core.content_store import ContentStore
 from automation.core.formspec import FormSet
 from automation.core.names import ShownPath, shown
 from automation.core.outcomes import FAILED, IGNORED
+from automation.core.texts.log import LOG
 from automation.pipeline import stages
 from automation.pipeline.filing import fsync_dir, put_in_place
 from automation.pipeline.flood import read_ahead
@@ -358,7 +359,7 @@ class Flood:
         try:
             self.ledger.mark_filed_many([r.id for _, _, r in filed])
         except Exception:  # the files are in place; the next sight of the path finds nothing to do
-            log.exception("marking %d submission(s) filed failed", len(filed))
+            log.exception(LOG["marking-filed-failed"], len(filed))
         for _, _, record in filed:
             shutil.rmtree(staged_feedback(self.config, record).parent, ignore_errors=True)
 

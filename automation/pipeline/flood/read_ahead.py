@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from automation.core.content_store import write_all
+from automation.core.texts.log import LOG
 
 log = logging.getLogger("automation.pipeline")
 
@@ -295,7 +296,7 @@ class ReadAhead:
                     return done
                 wait = deadline - time.monotonic()
                 if wait <= 0:
-                    log.warning("read-ahead process too slow on feedback; ended, writing it here")
+                    log.warning(LOG["read-ahead-slow"])
                     self.close()
                     return done
                 self._receive(min(wait, 1.0))
@@ -362,7 +363,7 @@ def shared() -> ReadAhead | None:
             try:
                 _shared = ReadAhead()
             except OSError:
-                log.warning("read-ahead process could not start; reading in this process", exc_info=True)
+                log.warning(LOG["read-ahead-no-start"], exc_info=True)
                 return None
             atexit.register(close_shared)
         return _shared
