@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from automation.core.texts.base import Text
+
 if TYPE_CHECKING:
     from automation.core.model import Issue
 
@@ -38,17 +40,6 @@ SEVERITY_LABELS = {
     "warning": {"zh": "提醒", "en": "warning"},
     "note": {"zh": "说明", "en": "note"},
 }
-
-
-@dataclass(frozen=True)
-class Text:
-    """A message in both languages."""
-
-    zh: str
-    en: str
-
-    def __getitem__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
