@@ -28,6 +28,7 @@ from automation.core import clock
 from automation.core.config import MAIL_KINDS, Config
 from automation.core.texts.errors import ERRORS
 from automation.core.texts.log import LOG
+from automation.core.texts.notes import SET_ASIDE
 from automation.ledger.shared import MAIL, exclusive
 from automation.mail import daily, events, outbox, schedule, sendlog, weekly
 from automation.mail.compose import compose, sender
@@ -140,9 +141,10 @@ def _send_one(
     try:
         data = path.read_bytes()
     except OSError as exc:
+        unreadable = SET_ASIDE["eml-unreadable"].format(error=exc)
         if sendlog.claim(ledger, row.key):
-            sendlog.mark_failed(ledger, row.key, f"the .eml cannot be read: {exc}")
-        report.failed.append((row.key, f"the .eml cannot be read: {exc}"))
+            sendlog.mark_failed(ledger, row.key, unreadable)
+        report.failed.append((row.key, unreadable))
         return
     delay = config.smtp.retry_backoff
     for attempt in range(config.smtp.retries + 1):

@@ -28,6 +28,7 @@ from automation.core.noise import inbox_folder, is_noise_name
 from automation.core.outcomes import IGNORED, OUTCOMES
 from automation.core.texts.errors import ERRORS
 from automation.core.texts.log import LOG
+from automation.core.texts.notes import SET_ASIDE
 from automation.pipeline.after import Burst, after_burst
 from automation.pipeline.order import in_received_order
 from automation.pipeline.paths import inbox_folder_of
@@ -212,5 +213,5 @@ def ingest(
     finally:
         logging.getLogger("automation").removeHandler(handler)
         handler.close()
-    done.outcomes += [Outcome(IGNORED, p, reason="symbolic link or noise: not processed") for p in skipped]
+    done.outcomes += [Outcome(IGNORED, p, reason=SET_ASIDE["skipped"]) for p in skipped]
     return done

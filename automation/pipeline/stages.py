@@ -59,6 +59,7 @@ from automation.core.outcomes import ACCEPTED, DUPLICATE, FAILED, IGNORED, REJEC
 from automation.core.safenames import safe_name
 from automation.core.synccopy import originals
 from automation.core.texts.log import LOG
+from automation.core.texts.notes import SET_ASIDE
 from automation.pipeline.filing import Placed, put_in_place
 from automation.pipeline.paths import inbox_file, inbox_folder_of, path_lock, source_key
 from automation.pipeline.staging import stage_feedback, staged_feedback, staging_key
@@ -203,9 +204,9 @@ def take_in(path: Path, config: Config, store: ContentStore, *, sync: bool = Tru
 def look(path: Path) -> str:
     """Why this path is not a form to process ('' when it is one)."""
     if path.is_symlink():
-        return "symbolic link: never followed"
+        return SET_ASIDE["symlink"]
     if not path.exists():
-        return "gone: moved or deleted before it was processed"
+        return SET_ASIDE["gone"]
     if not path.is_file():
         return "not a regular file"
     if is_noise_name(path.name):
@@ -235,7 +236,7 @@ def linked_folder(path: Path, config: Config) -> str:
         if parent == inbox or inbox not in parent.parents:
             break
         if parent.is_symlink():
-            return f"symbolic link: folder {parent.name} is a link, never followed"
+            return SET_ASIDE["symlink-folder"].format(folder=parent.name)
     return ""
 
 
@@ -315,7 +316,7 @@ def read_and_record(
     return record(arrival, sub, report, config, ledger)  # 7
 
 
-CHANGED_WHILE_READ = "file changed while it was read; will be read again"
+CHANGED_WHILE_READ = SET_ASIDE["changed-while-read"]
 
 
 def changed_while_read(sub: Submission, arrival: Arrival) -> bool:

@@ -41,3 +41,14 @@ INCOMPLETE: dict[str, str] = {
     "xls-fat": "xls 分配表在文件末尾之外 / xls allocation table past the end",
     "xls-sectors": "xls 内容不完整 / xls sectors missing at the end",
 }
+
+# ----- why a file was set aside or not processed (automation.pipeline, automation.mail) -------------
+SET_ASIDE: dict[str, str] = {
+    "symlink": "符号链接，不跟随 / symbolic link: never followed",
+    "symlink-folder": "文件夹 {folder} 是符号链接，不跟随 / symbolic link: folder {folder} is a link, never followed",
+    "gone": "处理前已被移走或删除 / gone: moved or deleted before it was processed",
+    "changed-while-read": "读取时文件被修改，将重新读取 / file changed while it was read; will be read again",
+    "not-processed": "未处理 / not processed",
+    "skipped": "符号链接或临时文件，未处理 / symbolic link or noise: not processed",
+    "eml-unreadable": "无法读取 .eml 文件 / the .eml cannot be read: {error}",
+}

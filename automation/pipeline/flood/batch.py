@@ -52,6 +52,7 @@ from automation.core.formspec import FormSet
 from automation.core.names import ShownPath, shown
 from automation.core.outcomes import FAILED, IGNORED
 from automation.core.texts.log import LOG
+from automation.core.texts.notes import SET_ASIDE
 from automation.pipeline import stages
 from automation.pipeline.filing import fsync_dir, put_in_place
 from automation.pipeline.flood import read_ahead
@@ -149,7 +150,7 @@ def run_batch(
                 ahead.forget()
     for i, path, folder, _ in late:  # outside our locks: process takes its own
         outcomes[i] = stages.process(path, config, ledger=ledger, folder=folder, specs=specs)
-    return [o if o is not None else Outcome(FAILED, Path(items[i][0]), reason="not processed") for i, o in enumerate(outcomes)]  # fmt: skip
+    return [o if o is not None else Outcome(FAILED, Path(items[i][0]), reason=SET_ASIDE["not-processed"]) for i, o in enumerate(outcomes)]  # fmt: skip
 
 
 def read_ahead_on() -> bool:
