@@ -120,14 +120,17 @@ class LedgerBeat(threading.Thread):
             self._wake.set()
 
     def finish(self, payload: dict[str, Any]) -> None:
-        """The last beat (state stopped), written before returning; then the thread ends."""
+        """The last beat (state stopped), written before returning; then the thread ends.
+
+        The last write is always this one, made here after the thread ended: a write the thread had
+        in flight when told to halt may carry the payload before this one (it read it first), and the
+        thread then returns without another, which left a stopped watcher's site "running"."""
         self.offer(payload)
         self._halt.set()
         self._wake.set()
         if self.is_alive():
             self.join(timeout=10)
-        else:
-            self._write()
+        self._write()
         if self._engine is not None:
             self._engine.dispose()
 
