@@ -100,6 +100,23 @@ def _base(config: Config, who: routing.Recipient, title: str, intro: str) -> dic
             "hello": tx["hello"].format(name=who.name), "notes": []}  # fmt: skip
 
 
+def _escalation_draft(
+    s: Any,
+    day: str,
+    name: str,
+    who: routing.Recipient,
+    to: list[Any],
+    cc: list[Any],
+    title: str,
+    ctx: dict[str, Any],
+) -> Draft:
+    """The escalation of a submission (a market report's or a complaint's: one key, never two messages)."""
+    return Draft(
+        key=f"escalation:{s.id}", kind="escalation", period=day, template="escalation", lang=who.language,
+        to=to, cc=[c for c in cc if c.email], subject=title, context=ctx, stem=f"escalation #{s.id} {s.rep_id} {name}",
+    )  # fmt: skip
+
+
 def market_escalation(config: Config, conn: sa.Connection, s: Any) -> Draft | None:
     m = t.market_reports.c
     rows = conn.execute(
@@ -127,10 +144,7 @@ def market_escalation(config: Config, conn: sa.Connection, s: Any) -> Draft | No
         for r in rows
     ]  # fmt: skip
     ctx["kind"] = "market"
-    return Draft(
-        key=f"escalation:{s.id}", kind="escalation", period=day, template="escalation", lang=who.language,
-        to=to, cc=[c for c in cc if c.email], subject=title, context=ctx, stem=f"escalation #{s.id} {s.rep_id} {name}",
-    )  # fmt: skip
+    return _escalation_draft(s, day, name, who, to, cc, title, ctx)
 
 
 def complaint_escalation(config: Config, conn: sa.Connection, s: Any) -> Draft | None:
@@ -165,10 +179,7 @@ def complaint_escalation(config: Config, conn: sa.Connection, s: Any) -> Draft |
         for r in rows
     ]  # fmt: skip
     ctx["kind"] = "complaint"
-    return Draft(
-        key=f"escalation:{s.id}", kind="escalation", period=day, template="escalation", lang=who.language,
-        to=to, cc=[c for c in cc if c.email], subject=title, context=ctx, stem=f"escalation #{s.id} {s.rep_id} {name}",
-    )  # fmt: skip
+    return _escalation_draft(s, day, name, who, to, cc, title, ctx)
 
 
 def rejection(config: Config, s: Any) -> Draft | None:
