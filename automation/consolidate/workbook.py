@@ -51,8 +51,13 @@ from automation.core.texts.workbooks import Labels, sheet_name
 SHEETS = (summary, scorecard, customers, visits, followups, complaints, market, submissions, commentary,
           conflicts, trends)  # fmt: skip
 # XlsxWriter's worksheet, faster for large tables and byte for byte the same file (fastsheet.py;
-# tests/test_consolidate_fastsheet.py writes a workbook with both and compares them)
-WORKSHEET: type[Worksheet] = FastWorksheet
+# tests/test_consolidate_fastsheet.py writes a workbook with both and compares them). It leans on
+# XlsxWriter's private cell records, so it is used only with the release series it was checked
+# against; any other XlsxWriter gets its own worksheet: slower, the same workbook.
+FAST_FOR_XLSXWRITER = ("3.3.",)
+WORKSHEET: type[Worksheet] = (
+    FastWorksheet if xlsxwriter.__version__.startswith(FAST_FOR_XLSXWRITER) else Worksheet
+)
 OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
